@@ -1,0 +1,3 @@
+from sslint.cli import main
+
+main()

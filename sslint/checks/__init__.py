@@ -1,0 +1,15 @@
+"""The check of each rule, by rule id. A check takes one object of the rule's kinds, the model and
+the target Kubernetes version, and yields Findings with field paths; it never computes positions."""
+
+from sslint.checks import identity
+
+CHECKS = {
+    "SS101": identity.service_name_missing,
+    "SS102": identity.governing_service_missing,
+    "SS103": identity.governing_service_not_headless,
+    "SS104": identity.governing_service_selector_mismatch,
+    "SS105": identity.service_name_invalid,
+}
+
+# Rules whose findings come from reading the files, not from a check over objects.
+LOADER_RULES = frozenset({"SS001"})

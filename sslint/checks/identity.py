@@ -1,0 +1,180 @@
+"""SS1xx: a StatefulSet's stable network identity through its governing Service."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from sslint import versions
+from sslint.finding import Finding, Related
+from sslint.model import Model, Obj, same_namespace
+from sslint.selectors import map_selects
+
+DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
+DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+SERVICE_NAME = ("spec", "serviceName")
+
+
+def _service_name(sts: Obj) -> str | None:
+    """The governing Service's name, when it is one that can be looked up."""
+    name = sts.get(*SERVICE_NAME)
+    if not isinstance(name, str) or not name or "${" in name or "{{" in name:
+        return None
+    return name
+
+
+def _governing_service(sts: Obj, model: Model) -> Obj | None:
+    name = _service_name(sts)
+    if sts.fragment or name is None:
+        return None
+    services = model.named("Service", name, sts)
+    return services[0] if services else None
+
+
+def service_name_missing(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    if sts.fragment or sts.get(*SERVICE_NAME) not in (None, ""):
+        return
+    required = not versions.at_least(version, versions.SERVICE_NAME_OPTIONAL)
+    consequence = (
+        f"Kubernetes {version} requires the field, so kubectl rejects the manifest"
+        if required
+        else "its pods get no stable DNS names (<pod>.<service>.<namespace>.svc), so peers cannot address one replica"
+    )
+    yield Finding(
+        f"{sts.ref} has no spec.serviceName: {consequence}",
+        sts,
+        ("spec",),
+        severity="error" if required else None,
+    )
+
+
+def service_name_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    name = _service_name(sts)
+    if name is None or (len(name) <= 63 and DNS1035_LABEL.fullmatch(name)):
+        return
+    problems = []
+    if len(name) > 63:
+        problems.append(f"is {len(name)} characters long (at most 63)")
+    if not DNS1035_LABEL.fullmatch(name[:63]):
+        problems.append("is not lower-case letters, digits and '-', starting with a letter and ending with a letter or digit")
+    rejected = versions.at_least(version, versions.SERVICE_NAME_OPTIONAL) and not (
+        len(name) <= 63 and DNS1123_LABEL.fullmatch(name)
+    )
+    consequence = (
+        f"the API server of Kubernetes {version} rejects it"
+        if rejected
+        else "no Service can have that name, so the pods never get their DNS names"
+    )
+    suggestion = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-").lstrip("0123456789-")[:63].rstrip("-")
+    yield Finding(
+        f"{sts.ref}: spec.serviceName {name!r} {' and '.join(problems)} (a DNS-1035 label): {consequence}",
+        sts,
+        SERVICE_NAME,
+        fix=f"Name the governing Service with a DNS-1035 label{f', such as {suggestion!r}' if suggestion else ''}, "
+        "and set spec.serviceName to it.",
+    )
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps."""
+    previous, current = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        before, previous, current = previous, current, [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+    return current[len(b)]
+
+
+def _is_headless(service: Obj) -> bool:
+    return service.get("spec", "clusterIP") == "None" and (service.get("spec", "type") or "ClusterIP") == "ClusterIP"
+
+
+def _likely_meant(sts: Obj, name: str, model: Model) -> Obj | None:
+    """The Service the author probably meant: a near spelling, else a headless one selecting the pods."""
+    services = [s for s in model.of_kind("Service") if s.name and same_namespace(s, sts)]
+    near = [(_edit_distance(name, s.name), s) for s in services]
+    near = [(d, s) for d, s in near if d <= min(2, max(1, len(name) // 3))]
+    if near:
+        return min(near, key=lambda pair: pair[0])[1]
+    labels = sts.mapping("spec", "template", "metadata", "labels")
+    return next((s for s in services if _is_headless(s) and map_selects(s.get("spec", "selector"), labels)), None)
+
+
+def governing_service_missing(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    name = _service_name(sts)
+    if sts.fragment or name is None or model.named("Service", name, sts):
+        return
+    where = f"namespace {sts.namespace}" if sts.namespace else "the namespace it is applied to"
+    message = f"{sts.ref}: spec.serviceName {name!r} names no Service in {where}"
+    meant = _likely_meant(sts, name, model)
+    elsewhere = model.named_elsewhere("Service", name, sts)
+    related = []
+    if meant:
+        message += f"; did you mean {meant.name!r}?"
+        related.append(Related(meant, ("metadata", "name"), f"{meant.ref}, the likely governing Service"))
+    if elsewhere:
+        other = elsewhere[0]
+        message += f" (a Service {name!r} exists in namespace {other.namespace}, but a governing Service must share the StatefulSet's namespace)"
+        related.append(Related(other, ("metadata", "namespace"), f"{other.ref}, in another namespace"))
+    if not meant and not elsewhere:
+        message += ": its pods get no DNS names, and peer discovery by <pod>.<service> fails"
+    fix = (
+        f"spec.serviceName cannot be changed on a live StatefulSet: create (or rename) a headless Service "
+        f"{name!r} (clusterIP: None, selecting the pods) in {where}"
+        + (f", or, before the set is first applied, set serviceName to {meant.name!r}" if meant else "")
+        + "."
+    )
+    yield Finding(message, sts, SERVICE_NAME, fix=fix, related=related)
+
+
+def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    service = _governing_service(sts, model)
+    if service is None:
+        return
+    service_type = service.get("spec", "type") or "ClusterIP"
+    cluster_ip = service.get("spec", "clusterIP")
+    if service_type in ("NodePort", "LoadBalancer", "ExternalName"):
+        reason, where = f"it is of type {service_type}", ("spec", "type")
+    elif cluster_ip != "None":
+        reason = f"its clusterIP is {cluster_ip!r}" if cluster_ip else "it has no clusterIP: None, so it gets a cluster IP"
+        where = ("spec", "clusterIP") if cluster_ip else ("spec",)
+    else:
+        return
+    yield Finding(
+        f"{sts.ref}: governing {service.ref} is not headless ({reason}); the pods get no per-pod DNS records "
+        f"(<pod>.{service.name}), so peers cannot find one replica",
+        sts,
+        SERVICE_NAME,
+        related=[Related(service, where, f"{service.ref}, not headless")],
+    )
+
+
+def governing_service_selector_mismatch(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    service = _governing_service(sts, model)
+    if service is None:
+        return
+    selector = service.get("spec", "selector")
+    labels = sts.mapping("spec", "template", "metadata", "labels")
+    if not labels:  # labels added later (kustomize commonLabels); SS301 covers a template without them
+        return
+    if not isinstance(selector, dict) or not selector:
+        yield Finding(
+            f"{sts.ref}: governing {service.ref} has no selector, so it has no endpoints and the pods get no DNS records",
+            sts,
+            SERVICE_NAME,
+            fix=f"Give {service.ref} a spec.selector that matches the pod template's labels.",
+            related=[Related(service, ("spec",), f"{service.ref}, without a selector")],
+        )
+    elif not map_selects(selector, labels):
+        missing = ", ".join(f"{k}={v}" for k, v in selector.items() if str(labels.get(k)) != str(v) or k not in labels)
+        yield Finding(
+            f"{sts.ref}: governing {service.ref} selects {missing}, which the pod template's labels do not carry; "
+            "the pods get no DNS records",
+            sts,
+            SERVICE_NAME,
+            fix=f"Make {service.ref}'s spec.selector a subset of the pod template's labels "
+            f"({', '.join(f'{k}={v}' for k, v in labels.items())}).",
+            related=[Related(service, ("spec", "selector"), f"{service.ref}'s selector")],
+        )

@@ -1,0 +1,141 @@
+"""The command line: options, configuration, exit codes (0 clean, 1 findings, 2 the run failed)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from sslint import __version__, catalogue, versions
+from sslint.config import Config, ConfigError, find, read
+from sslint.finding import SEVERITIES
+from sslint.report import FORMATS
+
+
+class UsageError(Exception):
+    pass
+
+
+def _tokens(values) -> list[str]:
+    return [token.strip() for value in values or () for token in str(value).split(",") if token.strip()]
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except OSError as error:
+        raise UsageError(f"--output {output}: {error.strerror or error}") from None
+
+
+def _list_rules() -> str:
+    return "".join(
+        f"{rule.id}  {rule.name:<38} {rule.severity:<8} {rule.summary.strip()}\n" for rule in catalogue.rules().values()
+    )
+
+
+def _explain(token: str) -> str:
+    try:
+        chosen = catalogue.resolve([token], "--explain")
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if len(chosen) != 1:
+        raise UsageError(f"--explain {token}: names {len(chosen)} rules; give one id or name")
+    return catalogue.rules()[chosen.pop()].documentation()
+
+
+def _options(paths, select, ignore, kubernetes_version, context, stdin_filename, config: Config):
+    from sslint.engine import Options
+
+    rules = catalogue.rules()
+    select_tokens = _tokens(select) or config.get("select")
+    selected = catalogue.resolve(select_tokens, "--select" if select else f"{config.path}: select") if select_tokens else set(rules)
+    selected -= catalogue.resolve(_tokens(ignore), "--ignore") | catalogue.resolve(config.get("ignore", []), f"{config.path}: ignore")
+    severities = {}
+    for token, severity in config.get("severity", {}).items():
+        for rule_id in catalogue.resolve([token], f"{config.path}: severity"):
+            severities[rule_id] = severity
+    version = kubernetes_version or config.get("kubernetes-version") or versions.DEFAULT
+    if version not in versions.SUPPORTED:
+        source = "--kubernetes-version" if kubernetes_version else f"{config.path}: kubernetes-version"
+        raise UsageError(f"{source} {version} is not supported; supported: {', '.join(versions.SUPPORTED)}")
+    return Options(
+        paths=list(paths) or ["."],
+        context=list(context) + config.context_paths(),
+        selected=selected,
+        severities=severities,
+        kubernetes_version=version,
+        exclude=config.get("exclude", []),
+        stdin_filename=stdin_filename,
+    )
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1)
+@click.option("-f", "--format", "output_format", type=click.Choice(list(FORMATS)), default="text", show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of standard output.")
+@click.option("--select", multiple=True, metavar="RULES", help="Comma-separated rule ids, names or id prefixes to run.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Comma-separated rule ids, names or id prefixes to skip.")
+@click.option("--fail-on", type=click.Choice([*reversed(SEVERITIES), "never"]), help="Lowest severity that makes the exit code 1 [default: warning].")
+@click.option("--kubernetes-version", metavar="X.Y", help=f"The target cluster version [default: {versions.DEFAULT}].")
+@click.option("--context", multiple=True, metavar="PATH", help="Manifests used to resolve references, never reported on (repeatable).")
+@click.option("--config", "config_path", metavar="FILE", help=f"Configuration file [default: {'.sslint.yaml'} found upward].")
+@click.option("--stdin-filename", metavar="NAME", help="The name findings on standard input are reported under.")
+@click.option("--list-rules", is_flag=True, help="List the rule catalogue and exit.")
+@click.option("--explain", metavar="RULE", help="Print one rule's full documentation and exit.")
+@click.version_option(__version__, "--version", prog_name="sslint")
+def command(paths, output_format, output, select, ignore, fail_on, kubernetes_version, context, config_path,
+            stdin_filename, list_rules, explain):
+    """Find Kubernetes StatefulSet mistakes in manifests. PATH: a file, a directory (walked), or - for stdin."""
+    if list_rules:
+        _write(_list_rules(), output)
+        return 0
+    if explain:
+        _write(_explain(explain), output)
+        return 0
+    if config_path:
+        config = read(Path(config_path))
+    else:
+        found = find(Path.cwd())
+        config = read(found) if found else Config()
+    try:
+        options = _options(paths, select, ignore, kubernetes_version, context, stdin_filename, config)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+    from sslint.engine import run
+
+    try:
+        result = run(options)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    colour = output is None and output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    _write(FORMATS[output_format](result, catalogue.rules(), color=colour), output)
+    threshold = fail_on or config.get("fail-on") or "warning"
+    if threshold == "never":
+        return 0
+    lowest = SEVERITIES.index(threshold)
+    return int(any(not f.suppression and SEVERITIES.index(f.severity) >= lowest for f in result.findings))
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        code = command.main(args=argv, prog_name="sslint", standalone_mode=False)
+    except click.UsageError as error:
+        click.echo(f"sslint: error: {error.format_message()}", err=True)
+        sys.exit(2)
+    except (UsageError, ConfigError) as error:
+        click.echo(f"sslint: error: {error}", err=True)
+        sys.exit(2)
+    except click.Abort:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

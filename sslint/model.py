@@ -1,0 +1,120 @@
+"""The cluster model: every Kubernetes object of a run, indexed by kind, name and namespace.
+
+Namespaces follow kubectl: an object without metadata.namespace lands in whatever namespace it
+is applied to, so it may share a namespace with any object; only two explicit, different
+namespaces are apart.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from sslint.load import Document, SourceFile
+
+WORKLOAD_KINDS = frozenset(("StatefulSet", "Deployment", "ReplicaSet", "ReplicationController", "DaemonSet"))
+
+
+@dataclass(eq=False)
+class Obj:
+    kind: str
+    api_version: str
+    data: dict
+    source: SourceFile
+    document: Document
+    prefix: tuple  # where the object sits in its document: () or ("items", n) in a List
+    context: bool  # loaded only to resolve references: never reported on
+
+    @property
+    def name(self) -> str | None:
+        name = self.get("metadata", "name")
+        return name if isinstance(name, str) else None
+
+    @property
+    def namespace(self) -> str | None:
+        namespace = self.get("metadata", "namespace")
+        return namespace if isinstance(namespace, str) and namespace else None
+
+    @property
+    def ref(self) -> str:
+        """How messages name the object: `StatefulSet db/web`, or `StatefulSet web` without a namespace."""
+        name = self.name or "(unnamed)"
+        return f"{self.kind} {self.namespace}/{name}" if self.namespace else f"{self.kind} {name}"
+
+    @property
+    def fragment(self) -> bool:
+        """A workload without a pod template is a patch (kustomize), not a whole object."""
+        return self.kind in WORKLOAD_KINDS and not isinstance(self.get("spec", "template"), dict)
+
+    def get(self, *path, default: Any = None) -> Any:
+        """The value at a field path, or `default` where the path does not exist in this shape."""
+        node: Any = self.data
+        for step in path:
+            if isinstance(node, dict) and isinstance(step, str):
+                node = node.get(step)
+            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+                node = node[step]
+            else:
+                return default
+            if node is None:
+                return default
+        return node
+
+    def mapping(self, *path) -> dict:
+        value = self.get(*path)
+        return value if isinstance(value, dict) else {}
+
+    def position(self, path: tuple) -> tuple[int, int]:
+        """Line and column of the most specific key of `path` that the file spells out."""
+        positions = self.document.positions
+        full = self.prefix + tuple(path)
+        while full:
+            if full in positions:
+                return positions[full]
+            full = full[:-1]
+        return min(positions.values(), default=(1, 1))
+
+
+def same_namespace(a: Obj, b: Obj) -> bool:
+    return a.namespace is None or b.namespace is None or a.namespace == b.namespace
+
+
+def _objects_of(document: Document) -> Iterable[tuple[dict, tuple]]:
+    data = document.data
+    if not isinstance(data, dict) or not isinstance(data.get("kind"), str) or not isinstance(data.get("apiVersion"), str):
+        return
+    if data["kind"].endswith("List") and isinstance(data.get("items"), list):
+        for index, item in enumerate(data["items"]):
+            if isinstance(item, dict) and isinstance(item.get("kind"), str) and isinstance(item.get("apiVersion"), str):
+                yield item, ("items", index)
+    else:
+        yield data, ()
+
+
+class Model:
+    def __init__(self):
+        self.objects: list[Obj] = []
+        self._by_kind: dict[str, list[Obj]] = defaultdict(list)
+        self._by_kind_name: dict[tuple[str, str], list[Obj]] = defaultdict(list)
+
+    def add(self, source: SourceFile, context: bool) -> None:
+        for document in source.documents:
+            for data, prefix in _objects_of(document):
+                obj = Obj(data["kind"], data["apiVersion"], data, source, document, prefix, context)
+                self.objects.append(obj)
+                self._by_kind[obj.kind].append(obj)
+                if obj.name is not None:
+                    self._by_kind_name[obj.kind, obj.name].append(obj)
+
+    def of_kind(self, kind: str) -> list[Obj]:
+        return self._by_kind.get(kind, [])
+
+    def named(self, kind: str, name: str, near: Obj) -> list[Obj]:
+        """Objects of `kind` called `name` that can share `near`'s namespace, same namespace first."""
+        found = [o for o in self._by_kind_name.get((kind, name), []) if same_namespace(o, near) and o is not near]
+        return sorted(found, key=lambda o: o.namespace != near.namespace)
+
+    def named_elsewhere(self, kind: str, name: str, near: Obj) -> list[Obj]:
+        """Objects of `kind` called `name` in an explicit namespace other than `near`'s."""
+        return [o for o in self._by_kind_name.get((kind, name), []) if not same_namespace(o, near)]

@@ -1,0 +1,10 @@
+"""Report formats: each a pure function (result, rules) -> str, in one registry."""
+
+from sslint.report import github, json_report, sarif, text
+
+FORMATS = {
+    "text": text.render,
+    "json": json_report.render,
+    "sarif": sarif.render,
+    "github": github.render,
+}
