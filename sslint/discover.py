@@ -42,7 +42,8 @@ def expand(paths: list[str], patterns: list[str]) -> list[Path]:
         if path.is_dir():
             files += walk(path, patterns)
         elif path.exists() or path.is_symlink():
-            files.append(path)
+            if not excluded(path, patterns):
+                files.append(path)
         else:
             raise ValueError(f"{given}: no such file or directory")
     return files

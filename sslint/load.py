@@ -170,8 +170,10 @@ class _Builder:
                 f"document expands to more than {MAX_NODES:,} nodes (an alias bomb?); not read", line, column
             )
 
-    def key(self, text: str, line: int, column: int, merge: bool = False) -> None:
+    def key(self, text: str, line: int, column: int, merge: bool = False, anchor=None) -> None:
         top = self.stack[-1]
+        if anchor is not None:
+            self.anchors[anchor] = (text, 1)
         if merge:
             top.key = _MERGE
             return
@@ -280,7 +282,7 @@ def _read_yaml(text: str, source: SourceFile) -> None:
                     line, column = _mark(event)
                     if builder.awaiting_key:
                         merge = event.value == "<<" and not event.style and event.tag is None
-                        builder.key(event.value, line, column, merge)
+                        builder.key(event.value, line, column, merge, event.anchor)
                     else:
                         builder.scalar(_scalar_value(event), line, column, event.anchor)
                 elif cls is ev.MappingStartEvent:

@@ -23,8 +23,14 @@ def _service_name(sts: Obj) -> str | None:
     return name
 
 
-def _governing_service(sts: Obj, model: Model) -> Obj | None:
+def _lookup_name(sts: Obj) -> str | None:
+    """The serviceName, when a Service could have it (SS105 reports the others)."""
     name = _service_name(sts)
+    return name if name is not None and len(name) <= 63 and DNS1035_LABEL.fullmatch(name) else None
+
+
+def _governing_service(sts: Obj, model: Model) -> Obj | None:
+    name = _lookup_name(sts)
     if sts.fragment or name is None:
         return None
     services = model.named("Service", name, sts)
@@ -50,7 +56,7 @@ def service_name_missing(sts: Obj, model: Model, version: str) -> Iterator[Findi
 
 def service_name_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
     name = _service_name(sts)
-    if name is None or (len(name) <= 63 and DNS1035_LABEL.fullmatch(name)):
+    if name is None or _lookup_name(sts):
         return
     problems = []
     if len(name) > 63:
@@ -103,7 +109,7 @@ def _likely_meant(sts: Obj, name: str, model: Model) -> Obj | None:
 
 
 def governing_service_missing(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
-    name = _service_name(sts)
+    name = _lookup_name(sts)
     if sts.fragment or name is None or model.named("Service", name, sts):
         return
     where = f"namespace {sts.namespace}" if sts.namespace else "the namespace it is applied to"
@@ -133,15 +139,17 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
     service = _governing_service(sts, model)
     if service is None:
         return
+    if _is_headless(service):
+        return
     service_type = service.get("spec", "type") or "ClusterIP"
     cluster_ip = service.get("spec", "clusterIP")
-    if service_type in ("NodePort", "LoadBalancer", "ExternalName"):
+    if service_type != "ClusterIP":
         reason, where = f"it is of type {service_type}", ("spec", "type")
-    elif cluster_ip != "None":
-        reason = f"its clusterIP is {cluster_ip!r}" if cluster_ip else "it has no clusterIP: None, so it gets a cluster IP"
-        where = ("spec", "clusterIP") if cluster_ip else ("spec",)
+    elif cluster_ip:
+        reason, where = f"its clusterIP is {cluster_ip!r}", ("spec", "clusterIP")
     else:
-        return
+        reason = "it has no clusterIP: None, so it gets a cluster IP"
+        where = ("spec", "type") if service.get("spec", "type") else ("spec",)
     yield Finding(
         f"{sts.ref}: governing {service.ref} is not headless ({reason}); the pods get no per-pod DNS records "
         f"(<pod>.{service.name}), so peers cannot find one replica",

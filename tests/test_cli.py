@@ -1,0 +1,189 @@
+"""The command-line contract: paths, options, configuration, suppression, exit codes."""
+
+import json
+
+import pytest
+
+from conftest import docs, service, statefulset
+from sslint import __version__
+
+BROKEN = {"sts.yaml": statefulset(service="missing")}
+CLEAN = {"a.yaml": docs(statefulset(), service())}
+
+
+def test_exit_codes(sslint):
+    assert sslint(files=CLEAN).code == 0
+    assert sslint(files=BROKEN).code == 1
+    run = sslint("nowhere.yaml")
+    assert run.code == 2 and run.err == "sslint: error: nowhere.yaml: no such file or directory\n"
+
+
+def test_default_path_is_the_working_directory(sslint):
+    run = sslint("--format", "json", files={"deep/er/sts.yaml": statefulset(service="missing")})
+    assert run.positions() == [("deep/er/sts.yaml", 6, 3)]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--format", "xml"], "Invalid value for '-f' / '--format'"),
+        (["--select", "SS999"], "--select: 'SS999' is not a rule id, name or id prefix"),
+        (["--ignore", "nope"], "--ignore: 'nope' is not a rule id"),
+        (["--kubernetes-version", "1.99"], "--kubernetes-version 1.99 is not supported; supported: 1.16"),
+        (["--fail-on", "sometimes"], "Invalid value for '--fail-on'"),
+        (["--explain", "SS1"], "--explain SS1: names 5 rules"),
+        (["--bogus"], "No such option '--bogus'"),
+    ],
+)
+def test_bad_options_are_one_line_and_exit_2(sslint, args, message):
+    run = sslint(*args, files=CLEAN)
+    assert run.code == 2
+    assert run.err.count("\n") == 1 and run.err.startswith("sslint: error: ") and message in run.err
+
+
+@pytest.mark.parametrize(
+    "fail_on, code", [("error", 0), ("warning", 1), ("info", 1), ("never", 0)]
+)
+def test_fail_on(sslint, fail_on, code):
+    files = {"a.yaml": statefulset(service=None)}  # SS101: a warning from 1.33
+    assert sslint("--fail-on", fail_on, files=files).code == code
+
+
+def test_select_ignore_by_id_name_and_prefix(sslint):
+    files = {"a.yaml": docs(statefulset(service="Bad_Name"), statefulset(name="db", service=None))}
+    rules = lambda *args: sorted(f["rule"] for f in sslint("--format", "json", *args, files=files).findings())
+    assert rules() == ["SS101", "SS105"]
+    assert rules("--select", "SS105") == ["SS105"]
+    assert rules("--select", "service-name-missing") == ["SS101"]
+    assert rules("--select", "SS1", "--ignore", "SS101") == ["SS105"]
+    assert rules("--select", "SS101,SS105") == ["SS101", "SS105"]
+
+
+def test_stdin_with_a_filename_and_its_siblings(sslint):
+    run = sslint("--format", "json", "--stdin-filename", "k8s/sts.yaml", "-",
+                 files={"k8s/svc.yaml": service("other")}, stdin=statefulset(service="othr"))
+    [finding] = run.findings()
+    assert (finding["file"], finding["line"]) == ("k8s/sts.yaml", 6)
+    assert "did you mean 'other'?" in finding["message"]
+
+
+def test_stdin_json(sslint):
+    manifest = json.dumps({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "x"},
+                           "spec": {"serviceName": "Bad", "template": {}}})
+    run = sslint("--format", "json", "-", stdin=manifest)
+    assert run.positions() == [("<stdin>", 1, 86)]  # the serviceName key; SS105 alone, no SS102 too
+
+
+def test_output_file_is_written_whole(sslint, tmp_path):
+    run = sslint("--format", "sarif", "-o", "out/report.sarif", ".", files={**BROKEN, "out/.keep": ""})
+    assert run.code == 1 and run.out == ""
+    assert json.loads((tmp_path / "out/report.sarif").read_text())["version"] == "2.1.0"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".keep", "report.sarif"]  # no temporary left
+
+
+def test_unwritable_output_is_exit_2(sslint):
+    run = sslint("-o", "no/such/dir/report.txt", files=CLEAN)
+    assert run.code == 2 and "--output no/such/dir/report.txt" in run.err
+
+
+def test_list_rules_explain_version(sslint):
+    listing = sslint("--list-rules").out
+    assert listing.splitlines()[2].split()[:3] == ["SS102", "governing-service-missing", "error"]
+    assert sslint("--explain", "governing-service-missing").out.startswith("# SS102 governing-service-missing (error)")
+    assert sslint("--version").out.strip() == f"sslint, version {__version__}"
+
+
+def test_parse_errors_are_findings_and_other_files_are_still_linted(sslint):
+    run = sslint("--format", "json", files={"bad.yaml": "a: [\n", "sts.yaml": statefulset(service="missing")})
+    assert [(f["rule"], f["file"]) for f in run.findings()] == [("SS001", "bad.yaml"), ("SS102", "sts.yaml")]
+
+
+def test_hidden_directories_and_other_suffixes_are_skipped(sslint):
+    run = sslint("--format", "json", files={".git/x.yaml": "a: [", "notes.txt": "a: [", "b.yml": "a: ["})
+    assert [f["file"] for f in run.findings()] == ["b.yml"]
+
+
+def test_helm_templates_are_skipped_with_one_notice(sslint):
+    template = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Release.Name }}\n"
+    run = sslint(files={"chart/templates/a.yaml": template, "chart/templates/b.yaml": template, **CLEAN})
+    assert run.code == 0
+    assert run.out.count("note: skipped 2 Helm template files") == 1
+
+
+class TestConfig:
+    def test_found_upward_and_applied(self, sslint, tmp_path):
+        files = {".sslint.yaml": "ignore: [SS102]\n", "sub/sts.yaml": statefulset(service="missing")}
+        sslint(files=files)
+        import os
+
+        os.chdir(tmp_path / "sub")
+        from sslint.cli import main
+
+        with pytest.raises(SystemExit) as exit_info:
+            main(["sts.yaml"])
+        assert exit_info.value.code == 0
+
+    def test_severity_fail_on_version_context_exclude(self, sslint):
+        config = """
+            severity: {service-name-missing: info}
+            fail-on: warning
+            kubernetes-version: "1.32"
+            context: [ctx/*.yaml]
+            exclude: [skip/*]
+            """
+        files = {".sslint.yaml": config, "app/a.yaml": statefulset(service=None), "app/b.yaml": statefulset(name="b"),
+                 "ctx/svc.yaml": service(), "skip/c.yaml": "a: ["}
+        run = sslint("--format", "json", "app", "skip/c.yaml", files=files)
+        assert [(f["rule"], f["severity"]) for f in run.findings()] == [("SS101", "info")]
+        assert run.code == 0
+
+    @pytest.mark.parametrize(
+        "text, message",
+        [
+            ("selct: [SS101]\n", ".sslint.yaml:1:1: selct: unknown key 'selct'"),
+            ("fail-on: sometimes\n", ".sslint.yaml:1:1: fail-on: 'sometimes' is not one of"),
+            ("kubernetes-version: 1.30\n", 'kubernetes-version must be a quoted string such as "1.33", not the number 1.3'),
+            ("kubernetes-version: '1.99'\n", "kubernetes-version 1.99 is not supported"),
+            ("select: [SS9]\n", "select: 'SS9' is not a rule id"),
+            ("severity:\n  SS101: fatal\n", ".sslint.yaml:2:3: severity.SS101: 'fatal' is not one of"),
+            ("a: [\n", ".sslint.yaml:2:1:"),
+        ],
+    )
+    def test_bad_config_is_one_line_exit_2(self, sslint, text, message):
+        run = sslint(files={".sslint.yaml": text, **CLEAN})
+        assert run.code == 2 and run.err.count("\n") == 1 and message in run.err, run.err
+
+    def test_explicit_config(self, sslint):
+        run = sslint("--config", "conf/lint.yaml", files={"conf/lint.yaml": "ignore: [SS1]\n", **BROKEN})
+        assert run.code == 0
+        assert sslint("--config", "absent.yaml", files=CLEAN).code == 2
+
+
+class TestSuppression:
+    def test_by_annotation_with_reason(self, sslint):
+        sts = statefulset(service="missing").replace(
+            "  name: web\n", '  name: web\n  annotations:\n    ignore-check.sslint.io/SS102: "created by the operator"\n'
+        )
+        run = sslint("--format", "json", files={"a.yaml": sts})
+        [finding] = run.findings()
+        assert run.code == 0 and finding["suppressed"] == "annotation ignore-check.sslint.io/SS102: created by the operator"
+        assert run.json["summary"]["suppressed"] == 1 and run.json["summary"]["findings"] == 0
+
+    def test_by_name_on_the_line_and_on_the_line_above(self, sslint):
+        on_line = statefulset(service="missing  # sslint-ignore: governing-service-missing -- legacy")
+        above = statefulset(service="missing").replace("  serviceName", "  # sslint-ignore: SS102\n  serviceName")
+        for text in (on_line, above):
+            run = sslint("--format", "json", files={"a.yaml": text})
+            assert run.code == 0 and run.findings()[0]["suppressed"].startswith("comment on line")
+
+    def test_a_comment_for_another_rule_or_line_does_not_suppress(self, sslint):
+        other_rule = statefulset(service="missing  # sslint-ignore: SS103")
+        other_line = statefulset(service="missing").replace("  replicas", "  replicas: 3 # sslint-ignore: SS102\n  x")
+        for text in (other_rule, other_line):
+            assert sslint(files={"a.yaml": text}).code == 1
+
+    def test_file_level(self, sslint):
+        run = sslint("--format", "json", files={"a.yaml": "# sslint-ignore-file: SS1 -- x\n" + statefulset(service="missing")})
+        assert run.code == 1  # a prefix is not a rule: suppression names ids or names
+        run = sslint("--format", "json", files={"a.yaml": "# sslint-ignore-file: SS102 -- x\n" + statefulset(service="missing")})
+        assert run.code == 0 and run.findings()[0]["suppressed"] == "comment on line 1: x"

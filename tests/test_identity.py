@@ -1,0 +1,169 @@
+"""SS101–SS105: the governing Service, across files, namespaces, versions and shapes."""
+
+import pytest
+
+from conftest import docs, service, statefulset
+
+
+def lint(sslint, files, *args, paths=(".",)):
+    return sslint("--format", "json", "--select", "SS1", *args, *paths, files=files)
+
+
+def test_a_correct_set_and_headless_service_are_clean(sslint):
+    run = lint(sslint, {"a.yaml": docs(statefulset(), service())})
+    assert run.code == 0 and run.findings() == []
+
+
+@pytest.mark.parametrize(
+    "set_namespace, service_namespace, found",
+    [(None, None, True), ("db", None, True), (None, "db", True), ("db", "db", True), ("db", "other", False)],
+)
+def test_namespaces_unset_match_anything_explicit_must_agree(sslint, set_namespace, service_namespace, found):
+    run = lint(sslint, {"a.yaml": docs(statefulset(namespace=set_namespace), service(namespace=service_namespace))})
+    assert [f["rule"] for f in run.findings()] == ([] if found else ["SS102"])
+
+
+def test_missing_service_mentions_the_one_in_another_namespace(sslint):
+    run = lint(sslint, {"a.yaml": docs(statefulset(namespace="shop"), service(namespace="default"))})
+    [finding] = run.findings("SS102")
+    assert "exists in namespace default" in finding["message"]
+    assert finding["object"] == {"kind": "StatefulSet", "namespace": "shop", "name": "web"}
+    assert (finding["line"], finding["column"]) == (7, 3)
+    assert [(r["line"], r["column"]) for r in finding["related"]] == [(23, 3)]
+
+
+def test_missing_service_suggests_a_close_spelling(sslint):
+    run = lint(sslint, {"a.yaml": docs(statefulset(service="ngnix", labels="{app: nginx}"), service("nginx", "{app: nginx}"))})
+    [finding] = run.findings("SS102")
+    assert "did you mean 'nginx'?" in finding["message"]
+    assert "cannot be changed on a live StatefulSet" in finding["fix"]
+
+
+def test_missing_service_suggests_the_headless_service_that_selects_the_pods(sslint):
+    run = lint(sslint, {"a.yaml": docs(statefulset(service="web"), service("web-peers"))})
+    assert "did you mean 'web-peers'?" in run.findings("SS102")[0]["message"]
+
+
+def test_a_far_name_is_not_suggested(sslint):
+    run = lint(sslint, {"a.yaml": docs(statefulset(service="argocd-application-controller", labels="{app: a}"),
+                                       service("argocd-applicationset-controller", "{app: b}"))})
+    assert "did you mean" not in run.findings("SS102")[0]["message"]
+
+
+def test_service_in_an_unchanged_sibling_file_is_found(sslint, tmp_path):
+    run = lint(sslint, {"k8s/sts.yaml": statefulset(), "k8s/svc.yaml": service()}, paths=["k8s/sts.yaml"])
+    assert run.findings() == [] and run.json["summary"]["files"] == 1
+
+
+def test_service_given_as_context_is_found_and_context_is_never_reported(sslint):
+    broken_context = statefulset(name="other", service="nothing")
+    run = lint(sslint, {"app/sts.yaml": statefulset(), "ctx/svc.yaml": docs(service(), broken_context)},
+               "--context", "ctx", paths=["app"])
+    assert run.findings() == []
+
+
+def test_list_items_are_objects(sslint):
+    items = "\n".join("  - " + d.replace("\n", "\n    ").rstrip() for d in (statefulset(service="db"), service("dbx")))
+    run = lint(sslint, {"list.yaml": f"apiVersion: v1\nkind: List\nitems:\n{items}\n"})
+    [finding] = run.findings("SS102")
+    assert (finding["line"], finding["column"]) == (9, 7)
+    assert "did you mean 'dbx'?" in finding["message"]
+
+
+def test_fragments_are_skipped(sslint):
+    patch = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: missing\n"
+    assert lint(sslint, {"patch.yaml": patch}).findings() == []
+
+
+def test_older_api_versions_are_checked_too(sslint):
+    old = statefulset(service="missing").replace("apps/v1", "apps/v1beta2")
+    assert [f["rule"] for f in lint(sslint, {"a.yaml": old}).findings()] == ["SS102"]
+
+
+def test_json_manifests_report_positions(sslint):
+    manifest = """{
+\t"apiVersion": "apps/v1", "kind": "StatefulSet",
+\t"metadata": {"name": "web"},
+\t"spec": {
+\t\t"serviceName": "missing",
+\t\t"selector": {"matchLabels": {"app": "web"}},
+\t\t"template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": []}}
+\t}
+}
+"""
+    run = lint(sslint, {"sts.json": manifest})
+    assert run.positions("SS102") == [("sts.json", 5, 3)]
+
+
+@pytest.mark.parametrize(
+    "spec, related",
+    [
+        ("type: ClusterIP", (6, 3)),
+        ("clusterIP: 10.0.0.12", (6, 3)),
+        ("type: NodePort", (6, 3)),
+        ("type: LoadBalancer", (6, 3)),
+        ("type: ExternalName", (6, 3)),
+        ("ports: [{port: 80}]", (5, 1)),
+    ],
+)
+def test_not_headless(sslint, spec, related):
+    run = lint(sslint, {"svc.yaml": service(spec=spec), "sts.yaml": statefulset()})
+    [finding] = run.findings("SS103")
+    assert (finding["file"], finding["line"], finding["column"]) == ("sts.yaml", 6, 3)
+    assert [(r["file"], r["line"], r["column"]) for r in finding["related"]] == [("svc.yaml", *related)]
+    assert "not headless" in finding["message"] and "Service web" in finding["message"]
+
+
+@pytest.mark.parametrize("spec", ["clusterIP: None", "{type: ClusterIP, clusterIP: None}"])
+def test_headless(sslint, spec):
+    spec = spec if not spec.startswith("{") else "type: ClusterIP\n  clusterIP: None"
+    assert lint(sslint, {"a.yaml": docs(statefulset(), service(spec=spec))}).findings("SS103") == []
+
+
+def test_selector_mismatch_names_the_missing_labels(sslint):
+    run = lint(sslint, {"a.yaml": docs(statefulset(), service(selector="{app: web, tier: db}"))})
+    [finding] = run.findings("SS104")
+    assert "selects tier=db, which the pod template's labels do not carry" in finding["message"]
+    assert [(r["line"], r["column"]) for r in finding["related"]] == [(24, 3)]
+
+
+def test_service_without_selector(sslint):
+    run = lint(sslint, {"a.yaml": docs(statefulset(), service(selector=None))})
+    assert "has no selector" in run.findings("SS104")[0]["message"]
+
+
+def test_selector_checks_wait_for_template_labels(sslint):
+    # A kustomize base: commonLabels add the labels later.
+    base = statefulset().replace("    metadata:\n      labels: {app: web}\n", "")
+    assert lint(sslint, {"a.yaml": docs(base, service())}).findings("SS104") == []
+
+
+@pytest.mark.parametrize("version, severity", [("1.32", "error"), ("1.33", "warning")])
+def test_service_name_missing_depends_on_the_version(sslint, version, severity):
+    run = lint(sslint, {"a.yaml": statefulset(service=None)}, "--kubernetes-version", version)
+    [finding] = run.findings("SS101")
+    assert finding["severity"] == severity and (finding["line"], finding["column"]) == (5, 1)
+
+
+def test_an_empty_service_name_is_missing(sslint):
+    assert [f["rule"] for f in lint(sslint, {"a.yaml": statefulset(service='""')}).findings()] == ["SS101"]
+
+
+@pytest.mark.parametrize(
+    "name, version, words",
+    [
+        ("Web", "1.33", "rejects it"),
+        ("Web", "1.32", "no Service can have that name"),
+        ("1web", "1.37", "no Service can have that name"),
+        ("a" * 64, "1.37", "64 characters long"),
+        ("web-", "1.37", "rejects it"),
+    ],
+)
+def test_service_name_invalid(sslint, name, version, words):
+    run = lint(sslint, {"a.yaml": statefulset(service=name)}, "--kubernetes-version", version)
+    [finding] = run.findings("SS105")
+    assert words in finding["message"] and (finding["line"], finding["column"]) == (6, 3)
+
+
+def test_placeholders_are_not_names(sslint):
+    assert lint(sslint, {"a.yaml": statefulset(service="${SERVICE}")}).findings() == []

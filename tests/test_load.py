@@ -1,0 +1,161 @@
+"""The loader: values as kubectl reads them, positions of every key, and errors that lose nothing."""
+
+import math
+
+import pytest
+
+from sslint.load import MAX_NODES, load
+
+
+def one(text: str):
+    source = load(text.encode(), "t.yaml")
+    assert source.errors == []
+    assert len(source.documents) == 1
+    return source.documents[0]
+
+
+# Plain scalars as go-yaml v2 (sigs.k8s.io/yaml, kubectl) types them: YAML 1.1.
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("yes", True), ("Yes", True), ("on", True), ("ON", True), ("y", True), ("true", True),
+        ("no", False), ("off", False), ("n", False), ("False", False),
+        ("~", None), ("null", None), ("", None), ("Null", None),
+        ("0777", 0o777), ("0o17", 0o17), ("0x1F", 31), ("0b101", 5), ("1_000", 1000), ("-12", -12), ("+3", 3),
+        ("1.5", 1.5), ("1e3", 1000.0), (".5", 0.5), ("-.inf", -math.inf),
+        ("08", 8.0),  # not octal: Go's ParseInt refuses it, the float pattern takes it
+        ("3Gi", "3Gi"), ("None", "None"), ("1.2.3", "1.2.3"), ("0.0.0.0", "0.0.0.0"), ("yes please", "yes please"),
+        ("'yes'", "yes"), ('"0777"', "0777"), ("!!str 12", "12"), ("!!int '12'", 12), ("!!float 1", 1.0),
+        ("2001-12-14", "2001-12-14"),  # a timestamp stays a string for kubectl
+    ],
+)
+def test_scalars_are_typed_as_kubectl_types_them(text, value):
+    got = one(f"v: {text}\n").data["v"]
+    if isinstance(value, float) and math.isnan(value):
+        assert math.isnan(got)
+    else:
+        assert got == value and type(got) is type(value)
+
+
+def test_keys_stay_strings():
+    assert one("on: 1\n1: 2\nnull: 3\n").data == {"on": 1, "1": 2, "null": 3}
+
+
+def test_positions_of_keys_and_items_are_one_based():
+    doc = one("spec:\n  containers:\n    - name: a\n      image: x\n    - name: b\n")
+    assert doc.positions[("spec",)] == (1, 1)
+    assert doc.positions[("spec", "containers")] == (2, 3)
+    assert doc.positions[("spec", "containers", 0)] == (3, 7)
+    assert doc.positions[("spec", "containers", 0, "image")] == (4, 7)
+    assert doc.positions[("spec", "containers", 1, "name")] == (5, 7)
+
+
+def test_anchors_aliases_and_merge_keys_resolve():
+    doc = one(
+        "base: &base {a: 1, b: 2}\n"
+        "other: &other {c: 3}\n"
+        "x:\n  <<: *base\n  b: 9\n"
+        "y:\n  <<: [*other, *base]\n"
+        "z: *base\n"
+    )
+    assert doc.data["x"] == {"a": 1, "b": 9}
+    assert doc.data["y"] == {"c": 3, "a": 1, "b": 2}
+    assert doc.data["z"] == {"a": 1, "b": 2}
+
+
+def test_a_quoted_merge_key_is_an_ordinary_key():
+    assert one("x:\n  '<<': 1\n").data == {"x": {"<<": 1}}
+
+
+def test_tags_never_construct_objects(tmp_path):
+    marker = tmp_path / "touched"
+    doc = one(
+        f"a: !!python/object/apply:os.system ['touch {marker}']\n"
+        "b: !!python/name:os.system\n"
+        "c: !Ref Something\n"
+    )
+    assert not marker.exists()
+    assert doc.data == {"a": [f"touch {marker}"], "b": None, "c": "Something"}
+
+
+def test_multi_document_files_and_empty_documents():
+    source = load(b"---\na: 1\n---\n---\nb: 2\n...\n", "t.yaml")
+    assert [d.data for d in source.documents] == [{"a": 1}, {"b": 2}]
+    assert [d.index for d in source.documents] == [0, 2]
+
+
+@pytest.mark.parametrize(
+    "text, line, column, words",
+    [
+        ("a: [1\nb: 2\n", 2, 2, "expected ',' or ']'"),
+        ("a: 1\nb: 2\na: 3\n", 3, 1, "duplicate key 'a' (first defined on line 1)"),
+        ("a: &x [*x]\n", 1, 8, "recursive alias"),
+        ("a: *nothing\n", 1, 4, "names no anchor"),
+        ("? [a]\n: 1\n", 1, 3, "keys are strings"),
+        ("a: !!int twelve\n", 1, 4, "not a valid int"),
+        ("a:\n  <<: 3\n", 2, 7, "merge key"),
+        ("a: b\n\tc: d\n", 2, 1, "tab character"),
+    ],
+)
+def test_errors_have_the_parser_position(text, line, column, words):
+    source = load(text.encode(), "t.yaml")
+    assert len(source.errors) == 1
+    error = source.errors[0]
+    assert (error.line, error.column) == (line, column)
+    assert words in error.message
+
+
+def test_reading_resumes_after_a_broken_document():
+    source = load(b"a: 1\n---\nb: [\n---\nc: 1\nc: 2\n---\nd: 4\n", "t.yaml")
+    assert [d.data for d in source.documents] == [{"a": 1}, {"d": 4}]
+    assert [(e.line, "duplicate" in e.message) for e in source.errors] == [(4, False), (6, True)]
+
+
+def test_bytes_that_are_not_utf8_are_an_error_at_their_position():
+    source = load(b"a: 1\nb: caf\xe9\n", "t.yaml")
+    assert [(e.line, e.column) for e in source.errors] == [(2, 7)]
+    assert "0xe9" in source.errors[0].message
+
+
+def test_utf16_with_a_bom_is_read():
+    source = load("a: é\n".encode("utf-16"), "t.yaml")
+    assert source.documents[0].data == {"a": "é"}
+
+
+def test_alias_expansion_is_bounded():
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for n in range(1, 9):
+        levels.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]")
+    source = load("\n".join(levels).encode(), "bomb.yaml")
+    assert source.documents == []
+    assert f"more than {MAX_NODES:,} nodes" in source.errors[0].message
+
+
+def test_json_with_tabs_reports_positions():
+    source = load(b'{\n\t"kind": "Service",\n\t"spec": {\n\t\t"clusterIP": "None"\n\t}\n}\n', "s.json", as_json=True)
+    doc = source.documents[0]
+    assert doc.data == {"kind": "Service", "spec": {"clusterIP": "None"}}
+    assert doc.positions[("spec", "clusterIP")] == (4, 3)
+
+
+def test_json_errors_and_duplicate_keys():
+    assert [(e.line, e.column) for e in load(b'{\n  "a": 1,\n}', "x.json", True).errors] == [(3, 1)]
+    errors = load(b'{"a": 1, "a": 2}', "x.json", True).errors
+    assert [(e.line, e.column) for e in errors] == [(1, 10)] and "duplicate key 'a'" in errors[0].message
+
+
+def test_json_values_keep_json_types():
+    assert load(b'{"a": "yes", "b": 1.5, "c": null, "d": [true, 7]}', "x.json", True).documents[0].data == {
+        "a": "yes", "b": 1.5, "c": None, "d": [True, 7]
+    }
+
+
+def test_helm_templates_are_recognised_not_parsed():
+    source = load(b"metadata:\n  name: {{ .Release.Name }}\n", "t.yaml")
+    assert source.template and source.errors == []
+    assert not load(b"annotations:\n  summary: '{{inputs.parameters.x}}'\n", "t.yaml").template
+
+
+def test_suppression_comments_are_collected_from_the_raw_lines():
+    source = load(b"# sslint-ignore-file: SS101\na: 1  # sslint-ignore: SS102\n", "t.yaml")
+    assert source.pragmas == {1: ("sslint-ignore-file: SS101", True), 2: ("sslint-ignore: SS102", False)}
