@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from sslint.load import Document, SourceFile
+from sslint.selectors import map_selects, selects
 
 WORKLOAD_KINDS = frozenset(("StatefulSet", "Deployment", "ReplicaSet", "ReplicationController", "DaemonSet"))
 
@@ -65,6 +66,21 @@ class Obj:
         value = self.get(*path)
         return value if isinstance(value, dict) else {}
 
+    def items(self, *path) -> list[tuple[int, dict]]:
+        """(index, entry) for each mapping in the list at `path`; other shapes yield nothing."""
+        value = self.get(*path)
+        return [(n, v) for n, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
+
+    @property
+    def replicas(self) -> int | None:
+        """spec.replicas, 1 when unset (the API default); None when it is not an integer."""
+        value = self.get("spec", "replicas", default=1)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @property
+    def pod_labels(self) -> dict:
+        return self.mapping("spec", "template", "metadata", "labels")
+
     def position(self, path: tuple) -> tuple[int, int]:
         """Line and column of the most specific key of `path` that the file spells out."""
         positions = self.document.positions
@@ -92,11 +108,36 @@ def _objects_of(document: Document) -> Iterable[tuple[dict, tuple]]:
         yield data, ()
 
 
+class _SelectorIndex:
+    """Objects of one kind by the labels their selector requires, so finding the objects that
+    select a pod's labels looks at a few candidates instead of every object."""
+
+    def __init__(self, objects: list[Obj], selector_of: Callable[[Obj], Any], label_selector: bool):
+        self._selector_of, self._label_selector = selector_of, label_selector
+        self._by_pair: dict[tuple[str, str], list[Obj]] = defaultdict(list)
+        self._unkeyed: list[Obj] = []  # selectors with no required label: match-all or expressions only
+        for obj in objects:
+            selector = selector_of(obj)
+            pairs = selector.get("matchLabels") if label_selector and isinstance(selector, dict) else selector
+            if isinstance(pairs, dict) and pairs:
+                key, value = next(iter(pairs.items()))
+                self._by_pair[str(key), str(value)].append(obj)
+            elif isinstance(selector, dict):
+                self._unkeyed.append(obj)
+
+    def selecting(self, labels: dict) -> list[Obj]:
+        candidates = [o for pair in labels.items() for o in self._by_pair.get((str(pair[0]), str(pair[1])), [])]
+        test = selects if self._label_selector else map_selects
+        return [o for o in candidates + self._unkeyed if test(self._selector_of(o), labels)]
+
+
 class Model:
     def __init__(self):
         self.objects: list[Obj] = []
         self._by_kind: dict[str, list[Obj]] = defaultdict(list)
         self._by_kind_name: dict[tuple[str, str], list[Obj]] = defaultdict(list)
+        self._selector_indexes: dict[tuple, _SelectorIndex] = {}
+        self._autoscalers: dict | None = None
 
     def add(self, source: SourceFile, context: bool) -> None:
         for document in source.documents:
@@ -118,3 +159,23 @@ class Model:
     def named_elsewhere(self, kind: str, name: str, near: Obj) -> list[Obj]:
         """Objects of `kind` called `name` in an explicit namespace other than `near`'s."""
         return [o for o in self._by_kind_name.get((kind, name), []) if not same_namespace(o, near)]
+
+    def selecting(self, kind: str, near: Obj, labels: dict, selector_path: tuple = ("spec", "selector")) -> list[Obj]:
+        """Objects of `kind` that can share `near`'s namespace and whose selector (a LabelSelector,
+        or a plain map for Services and ReplicationControllers) selects `labels`."""
+        plain = kind in ("Service", "ReplicationController")
+        key = (kind, selector_path)
+        if key not in self._selector_indexes:
+            self._selector_indexes[key] = _SelectorIndex(
+                self.of_kind(kind), lambda o: o.get(*selector_path), label_selector=not plain
+            )
+        return [o for o in self._selector_indexes[key].selecting(labels) if same_namespace(o, near) and o is not near]
+
+    def autoscalers_of(self, workload: Obj) -> list[Obj]:
+        """HorizontalPodAutoscalers whose scaleTargetRef names `workload`, in a namespace it can share."""
+        if self._autoscalers is None:
+            self._autoscalers = defaultdict(list)
+            for hpa in self.of_kind("HorizontalPodAutoscaler"):
+                target = (hpa.get("spec", "scaleTargetRef", "kind"), hpa.get("spec", "scaleTargetRef", "name"))
+                self._autoscalers[target].append(hpa)
+        return [h for h in self._autoscalers.get((workload.kind, workload.name), []) if same_namespace(h, workload)]

@@ -36,7 +36,8 @@ def selects(selector, labels) -> bool:
 
 
 def map_selects(selector, labels) -> bool:
-    """A Service-style selector (a plain map): every pair present in the labels."""
-    if not isinstance(selector, dict) or not isinstance(labels, dict):
+    """A Service-style selector (a plain map): every pair present in the labels. An empty map
+    selects nothing (a Service without a selector has no endpoints)."""
+    if not isinstance(selector, dict) or not selector or not isinstance(labels, dict):
         return False
     return all(k in labels and str(labels[k]) == str(v) for k, v in selector.items())

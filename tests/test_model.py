@@ -1,0 +1,94 @@
+"""The model: label selectors, namespaces, indexes."""
+
+import pytest
+
+from sslint.load import load
+from sslint.model import Model
+from sslint.selectors import map_selects, selects
+
+LABELS = {"app": "zk", "tier": "data", "version": "3"}
+
+
+@pytest.mark.parametrize(
+    "selector, selected",
+    [
+        ({}, True),
+        ({"matchLabels": {"app": "zk"}}, True),
+        ({"matchLabels": {"app": "kafka"}}, False),
+        ({"matchLabels": {"version": 3}}, True),  # a number in YAML matches the label's text
+        ({"matchExpressions": [{"key": "app", "operator": "In", "values": ["zk", "kafka"]}]}, True),
+        ({"matchExpressions": [{"key": "app", "operator": "In", "values": ["kafka"]}]}, False),
+        ({"matchExpressions": [{"key": "app", "operator": "NotIn", "values": ["kafka"]}]}, True),
+        ({"matchExpressions": [{"key": "app", "operator": "NotIn", "values": ["zk"]}]}, False),
+        ({"matchExpressions": [{"key": "zone", "operator": "NotIn", "values": ["a"]}]}, True),
+        ({"matchExpressions": [{"key": "tier", "operator": "Exists"}]}, True),
+        ({"matchExpressions": [{"key": "zone", "operator": "Exists"}]}, False),
+        ({"matchExpressions": [{"key": "zone", "operator": "DoesNotExist"}]}, True),
+        ({"matchExpressions": [{"key": "app", "operator": "DoesNotExist"}]}, False),
+        ({"matchExpressions": [{"key": "app", "operator": "Matches", "values": ["zk"]}]}, False),
+        ({"matchLabels": {"app": "zk"}, "matchExpressions": [{"key": "tier", "operator": "In", "values": ["web"]}]}, False),
+        (None, False),
+        ("app=zk", False),
+        ({"matchLabels": ["app"]}, False),
+    ],
+)
+def test_label_selectors(selector, selected):
+    assert selects(selector, LABELS) is selected
+
+
+def test_service_selectors_are_plain_maps_and_empty_selects_nothing():
+    assert map_selects({"app": "zk"}, LABELS) and not map_selects({"app": "zk", "x": "y"}, LABELS)
+    assert not map_selects({}, LABELS) and not map_selects(None, LABELS)
+
+
+def model_of(text: str) -> Model:
+    model = Model()
+    model.add(load(text.encode(), "m.yaml"), context=False)
+    return model
+
+
+PDBS = """
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: by-label, namespace: db}
+spec: {selector: {matchLabels: {app: zk}}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: by-expression}
+spec: {selector: {matchExpressions: [{key: tier, operator: In, values: [data]}]}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: elsewhere, namespace: web}
+spec: {selector: {matchLabels: {app: zk}}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: other-app, namespace: db}
+spec: {selector: {matchLabels: {app: kafka}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: zk, namespace: db}
+spec: {template: {metadata: {labels: {app: zk, tier: data}}}}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: zk}
+spec: {scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: zk}, maxReplicas: 5}
+"""
+
+
+def test_selecting_uses_namespaces_and_every_selector_form():
+    model = model_of(PDBS)
+    [sts] = model.of_kind("StatefulSet")
+    assert sorted(p.name for p in model.selecting("PodDisruptionBudget", sts, sts.pod_labels)) == ["by-expression", "by-label"]
+    assert [h.name for h in model.autoscalers_of(sts)] == ["zk"]
+    assert sts.replicas == 1 and sts.ref == "StatefulSet db/zk"
+
+
+def test_list_items_and_non_objects():
+    model = model_of("apiVersion: v1\nkind: ServiceList\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: a}}\n"
+                     "- {kind: Service}\n---\nfoo: bar\n---\n- 1\n")
+    assert [(o.kind, o.name, o.prefix) for o in model.objects] == [("Service", "a", ("items", 0))]
