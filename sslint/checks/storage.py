@@ -1,0 +1,320 @@
+"""SS2xx: storage. A pod template's claims are shared by every replica; a StatefulSet's
+volumeClaimTemplates give each pod its own claim, `<template>-<set>-<ordinal>`."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Iterator
+
+from sslint import versions
+from sslint.finding import Finding, Related
+from sslint.model import Model, Obj, same_namespace
+from sslint.quantity import format_bytes, parse_quantity
+from sslint.selectors import selects
+
+POD = ("spec", "template", "spec")
+TEMPLATES = ("spec", "volumeClaimTemplates")
+CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
+DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+
+
+# -- the pod template and claim templates, as (path, entry) pairs ---------------------------------
+
+
+def _volumes(obj: Obj) -> list[tuple[tuple, dict]]:
+    return [(POD + ("volumes", n), v) for n, v in obj.items(*POD, "volumes") if isinstance(v.get("name"), str)]
+
+
+def _claim_templates(obj: Obj) -> list[tuple[tuple, dict, str]]:
+    found = []
+    for n, template in obj.items(*TEMPLATES):
+        name = template.get("metadata", {}).get("name") if isinstance(template.get("metadata"), dict) else None
+        found.append((TEMPLATES + (n,), template, name if isinstance(name, str) else None))
+    return found
+
+
+def _mounts(obj: Obj) -> list[tuple[tuple, str, str]]:
+    """(path of the volumeMount or volumeDevice entry, volume name, container name) for every container."""
+    found = []
+    for list_name in CONTAINER_LISTS:
+        for n, container in obj.items(*POD, list_name):
+            for field in ("volumeMounts", "volumeDevices"):
+                mounts = container.get(field)
+                for m, mount in enumerate(mounts if isinstance(mounts, list) else []):
+                    if isinstance(mount, dict) and isinstance(mount.get("name"), str):
+                        found.append((POD + (list_name, n, field, m), mount["name"], str(container.get("name", "?"))))
+    return found
+
+
+def _claim_name(template_name: str, sts: Obj) -> str:
+    return f"{template_name}-{sts.name}-<ordinal>"
+
+
+def _modes(spec) -> list:
+    modes = spec.get("accessModes") if isinstance(spec, dict) else None
+    return modes if isinstance(modes, list) else []
+
+
+# -- SS201 -----------------------------------------------------------------------------------------
+
+
+def _scale(workload: Obj, model: Model) -> tuple[int, Obj | None] | None:
+    """How many replicas may share the claim, and the autoscaler that makes it more than one."""
+    for hpa in model.autoscalers_of(workload):
+        maximum = hpa.get("spec", "maxReplicas")
+        if isinstance(maximum, int) and not isinstance(maximum, bool) and maximum > 1:
+            return maximum, hpa
+    if workload.replicas is not None and workload.replicas > 1:
+        return workload.replicas, None
+    return None
+
+
+def shared_claim_in_template(workload: Obj, model: Model, version: str) -> Iterator[Finding]:
+    if workload.fragment:
+        return
+    scale = _scale(workload, model)
+    if scale is None:
+        return
+    count, autoscaler = scale
+    is_set = workload.kind == "StatefulSet"
+    template_names = {name for _, _, name in _claim_templates(workload)} if is_set else set()
+    for path, volume in _volumes(workload):
+        claim = volume.get("persistentVolumeClaim")
+        claim_name = claim.get("claimName") if isinstance(claim, dict) else None
+        if not isinstance(claim_name, str) or volume["name"] in template_names:  # a shadowed volume is SS205
+            continue
+        claims = model.named("PersistentVolumeClaim", claim_name, workload)
+        modes = _modes(claims[0].get("spec")) if claims else []
+        if "ReadOnlyMany" in modes or ("ReadWriteMany" in modes and not is_set):
+            continue
+        if "ReadWriteOncePod" in modes:
+            consequence = "the claim is ReadWriteOncePod, so only one pod can use it and the others never schedule"
+        elif "ReadWriteOnce" in modes:
+            consequence = ("the claim is ReadWriteOnce, so a pod on another node fails with a Multi-Attach error, "
+                           "and pods on one node write the same data")
+        elif "ReadWriteMany" in modes:
+            consequence = "every replica reads and writes the same data instead of keeping its own"
+        else:
+            consequence = ("unless the claim is ReadWriteMany, a pod on another node fails with a Multi-Attach error, "
+                           "and pods that do start write the same data")
+        replicas = f"up to {count} replicas (by {autoscaler.ref})" if autoscaler else f"all {count} replicas"
+        related = [Related(c, ("spec", "accessModes"), f"{c.ref}, the shared claim") for c in claims[:1]]
+        if autoscaler:
+            related.append(Related(autoscaler, ("spec", "maxReplicas"), f"{autoscaler.ref}, scaling {workload.ref}"))
+        if is_set:
+            fix = (f"Replace volume {volume['name']!r} with a volumeClaimTemplates entry named {volume['name']!r}, so "
+                   f"each pod gets its own claim ({_claim_name(volume['name'], workload)}); claim templates cannot "
+                   "be added to a live StatefulSet: delete it with --cascade=orphan and apply again.")
+        else:
+            fix = ("Give each replica its own storage with a StatefulSet and volumeClaimTemplates, use a ReadWriteMany "
+                   "claim if the application is built to share it, or run one replica.")
+        yield Finding(
+            f"{workload.ref}: {replicas} mount the same PersistentVolumeClaim {claim_name!r} (volume "
+            f"{volume['name']!r}); {consequence}",
+            workload,
+            path + ("persistentVolumeClaim", "claimName"),
+            fix=fix,
+            related=related,
+            severity=None if is_set else "warning",
+        )
+
+
+# -- SS202, SS203, SS205, SS208: names that must meet ----------------------------------------------
+
+
+def volume_mount_undefined(workload: Obj, model: Model, version: str) -> Iterator[Finding]:
+    if workload.fragment:
+        return
+    volumes = {v["name"] for _, v in _volumes(workload)}
+    templates = {name for _, _, name in _claim_templates(workload) if name} if workload.kind == "StatefulSet" else set()
+    defined = sorted(volumes | templates)
+    rejected = workload.kind != "StatefulSet" or versions.at_least(version, versions.STATEFULSET_TEMPLATE_VALIDATED)
+    consequence = "the API server rejects the manifest" if rejected else "every pod fails to be created"
+    for path, name, container in _mounts(workload):
+        if name in volumes or name in templates:
+            continue
+        kinds = "pod volume or volumeClaimTemplate" if workload.kind == "StatefulSet" else "pod volume"
+        known = f" (defined: {', '.join(defined)})" if defined else " (none is defined)"
+        yield Finding(
+            f"{workload.ref}: container {container!r} mounts {name!r}, which names no {kinds}{known}; {consequence}",
+            workload,
+            path,
+            fix=f"Correct the mount's name, or define {name!r} under spec.template.spec.volumes"
+            + (" or spec.volumeClaimTemplates." if workload.kind == "StatefulSet" else "."),
+        )
+
+
+def claim_template_unused(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    if sts.fragment:
+        return
+    mounted = {name for _, name, _ in _mounts(sts)}
+    volumes = {v["name"] for _, v in _volumes(sts)}
+    for path, _, name in _claim_templates(sts):
+        if name is None or name in mounted:
+            continue
+        strays = sorted(m for m in mounted - volumes if m != name)
+        hint = f"; the mount {strays[0]!r} names nothing: a misspelling?" if len(strays) == 1 else ""
+        yield Finding(
+            f"{sts.ref}: volumeClaimTemplate {name!r} is mounted by no container, yet a claim "
+            f"({_claim_name(name, sts)}) is provisioned for every pod{hint}",
+            sts,
+            path,
+            fix=f"Mount {name!r} in the container that needs it (volumeMounts: - name: {name}), or remove the template "
+            "(claim templates cannot change on a live StatefulSet: delete it with --cascade=orphan, then apply).",
+        )
+
+
+def claim_template_shadowed(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    templates = {name: path for path, _, name in _claim_templates(sts) if name}
+    for path, volume in _volumes(sts):
+        name = volume["name"]
+        if name not in templates:
+            continue
+        claim = volume.get("persistentVolumeClaim")
+        source = (f"its persistentVolumeClaim {claim.get('claimName')!r} is never mounted"
+                  if isinstance(claim, dict) else "its source is never used")
+        yield Finding(
+            f"{sts.ref}: pod volume {name!r} has the name of a volumeClaimTemplate, so the controller replaces it "
+            f"with each pod's own claim ({_claim_name(name, sts)}); {source}",
+            sts,
+            path,
+            fix=f"Remove the pod volume {name!r} (the claim template already provides it), or rename one of the two.",
+            related=[Related(sts, templates[name], f"volumeClaimTemplate {name!r}")],
+        )
+
+
+def pod_volume_unused(workload: Obj, model: Model, version: str) -> Iterator[Finding]:
+    if workload.fragment:
+        return
+    mounted = {name for _, name, _ in _mounts(workload)}
+    templates = {name for _, _, name in _claim_templates(workload)} if workload.kind == "StatefulSet" else set()
+    for path, volume in _volumes(workload):
+        name = volume["name"]
+        if name in mounted or name in templates:  # a shadowed volume is SS205
+            continue
+        yield Finding(
+            f"{workload.ref}: pod volume {name!r} is mounted by no container or init container",
+            workload,
+            path,
+            fix=f"Mount {name!r} where it is needed, or remove it (a misspelt volumeMount name is the usual cause).",
+        )
+
+
+# -- SS204: what the API (from 1.34) rejects in a claim template ---------------------------------
+
+
+def claim_template_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    rejected = versions.at_least(version, versions.STATEFULSET_TEMPLATE_VALIDATED)
+    consequence = "the API server rejects the StatefulSet" if rejected else "its claims fail and the pods stay Pending"
+    for path, template, name in _claim_templates(sts):
+        label = repr(name) if name else f"#{path[-1] + 1}"
+
+        def problem(what: str, where: tuple, fix: str) -> Finding:
+            return Finding(f"{sts.ref}: volumeClaimTemplate {label} {what}; {consequence}", sts, path + where, fix=fix)
+
+        if name is None and not sts.fragment:
+            yield problem("has no metadata.name", ("metadata",), "Name the template; mounts refer to it by name.")
+        elif name is not None and not (len(name) <= 63 and DNS1123_LABEL.fullmatch(name)):
+            yield problem(f"has a name that is not a DNS-1123 label (lower-case letters, digits, '-'; at most 63)",
+                          ("metadata", "name"), "Rename the template (and its volumeMounts) with a DNS-1123 label.")
+        spec = template.get("spec")
+        spec = spec if isinstance(spec, dict) else {}
+        storage_path = ("spec", "resources", "requests", "storage")
+        storage = sts.get(*path, *storage_path)
+        if storage is None:
+            if not sts.fragment:  # a patch may leave the request to the base
+                yield problem("requests no storage (spec.resources.requests.storage)", storage_path,
+                              "Request the size each pod's claim needs, e.g. resources: {requests: {storage: 10Gi}}.")
+        else:
+            amount = parse_quantity(storage)
+            if amount is None:
+                yield problem(f"requests storage {storage!r}, which is not a Kubernetes quantity", storage_path,
+                              "Write the size as a quantity such as 10Gi, 500Mi or 1T.")
+            elif amount <= 0:
+                yield problem(f"requests storage {storage!r}, which is not positive", storage_path,
+                              "Request a positive size, such as 10Gi.")
+        modes = spec.get("accessModes")
+        if not modes:
+            if not sts.fragment:
+                yield problem("has no accessModes", ("spec",), "Set accessModes, usually [ReadWriteOnce].")
+            continue
+        if not isinstance(modes, list):
+            continue  # a shape SS002 reports
+        for n, mode in enumerate(modes):
+            if mode not in ACCESS_MODES:
+                yield problem(f"has an unknown access mode {mode!r} (one of {', '.join(ACCESS_MODES)})",
+                              ("spec", "accessModes", n), "Use ReadWriteOnce, ReadOnlyMany, ReadWriteMany or ReadWriteOncePod.")
+        if "ReadWriteOncePod" in modes and len(set(modes)) > 1:
+            yield problem("combines ReadWriteOncePod with other access modes", ("spec", "accessModes"),
+                          "ReadWriteOncePod must be the only access mode: keep it alone, or drop it.")
+
+
+# -- SS206 -----------------------------------------------------------------------------------------
+
+
+def claim_retention_delete(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    policy = ("spec", "persistentVolumeClaimRetentionPolicy")
+    for field, when in (("whenScaled", "when the set scales down"), ("whenDeleted", "when the StatefulSet is deleted")):
+        if sts.get(*policy, field) == "Delete":
+            yield Finding(
+                f"{sts.ref}: persistentVolumeClaimRetentionPolicy.{field} is Delete, so each pod's claim and its data "
+                f"are deleted {when}; scaling up again starts from empty volumes",
+                sts,
+                policy + (field,),
+                fix=f"Use {field}: Retain (the default) unless the data is disposable; then suppress this finding with "
+                "a reason.",
+            )
+
+
+# -- SS207 -----------------------------------------------------------------------------------------
+
+
+def _can_bind(pv: Obj, claim_spec: dict, request: Decimal, claim_names: set[str]) -> bool:
+    """Could this PersistentVolume bind one claim made from the template (class "", modes, size, selector)?"""
+    if pv.get("spec", "storageClassName") not in (None, ""):
+        return False
+    claim_ref = pv.get("spec", "claimRef", "name")
+    if claim_ref is not None and claim_ref not in claim_names:
+        return False
+    capacity = parse_quantity(pv.get("spec", "capacity", "storage"))
+    if capacity is None or capacity < request:
+        return False
+    pv_modes = _modes(pv.mapping("spec"))
+    if not set(_modes(claim_spec)) <= set(pv_modes):
+        return False
+    if (pv.get("spec", "volumeMode") or "Filesystem") != (claim_spec.get("volumeMode") or "Filesystem"):
+        return False
+    selector = claim_spec.get("selector")
+    return selector is None or selects(selector, pv.mapping("metadata", "labels"))
+
+
+def claim_unprovisionable(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    if sts.fragment or not sts.replicas:
+        return
+    replicas = sts.replicas
+    for path, template, name in _claim_templates(sts):
+        spec = template.get("spec")
+        if not isinstance(spec, dict) or spec.get("storageClassName") != "" or name is None:
+            continue
+        request = parse_quantity(sts.get(*path, "spec", "resources", "requests", "storage"))
+        if request is None:
+            continue  # SS204
+        claim_names = {f"{name}-{sts.name}-{n}" for n in range(replicas)}
+        volumes = [pv for pv in model.of_kind("PersistentVolume") if _can_bind(pv, spec, request, claim_names)]
+        missing = replicas - len(volumes)
+        if missing <= 0:
+            continue
+        modes = ", ".join(map(str, _modes(spec))) or "no access mode"
+        yield Finding(
+            f"{sts.ref}: volumeClaimTemplate {name!r} has storageClassName \"\" (no dynamic provisioning), so each of "
+            f"the {replicas} replicas needs a PersistentVolume without a class, with {modes} and at least "
+            f"{format_bytes(request)}; the manifests define {len(volumes)} that can bind, so {missing} "
+            f"{'pods stay' if missing > 1 else 'pod stays'} Pending",
+            sts,
+            path + ("spec", "storageClassName"),
+            fix=f"Create {missing} more matching PersistentVolume{'s' if missing > 1 else ''}, or set storageClassName "
+            "to a class with a provisioner.",
+            related=[Related(pv, ("spec", "capacity"), f"{pv.ref}, can bind one claim") for pv in volumes[:3]],
+        )

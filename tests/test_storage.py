@@ -1,0 +1,244 @@
+"""SS201–SS208: the traps real projects set on purpose stay quiet; the mistakes are found, precisely."""
+
+import pytest
+
+from conftest import docs
+
+
+def workload(kind="StatefulSet", name="db", replicas="3", volumes="", templates="", mounts="[{name: data, mountPath: /data}]",
+             init="", namespace=None, extra_spec=""):
+    replicas_line = f"\n  replicas: {replicas}" if replicas is not None else ""
+    ns = f"\n  namespace: {namespace}" if namespace else ""
+    service = "\n  serviceName: db" if kind == "StatefulSet" else ""
+    return f"""apiVersion: apps/v1
+kind: {kind}
+metadata:
+  name: {name}{ns}
+spec:{service}{replicas_line}
+  selector:
+    matchLabels: {{app: {name}}}
+  template:
+    metadata:
+      labels: {{app: {name}}}
+    spec:{init}
+      containers:
+        - name: main
+          image: example/db:1
+          volumeMounts: {mounts}{volumes}{templates}{extra_spec}
+"""
+
+
+CLAIM_VOLUME = "\n      volumes:\n        - name: data\n          persistentVolumeClaim: {claimName: shared}"
+DATA_TEMPLATE = """
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources: {requests: {storage: 1Gi}}"""
+
+
+def pvc(modes="[ReadWriteOnce]", name="shared", namespace=None):
+    ns = f", namespace: {namespace}" if namespace else ""
+    return f"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: {name}{ns}}}\nspec:\n  accessModes: {modes}\n"
+
+
+def hpa(target="db", kind="StatefulSet", maximum=5, namespace=None):
+    ns = f", namespace: {namespace}" if namespace else ""
+    return (f"apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {{name: {target}{ns}}}\n"
+            f"spec:\n  scaleTargetRef: {{apiVersion: apps/v1, kind: {kind}, name: {target}}}\n  maxReplicas: {maximum}\n")
+
+
+def lint(sslint, *documents, select="SS2", version=None):
+    args = ["--format", "json", "--select", select, "--fail-on", "never"]
+    if version:
+        args += ["--kubernetes-version", version]
+    return sslint(*args, files={"m.yaml": docs(*documents)})
+
+
+def rules(run):
+    return [f["rule"] for f in run.findings()]
+
+
+class TestSharedClaim:
+    def test_statefulset_error_points_at_the_claim_name(self, sslint):
+        run = lint(sslint, workload(volumes=CLAIM_VOLUME), pvc())
+        [finding] = run.findings()
+        assert (finding["rule"], finding["severity"], finding["line"], finding["column"]) == ("SS201", "error", 20, 35)
+        assert "StatefulSet db: all 3 replicas mount the same PersistentVolumeClaim 'shared'" in finding["message"]
+        assert "Multi-Attach" in finding["message"] and "volumeClaimTemplates" in finding["fix"]
+        assert [r["message"] for r in finding["related"]] == ["PersistentVolumeClaim shared, the shared claim"]
+
+    @pytest.mark.parametrize("kind", ["Deployment", "ReplicaSet"])
+    def test_other_kinds_are_warnings_with_their_own_fix(self, sslint, kind):
+        [finding] = lint(sslint, workload(kind=kind, volumes=CLAIM_VOLUME)).findings()
+        assert finding["severity"] == "warning" and "StatefulSet and volumeClaimTemplates" in finding["fix"]
+
+    def test_replication_controller_selector_is_a_plain_map(self, sslint):
+        rc = workload(kind="ReplicationController", volumes=CLAIM_VOLUME).replace("apps/v1", "v1").replace(
+            "    matchLabels: {app: db}", "    app: db")
+        assert rules(lint(sslint, rc)) == ["SS201"]
+
+    @pytest.mark.parametrize(
+        "kind, modes, flagged",
+        [
+            ("Deployment", "[ReadWriteMany]", False),
+            ("StatefulSet", "[ReadWriteMany]", True),
+            ("StatefulSet", "[ReadOnlyMany]", False),
+            ("Deployment", "[ReadWriteOnce, ReadOnlyMany]", False),
+            ("Deployment", "[ReadWriteOncePod]", True),
+        ],
+    )
+    def test_access_modes_of_the_claim_in_the_model(self, sslint, kind, modes, flagged):
+        run = lint(sslint, workload(kind=kind, volumes=CLAIM_VOLUME), pvc(modes))
+        assert rules(run) == (["SS201"] if flagged else [])
+        if modes == "[ReadWriteOncePod]":
+            assert "never schedule" in run.findings()[0]["message"]
+
+    @pytest.mark.parametrize("replicas", [None, "1", "0", "'3'"])
+    def test_one_replica_unset_or_unknown_is_quiet(self, sslint, replicas):
+        assert rules(lint(sslint, workload(kind="Deployment", replicas=replicas, volumes=CLAIM_VOLUME))) == []
+
+    def test_an_autoscaler_that_can_scale_past_one_counts(self, sslint):
+        run = lint(sslint, workload(kind="Deployment", replicas=None, volumes=CLAIM_VOLUME), hpa(kind="Deployment"))
+        [finding] = run.findings()
+        assert "up to 5 replicas (by HorizontalPodAutoscaler db)" in finding["message"]
+        assert finding["related"][0]["message"] == "HorizontalPodAutoscaler db, scaling Deployment db"
+
+    def test_an_autoscaler_in_another_namespace_or_capped_at_one_does_not(self, sslint):
+        sts = workload(replicas="1", volumes=CLAIM_VOLUME, namespace="a")
+        assert rules(lint(sslint, sts, hpa(namespace="b"), hpa(target="db", maximum=1))) == []
+
+    def test_a_claim_in_another_namespace_is_not_this_claim(self, sslint):
+        run = lint(sslint, workload(kind="Deployment", volumes=CLAIM_VOLUME, namespace="a"), pvc("[ReadWriteMany]", namespace="b"))
+        assert rules(run) == ["SS201"]
+
+    def test_a_volume_shadowed_by_a_claim_template_is_ss205_not_ss201(self, sslint):
+        run = lint(sslint, workload(volumes="\n      volumes:\n        - name: data\n          persistentVolumeClaim: {claimName: data}",
+                                    templates=DATA_TEMPLATE))
+        assert rules(run) == ["SS205"]
+        [finding] = run.findings()
+        assert (finding["line"], finding["column"]) == (19, 11)
+        assert finding["related"][0]["line"] == 22
+
+    def test_fragments_are_skipped(self, sslint):
+        patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db}\nspec:\n  replicas: 4\n"
+        assert rules(lint(sslint, patch)) == []
+
+
+class TestMountsAndTemplates:
+    def test_mount_of_nothing_in_an_ephemeral_container_and_a_device(self, sslint):
+        extra = """
+      ephemeralContainers:
+        - name: debug
+          image: busybox
+          volumeDevices: [{name: raw, devicePath: /dev/xvda}]"""
+        run = lint(sslint, workload(templates=DATA_TEMPLATE, extra_spec="").replace(
+            "          volumeMounts: [{name: data, mountPath: /data}]",
+            "          volumeMounts: [{name: data, mountPath: /data}]" + extra))
+        [finding] = run.findings()
+        assert finding["rule"] == "SS202" and "container 'debug' mounts 'raw'" in finding["message"]
+        assert (finding["line"], finding["column"]) == (21, 27)
+
+    @pytest.mark.parametrize("kind, version, words", [
+        ("StatefulSet", "1.33", "every pod fails to be created"),
+        ("StatefulSet", "1.34", "the API server rejects the manifest"),
+        ("Deployment", "1.25", "the API server rejects the manifest"),
+    ])
+    def test_undefined_mount_consequence_depends_on_kind_and_version(self, sslint, kind, version, words):
+        [finding] = lint(sslint, workload(kind=kind), version=version).findings()
+        assert finding["rule"] == "SS202" and words in finding["message"] and "(none is defined)" in finding["message"]
+
+    def test_template_mounted_only_by_an_init_container_is_used(self, sslint):
+        init = "\n      initContainers:\n        - name: init\n          image: busybox\n          volumeMounts: [{name: data, mountPath: /d}]"
+        assert rules(lint(sslint, workload(mounts="[]", templates=DATA_TEMPLATE, init=init))) == []
+
+    def test_unused_template_names_the_misspelt_mount(self, sslint):
+        run = lint(sslint, workload(mounts="[{name: dat, mountPath: /data}]", templates=DATA_TEMPLATE))
+        assert sorted(rules(run)) == ["SS202", "SS203"]
+        [unused] = run.findings("SS203")
+        assert "the mount 'dat' names nothing: a misspelling?" in unused["message"]
+        assert (unused["line"], unused["column"]) == (19, 7)
+
+    def test_fragment_adding_a_claim_template_is_quiet(self, sslint):
+        patch = ("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  volumeClaimTemplates:\n"
+                 "    - metadata: {name: backup}\n      spec:\n        resources: {requests: {storage: 20Gi}}\n")
+        assert rules(lint(sslint, patch)) == []
+
+    def test_fragment_values_are_still_checked(self, sslint):
+        patch = ("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  volumeClaimTemplates:\n"
+                 "    - metadata: {name: backup}\n      spec:\n        resources: {requests: {storage: lots}}\n")
+        assert rules(lint(sslint, patch)) == ["SS204"]
+
+    @pytest.mark.parametrize(
+        "template_spec, words, position",
+        [
+            ("{accessModes: [ReadWriteOncePod, ReadWriteOnce], resources: {requests: {storage: 1Gi}}}",
+             "combines ReadWriteOncePod with other access modes", (20, 14)),
+            ("{accessModes: [ReadWriteOnce], resources: {requests: {storage: 0}}}", "requests storage 0, which is not positive", (20, 67)),
+            ("{accessModes: [], resources: {requests: {storage: 1Gi}}}", "has no accessModes", (20, 7)),
+            ("{resources: {requests: {storage: 1Gi}}}", "has no accessModes", (20, 7)),
+        ],
+    )
+    def test_invalid_templates(self, sslint, template_spec, words, position):
+        template = f"\n  volumeClaimTemplates:\n    - metadata: {{name: data}}\n      spec: {template_spec}"
+        [finding] = lint(sslint, workload(templates=template), select="SS204").findings()
+        assert words in finding["message"] and (finding["line"], finding["column"]) == position
+
+    def test_template_name_must_be_a_dns_label(self, sslint):
+        template = DATA_TEMPLATE.replace("{name: data}", "{name: Data_1}")
+        run = lint(sslint, workload(mounts="[{name: Data_1, mountPath: /d}]", templates=template), select="SS204")
+        [finding] = run.findings()
+        assert "not a DNS-1123 label" in finding["message"] and (finding["line"], finding["column"]) == (19, 18)
+
+
+class TestRetentionAndProvisioning:
+    def test_both_retention_fields(self, sslint):
+        policy = "\n  persistentVolumeClaimRetentionPolicy: {whenScaled: Delete, whenDeleted: Delete}"
+        run = lint(sslint, workload(templates=DATA_TEMPLATE, extra_spec=policy), select="SS206")
+        assert [(f["line"], f["column"]) for f in run.findings()] == [(23, 42), (23, 62)]
+        assert "scales down" in run.findings()[0]["message"]
+
+    @staticmethod
+    def static_set(replicas="2", selector=""):
+        template = DATA_TEMPLATE.replace("accessModes: [ReadWriteOnce]", f'accessModes: [ReadWriteOnce]\n        storageClassName: ""{selector}')
+        return workload(replicas=replicas, templates=template)
+
+    @staticmethod
+    def pv(name, size="1Gi", extra=""):
+        return (f"apiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: {name}, labels: {{disk: ssd}}}}\nspec:\n"
+                f"  capacity: {{storage: {size}}}\n  accessModes: [ReadWriteOnce]{extra}\n")
+
+    @pytest.mark.parametrize(
+        "volumes, missing",
+        [
+            ([("a", "1Gi", ""), ("b", "2Gi", "")], 0),
+            ([("a", "1Gi", ""), ("b", "512Mi", "")], 1),
+            ([("a", "1Gi", ""), ("b", "1Gi", "\n  storageClassName: fast")], 1),
+            ([("a", "1Gi", ""), ("b", "1Gi", "\n  claimRef: {name: other}")], 1),
+            ([("a", "1Gi", ""), ("b", "1Gi", "\n  claimRef: {name: data-db-1}")], 0),
+            ([("a", "1Gi", ""), ("b", "1Gi", "\n  volumeMode: Block")], 1),
+            ([], 2),
+        ],
+    )
+    def test_counting_volumes_that_can_bind(self, sslint, volumes, missing):
+        run = lint(sslint, self.static_set(), *[self.pv(*v) for v in volumes], select="SS207")
+        findings = run.findings()
+        assert len(findings) == (1 if missing else 0)
+        if missing:
+            assert f"so {missing} pod" in findings[0]["message"] and (findings[0]["line"], findings[0]["column"]) == (22, 9)
+
+    def test_claim_selector_must_select_the_volume(self, sslint):
+        selector = "\n        selector: {matchLabels: {disk: hdd}}"
+        run = lint(sslint, self.static_set("1", selector), self.pv("a"), select="SS207")
+        assert rules(run) == ["SS207"]
+
+    def test_dynamic_provisioning_is_not_counted(self, sslint):
+        assert rules(lint(sslint, workload(templates=DATA_TEMPLATE), select="SS207")) == []
+
+
+def test_unused_pod_volume_is_info_and_devices_count_as_use(sslint):
+    volumes = "\n      volumes:\n        - {name: data, emptyDir: {}}\n        - {name: disk, emptyDir: {}}\n        - {name: spare, emptyDir: {}}"
+    mounts = "[{name: data, mountPath: /d}]\n          volumeDevices: [{name: disk, devicePath: /dev/x}]"
+    [finding] = lint(sslint, workload(kind="Deployment", mounts=mounts, volumes=volumes)).findings()
+    assert (finding["rule"], finding["severity"], finding["line"]) == ("SS208", "info", 21)
+    assert "pod volume 'spare' is mounted by no container" in finding["message"]
