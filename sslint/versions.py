@@ -1,13 +1,38 @@
-"""Kubernetes versions sslint knows, and the releases where StatefulSet behaviour changes."""
+"""Kubernetes versions sslint knows, and the one table of releases where behaviour changes."""
 
 from __future__ import annotations
 
 SUPPORTED = tuple(f"1.{minor}" for minor in range(16, 38))
 DEFAULT = SUPPORTED[-1]
 
-# The one table of behaviour changes; rules ask `at_least(version, FEATURE)`.
+# Behaviour changes; rules ask `at_least(version, CHANGE)`.
 SERVICE_NAME_OPTIONAL = "1.33"  # spec.serviceName optional; must be a DNS-1123 label when set
 STATEFULSET_TEMPLATE_VALIDATED = "1.34"  # the API validates a StatefulSet's volume mounts and claim templates
+
+# StatefulSet fields that a cluster drops while their feature is off by default:
+# field path → (first release that keeps the field, feature gate).
+FEATURE_FIELDS = {
+    ("spec", "minReadySeconds"): ("1.23", "StatefulSetMinReadySeconds"),
+    ("spec", "ordinals"): ("1.27", "StatefulSetStartOrdinal"),
+    ("spec", "persistentVolumeClaimRetentionPolicy"): ("1.27", "StatefulSetAutoDeletePVC"),
+    ("spec", "updateStrategy", "rollingUpdate", "maxUnavailable"): ("1.35", "MaxUnavailableStatefulSet"),
+}
+
+# apiVersions no longer served: (apiVersion, kind) → (release that stopped serving it, replacement, what changes).
+_APPS_V1 = "apps/v1, which requires spec.selector (it no longer defaults to the pod template's labels)"
+REMOVED_API_VERSIONS = {
+    **{
+        (api, kind): ("1.16", _APPS_V1)
+        for api in ("apps/v1beta1", "apps/v1beta2")
+        for kind in ("StatefulSet", "Deployment", "ReplicaSet", "DaemonSet")
+        if not (api == "apps/v1beta1" and kind in ("ReplicaSet", "DaemonSet"))
+    },
+    **{(("extensions/v1beta1", kind)): ("1.16", _APPS_V1) for kind in ("Deployment", "ReplicaSet", "DaemonSet")},
+    ("policy/v1beta1", "PodDisruptionBudget"): (
+        "1.25", "policy/v1, where an empty selector selects every pod in the namespace (it selected none)"),
+    ("autoscaling/v2beta1", "HorizontalPodAutoscaler"): ("1.25", "autoscaling/v2, whose metric targets are restructured"),
+    ("autoscaling/v2beta2", "HorizontalPodAutoscaler"): ("1.26", "autoscaling/v2"),
+}
 
 
 def parse(version: str) -> tuple[int, int]:
@@ -17,3 +42,14 @@ def parse(version: str) -> tuple[int, int]:
 
 def at_least(version: str, release: str) -> bool:
     return parse(version) >= parse(release)
+
+
+def removed(api_version: str, kind: str, version: str) -> tuple[str, str] | None:
+    """(release, replacement) when `version` no longer serves this apiVersion of the kind."""
+    entry = REMOVED_API_VERSIONS.get((api_version, kind))
+    return entry if entry and at_least(version, entry[0]) else None
+
+
+def defaults_selector(api_version: str) -> bool:
+    """Older workload apiVersions default spec.selector to the pod template's labels."""
+    return api_version in ("apps/v1beta1", "apps/v1beta2", "extensions/v1beta1")

@@ -1,0 +1,208 @@
+"""SS3xx: what the API server rejects in a workload, or silently drops at the target version."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from sslint import versions
+from sslint.finding import Finding
+from sslint.model import Model, Obj
+from sslint.selectors import map_selects, selects
+
+DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+MAX_SET_NAME = 52  # pods carry controller-revision-hash=<name>-<hash of up to 10>, a label value of at most 63
+
+
+def _int(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+# -- SS301 -----------------------------------------------------------------------------------------
+
+
+def selector_mismatch(workload: Obj, model: Model, version: str) -> Iterator[Finding]:
+    if workload.fragment:
+        return
+    selector = workload.get("spec", "selector")
+    labels = workload.pod_labels
+    plain = workload.kind == "ReplicationController"  # a map that defaults to the template's labels
+    if selector is None:
+        if not plain and not versions.defaults_selector(workload.api_version):
+            yield Finding(
+                f"{workload.ref} has no spec.selector; {workload.api_version} requires one, so the API server "
+                "rejects the manifest",
+                workload,
+                ("spec",),
+                fix="Add spec.selector.matchLabels with the pod template's identifying labels "
+                f"({_pairs(labels) or 'give the template labels first'}).",
+            )
+        return
+    if not isinstance(selector, dict):
+        return  # a shape SS002 reports
+    empty = not selector if plain else not (selector.get("matchLabels") or selector.get("matchExpressions"))
+    if empty:
+        if not plain:
+            yield Finding(
+                f"{workload.ref}: spec.selector is empty, which the API server rejects for a {workload.kind} "
+                "(it would select every pod in the namespace)",
+                workload,
+                ("spec", "selector"),
+                fix=f"Select the pod template's identifying labels ({_pairs(labels) or 'give the template labels first'}).",
+            )
+        return
+    if (map_selects if plain else selects)(selector, labels):
+        return
+    hint = (" (if a kustomization adds them with labels/commonLabels, lint `kubectl kustomize` output instead)"
+            if not labels else "")
+    yield Finding(
+        f"{workload.ref}: spec.selector does not select the pod template's labels "
+        f"({_pairs(labels) or 'none'}), so the API server rejects the manifest{hint}",
+        workload,
+        ("spec", "selector"),
+        fix="Make the selector match the template's labels: every matchLabels pair must be among "
+        "spec.template.metadata.labels and every matchExpressions term must hold for them.",
+    )
+
+
+def _pairs(labels: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in labels.items())
+
+
+# -- SS302 -----------------------------------------------------------------------------------------
+
+
+def name_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    name = sts.name
+    if name is None or "{{" in name or "${" in name:
+        return
+    if not DNS1123_LABEL.fullmatch(name) or len(name) > 63:
+        yield Finding(
+            f"{sts.ref}: the name {name!r} is not a DNS-1123 label (lower-case letters, digits and '-', at most 63 "
+            "characters), so its pods cannot be named <name>-<ordinal>",
+            sts,
+            ("metadata", "name"),
+            fix="Rename the StatefulSet with lower-case letters, digits and '-', at most 52 characters.",
+        )
+    elif len(name) > MAX_SET_NAME:
+        yield Finding(
+            f"{sts.ref}: the name is {len(name)} characters long; the pods' controller-revision-hash label "
+            f"(<name>-<hash>) then exceeds 63 characters, so the controller can never create a pod",
+            sts,
+            ("metadata", "name"),
+            fix=f"Shorten the name to at most {MAX_SET_NAME} characters.",
+        )
+    replicas = sts.replicas or 1
+    for n, template in sts.items("spec", "volumeClaimTemplates"):
+        template_name = template.get("metadata", {}).get("name") if isinstance(template.get("metadata"), dict) else None
+        if isinstance(template_name, str):
+            claim = f"{template_name}-{name}-{replicas - 1}"
+            if len(claim) > 253:
+                yield Finding(
+                    f"{sts.ref}: claim names such as {claim[:40]}… are {len(claim)} characters long (at most 253), so "
+                    "the claims cannot be created",
+                    sts,
+                    ("spec", "volumeClaimTemplates", n, "metadata", "name"),
+                    fix="Shorten the claim template's name or the StatefulSet's name.",
+                )
+
+
+# -- SS303 -----------------------------------------------------------------------------------------
+
+
+def pod_template_invalid(workload: Obj, model: Model, version: str) -> Iterator[Finding]:
+    pod = ("spec", "template", "spec")
+    restart = workload.get(*pod, "restartPolicy")
+    if restart is not None and restart != "Always":
+        yield Finding(
+            f"{workload.ref}: the pod template's restartPolicy is {restart!r}; a {workload.kind} accepts only Always, "
+            "so the API server rejects the manifest",
+            workload,
+            pod + ("restartPolicy",),
+            fix="Remove restartPolicy (it defaults to Always); for run-to-completion work use a Job.",
+        )
+    if workload.get(*pod, "activeDeadlineSeconds") is not None:
+        yield Finding(
+            f"{workload.ref}: the pod template sets activeDeadlineSeconds, which a {workload.kind} does not support; "
+            "the API server rejects the manifest",
+            workload,
+            pod + ("activeDeadlineSeconds",),
+            fix="Remove activeDeadlineSeconds: long-running pods must not be killed on a deadline (use a Job for that).",
+        )
+
+
+# -- SS304 -----------------------------------------------------------------------------------------
+
+_ENUMS = {
+    ("spec", "podManagementPolicy"): ("OrderedReady", "Parallel"),
+    ("spec", "updateStrategy", "type"): ("RollingUpdate", "OnDelete"),
+    ("spec", "persistentVolumeClaimRetentionPolicy", "whenScaled"): ("Retain", "Delete"),
+    ("spec", "persistentVolumeClaimRetentionPolicy", "whenDeleted"): ("Retain", "Delete"),
+}
+_NON_NEGATIVE = (
+    ("spec", "replicas"),
+    ("spec", "minReadySeconds"),
+    ("spec", "revisionHistoryLimit"),
+    ("spec", "ordinals", "start"),
+    ("spec", "updateStrategy", "rollingUpdate", "partition"),
+)
+_PERCENT = re.compile(r"([0-9]+)%")
+
+
+def spec_value_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    def invalid(path: tuple, what: str, fix: str) -> Finding:
+        return Finding(f"{sts.ref}: {'.'.join(path)} {what}; the API server rejects the manifest", sts, path, fix=fix)
+
+    for path, allowed in _ENUMS.items():
+        value = sts.get(*path)
+        if value is not None and value not in allowed:
+            yield invalid(path, f"is {value!r}, not one of {', '.join(allowed)}", f"Use {' or '.join(allowed)}.")
+    for path in _NON_NEGATIVE:
+        value = _int(sts.get(*path))
+        if value is not None and value < 0:
+            yield invalid(path, f"is {value}; it must not be negative", "Use 0 or a positive number.")
+    strategy = ("spec", "updateStrategy")
+    if sts.get(*strategy, "type") == "OnDelete" and sts.get(*strategy, "rollingUpdate") is not None:
+        yield invalid(strategy + ("rollingUpdate",), "is set with type OnDelete",
+                      "Remove rollingUpdate, or use type RollingUpdate (partition and maxUnavailable belong to it).")
+    path = strategy + ("rollingUpdate", "maxUnavailable")
+    value = sts.get(*path)
+    percent = _PERCENT.fullmatch(value) if isinstance(value, str) else None
+    if _int(value) is not None and value < 1:
+        yield invalid(path, f"is {value}; it must be at least 1", "Use 1 or more, or a percentage from 1% to 100%.")
+    elif isinstance(value, str) and (percent is None or not 1 <= int(percent.group(1)) <= 100):
+        yield invalid(path, f"is {value!r}; it must be at least 1, or a percentage from 1% to 100%",
+                      "Use 1 or more, or a percentage from 1% to 100%.")
+
+
+# -- SS306 -----------------------------------------------------------------------------------------
+
+
+def field_ignored_by_version(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    for path, (release, gate) in versions.FEATURE_FIELDS.items():
+        if sts.get(*path) is not None and not versions.at_least(version, release):
+            yield Finding(
+                f"{sts.ref}: Kubernetes {version} drops {'.'.join(path)}: its feature ({gate}) is off by default "
+                f"before {release}, so the cluster behaves as if the field were not there",
+                sts,
+                path,
+                fix=f"Remove the field, enable the {gate} feature gate on the cluster, or target Kubernetes {release} "
+                "or later (--kubernetes-version).",
+            )
+
+
+# -- SS307 -----------------------------------------------------------------------------------------
+
+
+def api_version_removed(obj: Obj, model: Model, version: str) -> Iterator[Finding]:
+    removed = versions.removed(obj.api_version, obj.kind, version)
+    if removed is None:
+        return
+    release, replacement = removed
+    yield Finding(
+        f"{obj.ref} uses apiVersion {obj.api_version}, which Kubernetes stopped serving in {release}: "
+        f"`kubectl apply` fails on a {version} cluster",
+        obj,
+        ("apiVersion",),
+        fix=f"Move to {replacement}.",
+    )

@@ -1,0 +1,120 @@
+"""SS301–SS307: what the API server rejects, and what a cluster version silently drops."""
+
+import pytest
+
+from conftest import statefulset
+from sslint import versions
+
+
+def lint(sslint, text, select="SS3", version=None):
+    args = ["--format", "json", "--select", select, "--fail-on", "never"]
+    if version:
+        args += ["--kubernetes-version", version]
+    return sslint(*args, files={"m.yaml": text})
+
+
+def found(run):
+    return [(f["rule"], f["line"], f["column"]) for f in run.findings()]
+
+
+class TestSelector:
+    @pytest.mark.parametrize("api", ["apps/v1beta1", "apps/v1beta2"])
+    def test_older_api_versions_default_the_selector(self, sslint, api):
+        text = statefulset().replace("apps/v1", api).replace("  selector:\n    matchLabels: {app: web}\n", "")
+        assert found(lint(sslint, text, select="SS301")) == []
+
+    def test_empty_selector(self, sslint):
+        text = statefulset().replace("    matchLabels: {app: web}\n", "    matchLabels: {}\n")
+        [finding] = lint(sslint, text, select="SS301").findings()
+        assert "spec.selector is empty" in finding["message"] and (finding["line"], finding["column"]) == (8, 3)
+
+    @pytest.mark.parametrize("operator, values, ok", [("In", "[web]", True), ("NotIn", "[web]", False),
+                                                      ("Exists", "[]", True), ("DoesNotExist", "[]", False)])
+    def test_match_expressions(self, sslint, operator, values, ok):
+        text = statefulset().replace("    matchLabels: {app: web}", f"    matchExpressions: [{{key: app, operator: {operator}, values: {values}}}]")
+        assert [r for r, *_ in found(lint(sslint, text, select="SS301"))] == ([] if ok else ["SS301"])
+
+    def test_replication_controller_map_selector(self, sslint):
+        rc = ("apiVersion: v1\nkind: ReplicationController\nmetadata: {name: rc}\nspec:\n  selector: {app: other}\n"
+              "  template:\n    metadata: {labels: {app: rc}}\n    spec: {containers: [{name: a, image: b}]}\n")
+        assert found(lint(sslint, rc, select="SS301")) == [("SS301", 5, 3)]
+        assert found(lint(sslint, rc.replace("  selector: {app: other}\n", ""), select="SS301")) == []
+
+
+@pytest.mark.parametrize("name, words", [("Web", "not a DNS-1123 label"), ("web_1", "not a DNS-1123 label"),
+                                         ("a" * 53, "53 characters long")])
+def test_set_names(sslint, name, words):
+    [finding] = lint(sslint, statefulset(name=name), select="SS302").findings()
+    assert words in finding["message"] and (finding["line"], finding["column"]) == (4, 3)
+
+
+def test_active_deadline_in_a_deployment(sslint):
+    text = statefulset().replace("kind: StatefulSet", "kind: Deployment").replace("  serviceName: web\n", "").replace(
+        "    spec:\n      containers:", "    spec:\n      activeDeadlineSeconds: 60\n      containers:")
+    [finding] = lint(sslint, text, select="SS303").findings()
+    assert "activeDeadlineSeconds" in finding["message"] and (finding["line"], finding["column"]) == (13, 7)
+
+
+@pytest.mark.parametrize(
+    "spec, path_words",
+    [
+        ("replicas: -1", "spec.replicas is -1"),
+        ("minReadySeconds: -5", "spec.minReadySeconds is -5"),
+        ("ordinals: {start: -1}", "spec.ordinals.start is -1"),
+        ("updateStrategy: {rollingUpdate: {maxUnavailable: 0}}", "maxUnavailable is 0; it must be at least 1"),
+        ("updateStrategy: {rollingUpdate: {maxUnavailable: '0%'}}", "maxUnavailable is '0%'"),
+        ("updateStrategy: {rollingUpdate: {maxUnavailable: 150%}}", "maxUnavailable is '150%'"),
+        ("updateStrategy: {rollingUpdate: {partition: -2}}", "partition is -2"),
+        ("updateStrategy: {type: Recreate}", "spec.updateStrategy.type is 'Recreate', not one of RollingUpdate, OnDelete"),
+        ("persistentVolumeClaimRetentionPolicy: {whenScaled: Keep}", "whenScaled is 'Keep', not one of Retain, Delete"),
+    ],
+)
+def test_spec_values(sslint, spec, path_words):
+    text = f"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: web}}\nspec:\n  {spec}\n"
+    [finding] = lint(sslint, text, select="SS304").findings()
+    assert path_words in finding["message"] and finding["line"] == 5
+
+
+@pytest.mark.parametrize("value", ["1", "100%", "'1%'", "3"])
+def test_valid_max_unavailable(sslint, value):
+    text = f"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: web}}\nspec:\n  updateStrategy: {{rollingUpdate: {{maxUnavailable: {value}}}}}\n"
+    assert found(lint(sslint, text, select="SS304")) == []
+
+
+@pytest.mark.parametrize(
+    "field, before, at",
+    [
+        ("updateStrategy: {rollingUpdate: {maxUnavailable: 2}}", "1.34", "1.35"),
+        ("ordinals: {start: 1}", "1.26", "1.27"),
+        ("persistentVolumeClaimRetentionPolicy: {whenScaled: Retain}", "1.26", "1.27"),
+    ],
+)
+def test_fields_dropped_before_their_release(sslint, field, before, at):
+    text = f"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: web}}\nspec:\n  {field}\n"
+    [finding] = lint(sslint, text, select="SS306", version=before).findings()
+    assert f"Kubernetes {before} drops spec." in finding["message"] and f"before {at}" in finding["message"]
+    assert lint(sslint, text, select="SS306", version=at).findings() == []
+
+
+@pytest.mark.parametrize(
+    "api, kind, last_served, removed_in",
+    [
+        ("apps/v1beta1", "StatefulSet", "1.15", "1.16"),
+        ("apps/v1beta2", "StatefulSet", "1.15", "1.16"),
+        ("extensions/v1beta1", "Deployment", "1.15", "1.16"),
+        ("policy/v1beta1", "PodDisruptionBudget", "1.24", "1.25"),
+        ("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.25", "1.26"),
+    ],
+)
+def test_removed_api_versions_at_their_boundary(api, kind, last_served, removed_in):
+    assert versions.removed(api, kind, last_served) is None
+    assert versions.removed(api, kind, removed_in)[0] == removed_in
+    assert versions.removed("apps/v1", kind, removed_in) is None
+
+
+def test_an_old_statefulset_is_reported_once_as_such(sslint):
+    text = statefulset().replace("apps/v1", "apps/v1beta1").replace("  selector:\n    matchLabels: {app: web}\n", "")
+    run = sslint("--format", "json", "--fail-on", "never", files={"m.yaml": text + "---\n" + "apiVersion: v1\nkind: Service\n"
+                 "metadata: {name: web}\nspec: {clusterIP: None, selector: {app: web}}\n"})
+    assert [f["rule"] for f in run.findings() if f["rule"].startswith("SS3") or f["rule"] == "SS002"] == ["SS307"]
+    assert "requires spec.selector" in run.findings("SS307")[0]["fix"]
