@@ -64,10 +64,10 @@ def _options(paths, select, ignore, kubernetes_version, context, stdin_filename,
     for token, severity in config.get("severity", {}).items():
         for rule_id in catalogue.resolve([token], f"{config.path}: severity"):
             severities[rule_id] = severity
-    version = kubernetes_version or config.get("kubernetes-version") or versions.DEFAULT
-    if version not in versions.SUPPORTED:
+    version = kubernetes_version or config.get("kubernetes-version") or versions.default()
+    if version not in versions.supported():
         source = "--kubernetes-version" if kubernetes_version else f"{config.path}: kubernetes-version"
-        raise UsageError(f"{source} {version} is not supported; supported: {', '.join(versions.SUPPORTED)}")
+        raise UsageError(f"{source} {version} is not supported; supported: {', '.join(versions.supported())}")
     return Options(
         paths=list(paths) or ["."],
         context=list(context) + config.context_paths(),
@@ -86,14 +86,15 @@ def _options(paths, select, ignore, kubernetes_version, context, stdin_filename,
 @click.option("--select", multiple=True, metavar="RULES", help="Comma-separated rule ids, names or id prefixes to run.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Comma-separated rule ids, names or id prefixes to skip.")
 @click.option("--fail-on", type=click.Choice([*reversed(SEVERITIES), "never"]), help="Lowest severity that makes the exit code 1 [default: warning].")
-@click.option("--kubernetes-version", metavar="X.Y", help=f"The target cluster version [default: {versions.DEFAULT}].")
+@click.option("--kubernetes-version", metavar="X.Y", help="The target cluster version [default: the newest supported].")
 @click.option("--context", multiple=True, metavar="PATH", help="Manifests used to resolve references, never reported on (repeatable).")
+@click.option("--diff-base", metavar="GIT_REF", help="Compare StatefulSets with the manifests at this git revision (SS305).")
 @click.option("--config", "config_path", metavar="FILE", help=f"Configuration file [default: {'.sslint.yaml'} found upward].")
 @click.option("--stdin-filename", metavar="NAME", help="The name findings on standard input are reported under.")
 @click.option("--list-rules", is_flag=True, help="List the rule catalogue and exit.")
 @click.option("--explain", metavar="RULE", help="Print one rule's full documentation and exit.")
 @click.version_option(__version__, "--version", prog_name="sslint")
-def command(paths, output_format, output, select, ignore, fail_on, kubernetes_version, context, config_path,
+def command(paths, output_format, output, select, ignore, fail_on, kubernetes_version, context, diff_base, config_path,
             stdin_filename, list_rules, explain):
     """Find Kubernetes StatefulSet mistakes in manifests. PATH: a file, a directory (walked), or - for stdin."""
     if list_rules:
@@ -111,15 +112,22 @@ def command(paths, output_format, output, select, ignore, fail_on, kubernetes_ve
         options = _options(paths, select, ignore, kubernetes_version, context, stdin_filename, config)
     except ValueError as error:
         raise UsageError(str(error)) from None
+    options.diff_base = diff_base
 
     from sslint.engine import run
+    from sslint.history import HistoryError
 
     try:
         result = run(options)
-    except ValueError as error:
+    except (ValueError, HistoryError) as error:
         raise UsageError(str(error)) from None
     colour = output is None and output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     _write(FORMATS[output_format](result, catalogue.rules(), color=colour), output)
+    if result.internal_errors:
+        for error in result.internal_errors:
+            click.echo(f"sslint: {error}", err=True)
+        click.echo("sslint: the report above is incomplete; please report this bug with the manifest that caused it", err=True)
+        return 2
     threshold = fail_on or config.get("fail-on") or "warning"
     if threshold == "never":
         return 0

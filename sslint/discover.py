@@ -11,8 +11,8 @@ SUFFIXES = (".yaml", ".yml", ".json")
 
 def display(path: Path) -> str:
     """The path as reports show it: relative to the working directory when it lies below it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    try:  # not resolved: a symlink is shown by its own name
+        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -29,8 +29,10 @@ def walk(root: Path, patterns: list[str]) -> list[Path]:
         subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
         for name in sorted(files):
             path = Path(directory, name)
-            if name.endswith(SUFFIXES) and not excluded(path, patterns):
-                found.append(path)
+            # a broken symlink is kept (its read fails, and says so); a FIFO or device never is: it would block
+            if name.endswith(SUFFIXES) and (path.is_file() or path.is_symlink() and not path.exists()):
+                if not excluded(path, patterns):
+                    found.append(path)
     return found
 
 

@@ -27,6 +27,7 @@ except ImportError:  # no C extension on this platform
     _CParser = None
 
 MAX_NODES = 2_000_000  # per document, aliases expanded: bounds "billion laughs"
+MAX_DEPTH = 256  # nested mappings and sequences; Kubernetes objects stay far below
 
 Path = tuple  # field path: keys (str) and list indexes (int)
 
@@ -122,192 +123,184 @@ def _mark(event_or_mark) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-# -- one builder for both input languages ---------------------------------------------------------
+# -- one builder for both input languages: parser events → data and positions ----------------------
 
 _NO_KEY = object()
 _MERGE = object()
+# A frame of the builder's stack, as a list for speed: the container being filled, its field path,
+# the pending key (or _NO_KEY / _MERGE), its anchor, merge sources, node count, and where it starts.
+CONTAINER, PATH, KEY, ANCHOR, MERGES, SIZE, LINE, COLUMN = range(8)
 
 
-class _Frame:
-    __slots__ = ("value", "path", "key", "anchor", "merges", "size", "line", "column")
+def _build(next_event, line_offset: int, index: int, documents: list) -> int:
+    """Read events up to the end of the stream into Documents (appended to `documents`).
+    Returns the index the next document would have. Raises _LoadError or a YAMLError."""
+    scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
+    mapping_start, sequence_start = ev.MappingStartEvent, ev.SequenceStartEvent
+    mapping_end, sequence_end = ev.MappingEndEvent, ev.SequenceEndEvent
+    document_end, stream_end = ev.DocumentEndEvent, ev.StreamEndEvent
+    stack: list[list] = []
+    positions: dict = {}
+    anchors: dict = {}
+    open_anchors: set = set()
+    nodes = 0
+    root = None
+    while True:
+        event = next_event()
+        cls = type(event)
+        if cls is scalar_event or cls is alias_event:
+            mark = event.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            top = stack[-1] if stack else None
+            if cls is alias_event:
+                name = event.anchor
+                if name in open_anchors:
+                    raise _LoadError(f"alias *{name} refers to a node that contains it (a recursive alias)", line, column)
+                if name not in anchors:
+                    raise _LoadError(f"alias *{name} names no anchor defined before it", line, column)
+                value, size = anchors[name]
+                if top is not None and top[KEY] is _NO_KEY and type(top[CONTAINER]) is dict:
+                    if isinstance(value, (dict, list)):
+                        raise _LoadError(f"alias *{name} used as a key is not a string", line, column)
+                    text, value = ("" if value is None else str(value)), _NO_KEY
+            else:
+                size = 1
+                if top is not None and top[KEY] is _NO_KEY and type(top[CONTAINER]) is dict:
+                    text, value = event.value, _NO_KEY
+                    if event.anchor is not None:
+                        anchors[event.anchor] = (text, 1)
+                    if text == "<<" and not event.style and event.tag is None:
+                        top[KEY] = _MERGE
+                        continue
+                else:
+                    tag = event.tag
+                    if tag is None:
+                        value = event.value if event.style else resolve_plain(event.value)
+                    else:
+                        value = _scalar_value(event)
+                    if event.anchor is not None:
+                        anchors[event.anchor] = (value, 1)
+            nodes += size
+            if nodes > MAX_NODES:
+                raise _LoadError(f"document expands to more than {MAX_NODES:,} nodes (an alias bomb?); not read", line, column)
+            if top is None:
+                root = value
+                continue
+            container = top[CONTAINER]
+            top[SIZE] += size
+            if value is _NO_KEY:  # a key
+                if text in container:
+                    first = positions.get(top[PATH] + (text,), ("?",))[0]
+                    raise _LoadError(f"duplicate key {text!r} (first defined on line {first})", line, column)
+                container[text] = None  # holds the key's place, so a later duplicate is seen at once
+                top[KEY] = text
+                positions[top[PATH] + (text,)] = (line + line_offset, column)
+            elif type(container) is list:
+                positions[top[PATH] + (len(container),)] = (line + line_offset, column)
+                container.append(value)
+            elif top[KEY] is _MERGE:
+                _merge(top, value, line, column)
+            else:
+                container[top[KEY]] = value
+                top[KEY] = _NO_KEY
+        elif cls is mapping_start or cls is sequence_start:
+            mark = event.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            path = ()
+            if stack:
+                top = stack[-1]
+                container = top[CONTAINER]
+                if type(container) is list:
+                    path = top[PATH] + (len(container),)
+                    positions[path] = (line + line_offset, column)
+                elif top[KEY] is _NO_KEY:
+                    raise _LoadError("a mapping key is a mapping or a sequence; Kubernetes keys are strings", line, column)
+                else:
+                    path = top[PATH] if top[KEY] is _MERGE else top[PATH] + (top[KEY],)
+                if len(stack) >= MAX_DEPTH:
+                    raise _LoadError(f"nested more than {MAX_DEPTH} levels deep; not read", line, column)
+            nodes += 1
+            if event.anchor is not None:
+                open_anchors.add(event.anchor)
+            stack.append([{} if cls is mapping_start else [], path, _NO_KEY, event.anchor, None, 1, line, column])
+        elif cls is mapping_end or cls is sequence_end:
+            frame = stack.pop()
+            value = frame[CONTAINER]
+            if frame[MERGES]:
+                merged: dict = {}
+                for source in frame[MERGES]:
+                    for k, v in source.items():
+                        merged.setdefault(k, v)
+                merged.update(value)
+                value = merged
+            if frame[ANCHOR] is not None:
+                open_anchors.discard(frame[ANCHOR])
+                anchors[frame[ANCHOR]] = (value, frame[SIZE])
+            if not stack:
+                root = value
+                continue
+            top = stack[-1]
+            top[SIZE] += frame[SIZE]
+            container = top[CONTAINER]
+            if type(container) is list:
+                container.append(value)
+            elif top[KEY] is _MERGE:
+                _merge(top, value, frame[LINE], frame[COLUMN])
+            else:
+                container[top[KEY]] = value
+                top[KEY] = _NO_KEY
+        elif cls is document_end:
+            if root is not None:
+                documents.append(Document(root, positions, index))
+            index += 1
+            positions, anchors, open_anchors, nodes, root = {}, {}, set(), 0, None
+        elif cls is stream_end:
+            return index
 
-    def __init__(self, value, path, anchor, line, column):
-        self.value, self.path, self.anchor = value, path, anchor
-        self.key = _NO_KEY
-        self.merges = None
-        self.size = 1
-        self.line, self.column = line, column
 
-
-class _Builder:
-    """Turns start/end/scalar/alias steps into plain data and the positions of every key and item."""
-
-    def __init__(self, line_offset: int = 0):
-        self.stack: list[_Frame] = []
-        self.positions: dict = {}
-        self.anchors: dict = {}
-        self.open_anchors: set = set()
-        self.nodes = 0
-        self.offset = line_offset
-        self.root: Any = None
-
-    @property
-    def awaiting_key(self) -> bool:
-        return bool(self.stack) and isinstance(self.stack[-1].value, dict) and self.stack[-1].key is _NO_KEY
-
-    def _child_path(self) -> Path:
-        if not self.stack:
-            return ()
-        top = self.stack[-1]
-        if isinstance(top.value, dict):
-            return top.path if top.key is _MERGE else top.path + (top.key,)
-        return top.path + (len(top.value),)
-
-    def _count(self, size: int, line: int, column: int) -> None:
-        self.nodes += size
-        if self.nodes > MAX_NODES:
-            raise _LoadError(
-                f"document expands to more than {MAX_NODES:,} nodes (an alias bomb?); not read", line, column
-            )
-
-    def key(self, text: str, line: int, column: int, merge: bool = False, anchor=None) -> None:
-        top = self.stack[-1]
-        if anchor is not None:
-            self.anchors[anchor] = (text, 1)
-        if merge:
-            top.key = _MERGE
-            return
-        if text in top.value:
-            first = self.positions.get(top.path + (text,), ("?",))[0]
-            raise _LoadError(f"duplicate key {text!r} (first defined on line {first})", line, column)
-        top.key = text
-        top.value[text] = None  # holds the key's place, so a later duplicate is seen at once
-        self.positions[top.path + (text,)] = (line + self.offset, column)
-
-    def start(self, container, line: int, column: int, anchor) -> None:
-        if self.awaiting_key:
-            raise _LoadError("a mapping key is a mapping or a sequence; Kubernetes keys are strings", line, column)
-        self._count(1, line, column)
-        path = self._child_path()
-        if self.stack and isinstance(self.stack[-1].value, list):
-            self.positions[path] = (line + self.offset, column)
-        if anchor is not None:
-            self.open_anchors.add(anchor)
-        self.stack.append(_Frame(container, path, anchor, line, column))
-
-    def end(self) -> None:
-        frame = self.stack.pop()
-        value = frame.value
-        if frame.merges:
-            merged: dict = {}
-            for source in frame.merges:
-                for k, v in source.items():
-                    merged.setdefault(k, v)
-            merged.update(value)
-            value = merged
-        if frame.anchor is not None:
-            self.open_anchors.discard(frame.anchor)
-            self.anchors[frame.anchor] = (value, frame.size)
-        self._deliver(value, frame.size, frame.line, frame.column)
-
-    def scalar(self, value, line: int, column: int, anchor) -> None:
-        self._count(1, line, column)
-        if anchor is not None:
-            self.anchors[anchor] = (value, 1)
-        if self.stack and isinstance(self.stack[-1].value, list):
-            self.positions[self._child_path()] = (line + self.offset, column)
-        self._deliver(value, 1, line, column)
-
-    def alias(self, name: str, line: int, column: int) -> None:
-        if name in self.open_anchors:
-            raise _LoadError(f"alias *{name} refers to a node that contains it (a recursive alias)", line, column)
-        if name not in self.anchors:
-            raise _LoadError(f"alias *{name} names no anchor defined before it", line, column)
-        value, size = self.anchors[name]
-        self._count(size, line, column)
-        if self.awaiting_key:
-            if isinstance(value, (dict, list)):
-                raise _LoadError(f"alias *{name} used as a key is not a string", line, column)
-            self.key("" if value is None else str(value), line, column)
-            return
-        if self.stack and isinstance(self.stack[-1].value, list):
-            self.positions[self._child_path()] = (line + self.offset, column)
-        self._deliver(value, size, line, column)
-
-    def _deliver(self, value, size: int, line: int, column: int) -> None:
-        if not self.stack:
-            self.root = value
-            return
-        top = self.stack[-1]
-        top.size += size
-        if isinstance(top.value, list):
-            top.value.append(value)
-        elif top.key is _MERGE:
-            sources = value if isinstance(value, list) else [value]
-            if not all(isinstance(s, dict) for s in sources):
-                raise _LoadError("a merge key (<<) must be given a mapping or a list of mappings", line, column)
-            top.merges = (top.merges or []) + sources
-            top.key = _NO_KEY
-        else:
-            top.value[top.key] = value
-            top.key = _NO_KEY
+def _merge(frame: list, value, line: int, column: int) -> None:
+    sources = value if isinstance(value, list) else [value]
+    if not all(isinstance(s, dict) for s in sources):
+        raise _LoadError("a merge key (<<) must be given a mapping or a list of mappings", line, column)
+    frame[MERGES] = (frame[MERGES] or []) + sources
+    frame[KEY] = _NO_KEY
 
 
 # -- YAML ------------------------------------------------------------------------------------------
 
 
-def _yaml_events(text: str):
+def _yaml_parser(text: str):
+    """A parser whose get_event() yields ruamel.yaml events: the C one, else the pure-Python one."""
     if _CParser is not None:
-        parser = _CParser(text)
-        while True:
-            event = parser.get_event()
-            yield event
-            if isinstance(event, ev.StreamEndEvent):
-                return
-    else:  # pragma: no cover - exercised only where the C extension is missing
-        from ruamel.yaml import YAML
+        return _CParser(text)
+    from ruamel.yaml import YAML
 
-        yield from YAML(typ="safe", pure=True).parse(text)
+    class _Pure:
+        def __init__(self, text):
+            self.events = YAML(typ="safe", pure=True).parse(text)
+
+        def get_event(self):
+            return next(self.events)
+
+    return _Pure(text)
 
 
 def _read_yaml(text: str, source: SourceFile) -> None:
     """Every document of `text`; after an error, reading resumes at the next `---` line."""
     line_offset, index = 0, 0
     while True:
-        builder = _Builder(line_offset)
         try:
-            for event in _yaml_events(text):
-                cls = type(event)
-                if cls is ev.ScalarEvent:
-                    line, column = _mark(event)
-                    if builder.awaiting_key:
-                        merge = event.value == "<<" and not event.style and event.tag is None
-                        builder.key(event.value, line, column, merge, event.anchor)
-                    else:
-                        builder.scalar(_scalar_value(event), line, column, event.anchor)
-                elif cls is ev.MappingStartEvent:
-                    builder.start({}, *_mark(event), event.anchor)
-                elif cls is ev.SequenceStartEvent:
-                    builder.start([], *_mark(event), event.anchor)
-                elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
-                    builder.end()
-                elif cls is ev.AliasEvent:
-                    builder.alias(event.anchor, *_mark(event))
-                elif cls is ev.DocumentEndEvent:
-                    if builder.root is not None:
-                        source.documents.append(Document(builder.root, builder.positions, index))
-                    index += 1
-                    builder = _Builder(line_offset)
+            _build(_yaml_parser(text).get_event, line_offset, index, source.documents)
             return
         except (_LoadError, YAMLError) as error:
             line, column, message = _describe(error, text)
             source.errors.append(ParseError(line_offset + line + 1, column, message))
+            index = len(source.documents) + len(source.errors)
             resume = _next_document_start(text, line)
             if resume is None:
                 return
             line_offset += text.count("\n", 0, resume)
             text = text[resume:]
-            index += 1
 
 
 def _describe(error: Exception, text: str) -> tuple[int, int, str]:
@@ -346,6 +339,46 @@ def _next_document_start(text: str, error_line: int) -> int | None:
 _JSON_TOKEN = re.compile(r'[ \t\n\r]*(?:([{\[])|([}\]])|(")|([,:])|(-?[0-9][0-9.eE+-]*|true|false|null))')
 
 
+class _Mark:
+    __slots__ = ("line", "column")
+
+    def __init__(self, line: int, column: int):
+        self.line, self.column = line, column
+
+
+def _json_events(text: str):
+    """The JSON text as the parser events the builder reads (0-based marks, as the YAML parser gives)."""
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def mark(offset: int) -> _Mark:
+        line = bisect.bisect_right(line_starts, offset) - 1
+        return _Mark(line, offset - line_starts[line])
+
+    pos = 0
+    while True:
+        match = _JSON_TOKEN.match(text, pos)
+        if match is None:
+            break
+        opening, closing, quote, _punctuation, literal = match.groups()
+        start = match.end() - 1 if (opening or closing or quote) else match.start(match.lastindex)
+        pos = match.end()
+        if opening == "{":
+            yield ev.MappingStartEvent(None, None, True, mark(start))
+        elif opening == "[":
+            yield ev.SequenceStartEvent(None, None, True, mark(start))
+        elif closing == "}":
+            yield ev.MappingEndEvent(mark(start))
+        elif closing == "]":
+            yield ev.SequenceEndEvent(mark(start))
+        elif quote:
+            string, pos = json.decoder.scanstring(text, pos)
+            yield ev.ScalarEvent(None, None, (False, True), string, mark(start), style='"')
+        elif literal:  # numbers, true, false, null: their plain YAML reading is their JSON value
+            yield ev.ScalarEvent(None, None, (True, False), literal, mark(start), style="")
+    yield ev.DocumentEndEvent(mark(pos))
+    yield ev.StreamEndEvent(mark(pos))
+
+
 def _read_json(text: str, source: SourceFile) -> None:
     try:
         json.loads(text)
@@ -353,41 +386,11 @@ def _read_json(text: str, source: SourceFile) -> None:
         source.errors.append(ParseError(error.lineno, error.colno, f"invalid JSON: {error.msg}"))
         return
     except RecursionError:
-        source.errors.append(ParseError(1, 1, "invalid JSON: nested too deeply to read"))
-        return
-    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def position(offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(line_starts, offset)
-        return line, offset - line_starts[line - 1] + 1
-
-    builder = _Builder()
-    pos = 0
+        pass  # too deep for the json module; the builder stops at MAX_DEPTH, with a position
     try:
-        while True:
-            match = _JSON_TOKEN.match(text, pos)
-            if match is None:
-                break
-            opening, closing, quote, _punctuation, literal = match.groups()
-            start = match.end() - 1 if (opening or closing or quote) else match.start(match.lastindex)
-            pos = match.end()
-            if opening:
-                builder.start({} if opening == "{" else [], *position(start), None)
-            elif closing:
-                builder.end()
-            elif quote:
-                string, pos = json.decoder.scanstring(text, pos)
-                if builder.awaiting_key:
-                    builder.key(string, *position(start))
-                else:
-                    builder.scalar(string, *position(start), None)
-            elif literal:
-                builder.scalar(json.loads(literal), *position(start), None)
+        _build(_json_events(text).__next__, 0, 0, source.documents)
     except _LoadError as error:
         source.errors.append(ParseError(error.line, error.column, error.message))
-        return
-    if builder.root is not None:
-        source.documents.append(Document(builder.root, builder.positions, 0))
 
 
 # -- files -----------------------------------------------------------------------------------------

@@ -138,6 +138,7 @@ class Model:
         self._by_kind_name: dict[tuple[str, str], list[Obj]] = defaultdict(list)
         self._selector_indexes: dict[tuple, _SelectorIndex] = {}
         self._autoscalers: dict | None = None
+        self.previous: Model | None = None  # the manifests at --diff-base
 
     def add(self, source: SourceFile, context: bool) -> None:
         for document in source.documents:

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-SUPPORTED = tuple(f"1.{minor}" for minor in range(16, 38))
-DEFAULT = SUPPORTED[-1]
+
+
+def supported() -> tuple[str, ...]:
+    """The versions sslint can target: those whose Kubernetes schemas it ships, oldest first."""
+    from sslint import kubeschema
+
+    return kubeschema.VERSIONS
+
+
+def default() -> str:
+    return supported()[-1]
+
 
 # Behaviour changes; rules ask `at_least(version, CHANGE)`.
 SERVICE_NAME_OPTIONAL = "1.33"  # spec.serviceName optional; must be a DNS-1123 label when set

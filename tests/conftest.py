@@ -57,7 +57,7 @@ def sslint(capsys, monkeypatch, tmp_path):
     return invoke
 
 
-def statefulset(name="web", service="web", labels="{app: web}", namespace=None, extra="") -> str:
+def statefulset(name="web", service="web", labels="{app: web}", namespace=None, extra="", replicas=3) -> str:
     ns = f"\n  namespace: {namespace}" if namespace else ""
     service_line = f"\n  serviceName: {service}" if service is not None else ""
     return f"""apiVersion: apps/v1
@@ -65,7 +65,7 @@ kind: StatefulSet
 metadata:
   name: {name}{ns}
 spec:{service_line}
-  replicas: 3
+  replicas: {replicas}
   selector:
     matchLabels: {labels}
   template:

@@ -1,5 +1,7 @@
 """Every rule file is valid, has a check, and its documented examples hold: the docs cannot rot."""
 
+import subprocess
+
 import pytest
 
 from sslint import catalogue
@@ -24,12 +26,21 @@ def test_names_are_unique():
     assert len({rule.name for rule in RULES.values()}) == len(RULES)
 
 
+def commit(directory, name: str, text: str) -> None:
+    (directory / name).write_text(text)
+    for command in (["init", "-q"], ["add", name], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base"]):
+        subprocess.run(["git", "-C", str(directory), *command], check=True, capture_output=True)
+
+
 @pytest.mark.parametrize("rule, n, example", EXAMPLES, ids=[f"{r.id}-{n}" for r, n, _ in EXAMPLES])
-def test_documented_example(sslint, rule, n, example):
+def test_documented_example(sslint, tmp_path, rule, n, example):
     name = example.get("filename", "example.yaml")
     args = ["--format", "json", "--select", rule.id, "--fail-on", "never", name]
     if "kubernetes-version" in example:
         args += ["--kubernetes-version", example["kubernetes-version"]]
+    if "previous" in example:
+        commit(tmp_path, name, example["previous"])
+        args += ["--diff-base", "HEAD"]
     run = sslint(*args, files={name: example["manifest"]})
     assert run.code == 0, run.err
     assert [f"{line}:{column}" for _, line, column in run.positions(rule.id)] == example["findings"]

@@ -159,3 +159,14 @@ def test_helm_templates_are_recognised_not_parsed():
 def test_suppression_comments_are_collected_from_the_raw_lines():
     source = load(b"# sslint-ignore-file: SS101\na: 1  # sslint-ignore: SS102\n", "t.yaml")
     assert source.pragmas == {1: ("sslint-ignore-file: SS101", True), 2: ("sslint-ignore: SS102", False)}
+
+
+def test_the_pure_python_parser_reads_the_same(monkeypatch):
+    import sslint.load
+
+    text = b"a: &x {p: [1, yes, '3']}\nb: *x\nm:\n  <<: *x\n  q: 0777\n---\nbad: [\n---\nz: ~\n"
+    fast = load(text, "t.yaml")
+    monkeypatch.setattr(sslint.load, "_CParser", None)
+    slow = load(text, "t.yaml")
+    assert [(d.data, d.positions) for d in slow.documents] == [(d.data, d.positions) for d in fast.documents]
+    assert [(e.line, e.column) for e in slow.errors] == [(e.line, e.column) for e in fast.errors]

@@ -6,13 +6,18 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import docs, service, statefulset
+from functools import partial
+
+from conftest import docs, service
+from conftest import statefulset as replicated_statefulset
+
+statefulset = partial(replicated_statefulset, replicas=1)  # one replica: the operations rules stay out of the way
 from sslint.data import data_dir
 
 SARIF_SCHEMA = json.loads((data_dir("schemas") / "sarif-schema-2.1.0.json").read_text())
 
 FILES = {
-    "k8s/sts.yaml": docs(statefulset(service="web", namespace="db"), statefulset(name="api", service="missing")),
+    "k8s/sts.yaml": docs(statefulset(service="web", namespace="db"), statefulset(name="api", service="missing", labels="{app: api}")),
     "k8s/svc.yaml": service(namespace="db", spec="type: NodePort"),
 }
 
@@ -30,7 +35,7 @@ def test_sarif_is_valid_and_complete(sslint, tmp_path):
     driver = sarif_run["tool"]["driver"]
     assert driver["name"] == "sslint"
     rule_ids = [r["id"] for r in driver["rules"]]
-    assert rule_ids[:3] == ["SS001", "SS101", "SS102"]
+    assert rule_ids[:4] == ["SS001", "SS002", "SS101", "SS102"]
     ss103 = driver["rules"][rule_ids.index("SS103")]
     assert ss103["name"] == "governing-service-not-headless"
     assert ss103["defaultConfiguration"] == {"level": "error"}
@@ -82,7 +87,7 @@ def test_json_shape(sslint):
 
 
 def test_text_is_grouped_by_file_with_a_fix_and_a_summary(sslint):
-    files = {**FILES, "other.yaml": statefulset(name="x", service="Bad")}
+    files = {**FILES, "other.yaml": statefulset(name="x", service="Bad", labels="{app: x}")}
     out = sslint(files=files).out
     assert out == (
         "k8s/sts.yaml:7:3: SS103 StatefulSet db/web: governing Service db/web is not headless (it is of type NodePort); "

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Iterator
 
 from sslint import versions
 from sslint.finding import Finding
 from sslint.model import Model, Obj
+from sslint.quantity import parse_quantity
 from sslint.selectors import map_selects, selects
 
 DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
@@ -206,3 +208,93 @@ def api_version_removed(obj: Obj, model: Model, version: str) -> Iterator[Findin
         ("apiVersion",),
         fix=f"Move to {replacement}.",
     )
+
+
+# -- SS305 -----------------------------------------------------------------------------------------
+
+UPDATABLE = frozenset(("replicas", "ordinals", "template", "updateStrategy", "revisionHistoryLimit",
+                       "persistentVolumeClaimRetentionPolicy", "minReadySeconds"))
+_SPEC_DEFAULTS = {"podManagementPolicy": "OrderedReady", "serviceName": ""}
+
+
+def _shown(value) -> str:
+    text = "unset" if value is None else json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _template_key(template: dict) -> dict:
+    """A claim template as the API compares it, without its storage request (compared by amount)."""
+    metadata = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
+    spec = dict(template.get("spec")) if isinstance(template.get("spec"), dict) else {}
+    spec.setdefault("volumeMode", "Filesystem")
+    resources = dict(spec["resources"]) if isinstance(spec.get("resources"), dict) else {}
+    if isinstance(resources.get("requests"), dict):
+        resources["requests"] = {k: v for k, v in resources["requests"].items() if k != "storage"}
+    spec["resources"] = resources
+    return {"labels": metadata.get("labels") or {}, "annotations": metadata.get("annotations") or {}, "spec": spec}
+
+
+def _storage(template: dict):
+    spec = template.get("spec") if isinstance(template.get("spec"), dict) else {}
+    resources = spec.get("resources") if isinstance(spec.get("resources"), dict) else {}
+    requests = resources.get("requests") if isinstance(resources.get("requests"), dict) else {}
+    return requests.get("storage")
+
+
+def _template_changes(sts: Obj, old: Obj, ref: str) -> Iterator[tuple[tuple, str, str | None]]:
+    """(path in the new manifest, what changed, a specific fix) for each claim template that differs."""
+    def by_name(obj):
+        named = {}
+        for n, template in obj.items("spec", "volumeClaimTemplates"):
+            name = template["metadata"].get("name") if isinstance(template.get("metadata"), dict) else None
+            if isinstance(name, str):
+                named[name] = (n, template)
+        return named
+
+    new_templates, old_templates = by_name(sts), by_name(old)
+    for name, (n, template) in new_templates.items():
+        path = ("spec", "volumeClaimTemplates", n)
+        if name not in old_templates:
+            yield path, f"volumeClaimTemplate {name!r} was added (not in {ref})", None
+            continue
+        before = old_templates[name][1]
+        old_size, new_size = parse_quantity(_storage(before)), parse_quantity(_storage(template))
+        if old_size is not None and new_size is not None and old_size != new_size:
+            claims = f"{name}-{sts.name}-<ordinal>"
+            yield (path + ("spec", "resources", "requests", "storage"),
+                   f"volumeClaimTemplate {name!r} storage changed from {_storage(before)} (at {ref}) to {_storage(template)}",
+                   f"Expand each existing claim instead ({claims}: kubectl patch pvc … -p "
+                   f"'{{\"spec\":{{\"resources\":{{\"requests\":{{\"storage\":\"{_storage(template)}\"}}}}}}}}', where its "
+                   f"StorageClass allows expansion), then kubectl delete statefulset {sts.name} --cascade=orphan and apply.")
+        old_key, new_key = _template_key(before), _template_key(template)
+        for part in ("labels", "annotations", "spec"):
+            if old_key[part] != new_key[part]:
+                where = path + (("metadata", part) if part != "spec" else ("spec",))
+                yield where, (f"volumeClaimTemplate {name!r} {part} changed from {_shown(old_key[part])} (at {ref}) "
+                              f"to {_shown(new_key[part])}"), None
+    for name in old_templates.keys() - new_templates.keys():
+        yield ("spec", "volumeClaimTemplates"), f"volumeClaimTemplate {name!r} was removed (present at {ref})", None
+
+
+def immutable_field_changed(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    if model.previous is None or sts.fragment:
+        return
+    old = next((o for o in model.previous.of_kind("StatefulSet")
+                if o.name == sts.name and o.namespace == sts.namespace and not o.fragment), None)
+    if old is None:
+        return
+    ref = old.source.path.split(":", 1)[0]
+    way_out = (f"The API server rejects this update. Apply it by recreating the set without touching its pods: "
+               f"kubectl delete statefulset {sts.name} --cascade=orphan, then kubectl apply (the new set adopts "
+               "the running pods and their claims).")
+    changes = []
+    new_spec, old_spec = sts.mapping("spec"), old.mapping("spec")
+    for key in sorted((new_spec.keys() | old_spec.keys()) - UPDATABLE - {"volumeClaimTemplates"}):
+        before, after = old_spec.get(key, _SPEC_DEFAULTS.get(key)), new_spec.get(key, _SPEC_DEFAULTS.get(key))
+        if before != after:
+            path = ("spec", key) if key in new_spec else ("spec",)
+            changes.append((path, f"spec.{key} changed from {_shown(before)} (at {ref}) to {_shown(after)}", None))
+    changes += _template_changes(sts, old, ref)
+    for path, what, fix in changes:
+        yield Finding(f"{sts.ref}: {what}; this field cannot change on a live StatefulSet", sts, path,
+                      fix=(fix or way_out))

@@ -52,9 +52,9 @@ def _claim_name(template_name: str, sts: Obj) -> str:
     return f"{template_name}-{sts.name}-<ordinal>"
 
 
-def _modes(spec) -> list:
+def _modes(spec) -> list[str]:
     modes = spec.get("accessModes") if isinstance(spec, dict) else None
-    return modes if isinstance(modes, list) else []
+    return [m for m in modes if isinstance(m, str)] if isinstance(modes, list) else []
 
 
 # -- SS201 -----------------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ def claim_template_invalid(sts: Obj, model: Model, version: str) -> Iterator[Fin
             if mode not in ACCESS_MODES:
                 yield problem(f"has an unknown access mode {mode!r} (one of {', '.join(ACCESS_MODES)})",
                               ("spec", "accessModes", n), "Use ReadWriteOnce, ReadOnlyMany, ReadWriteMany or ReadWriteOncePod.")
-        if "ReadWriteOncePod" in modes and len(set(modes)) > 1:
+        if "ReadWriteOncePod" in modes and len(set(_modes(spec))) > 1:
             yield problem("combines ReadWriteOncePod with other access modes", ("spec", "accessModes"),
                           "ReadWriteOncePod must be the only access mode: keep it alone, or drop it.")
 

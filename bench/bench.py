@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""Benchmark sslint as a whole process against the floor (the C parser's event stream over the same
+bytes) and, when installed, yamllint and checkov, on deterministic generated trees.
+
+    python bench/bench.py                      # 100, 1,000 and 10,000 objects, 5 runs each
+    python bench/bench.py --sizes 10000 50000 --runs 3 --json bench/results.json
+    python bench/bench.py --sizes 100 --runs 1 --markdown   # the README's performance table
+
+Every figure is a median of --runs runs measured in this one invocation, so ratios compare like with
+like on a shared, noisy machine. Peak RSS is the largest resident set of one sslint process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+# -- the tree ---------------------------------------------------------------------------------------
+
+
+def _app(n: int) -> list[str]:
+    """One stateful application: a StatefulSet, its headless and client Services, a budget, a config,
+    and (every third app) a Deployment with an autoscaler and a shared claim. Some carry mistakes."""
+    name = f"app{n}"
+    ns = f"team{n % 7}"
+    service = name if n % 11 else f"{name}-typo"  # a missing governing Service now and then
+    docs = [
+        f"""apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: {name}
+  namespace: {ns}
+  labels: {{app.kubernetes.io/name: {name}, app.kubernetes.io/part-of: bench}}
+spec:
+  serviceName: {service}
+  replicas: {3 if n % 5 else 1}
+  podManagementPolicy: Parallel
+  selector:
+    matchLabels: {{app.kubernetes.io/name: {name}}}
+  template:
+    metadata:
+      labels: {{app.kubernetes.io/name: {name}, tier: data}}
+      annotations: {{prometheus.io/scrape: "true", prometheus.io/port: "9090"}}
+    spec:
+      terminationGracePeriodSeconds: 30
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 100
+              podAffinityTerm:
+                topologyKey: kubernetes.io/hostname
+                labelSelector:
+                  matchLabels: {{app.kubernetes.io/name: {name}}}
+      containers:
+        - name: db
+          image: postgres:17.2
+          args: ["-c", "max_connections=200", "-c", "shared_buffers=256MB"]
+          ports:
+            - {{name: sql, containerPort: 5432}}
+          env:
+            - {{name: PGDATA, value: /var/lib/postgresql/data/pgdata}}
+            - name: POSTGRES_PASSWORD
+              valueFrom: {{secretKeyRef: {{name: {name}-secret, key: password}}}}
+          resources:
+            requests: {{cpu: 250m, memory: 512Mi}}
+            limits: {{memory: 1Gi}}
+          readinessProbe:
+            exec: {{command: [pg_isready, -U, postgres]}}
+            periodSeconds: 10
+          volumeMounts:
+            - {{name: data, mountPath: /var/lib/postgresql/data}}
+            - {{name: config, mountPath: /etc/postgresql}}
+      volumes:
+        - name: config
+          configMap: {{name: {name}-config}}
+  volumeClaimTemplates:
+    - metadata: {{name: data}}
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources: {{requests: {{storage: {n % 50 + 1}Gi}}}}
+""",
+        f"""apiVersion: v1
+kind: Service
+metadata: {{name: {name}, namespace: {ns}}}
+spec:
+  clusterIP: None
+  selector: {{app.kubernetes.io/name: {name}}}
+  ports: [{{name: sql, port: 5432}}]
+""",
+        f"""apiVersion: v1
+kind: Service
+metadata: {{name: {name}-client, namespace: {ns}}}
+spec:
+  selector: {{app.kubernetes.io/name: {name}}}
+  ports: [{{name: sql, port: 5432, targetPort: sql}}]
+""",
+        f"""apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {{name: {name}, namespace: {ns}}}
+spec:
+  maxUnavailable: 1
+  selector: {{matchLabels: {{app.kubernetes.io/name: {name}}}}}
+""",
+        f"""apiVersion: v1
+kind: ConfigMap
+metadata: {{name: {name}-config, namespace: {ns}}}
+data:
+  postgresql.conf: |
+    listen_addresses = '*'
+    max_wal_size = 1GB
+    wal_level = replica
+""",
+    ]
+    if n % 3 == 0:
+        docs += [
+            f"""apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}-web, namespace: {ns}}}
+spec:
+  replicas: 2
+  selector: {{matchLabels: {{app.kubernetes.io/name: {name}-web}}}}
+  template:
+    metadata: {{labels: {{app.kubernetes.io/name: {name}-web}}}}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          volumeMounts: [{{name: uploads, mountPath: /srv}}]
+      volumes:
+        - name: uploads
+          persistentVolumeClaim: {{claimName: {name}-uploads}}
+""",
+            f"""apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {{name: {name}-uploads, namespace: {ns}}}
+spec:
+  accessModes: [ReadWriteMany]
+  resources: {{requests: {{storage: 5Gi}}}}
+""",
+            f"""apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {{name: {name}-web, namespace: {ns}}}
+spec:
+  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: {name}-web}}
+  minReplicas: 2
+  maxReplicas: 6
+""",
+        ]
+    return docs
+
+
+def generate(objects: int, directory: Path) -> tuple[int, int]:
+    """Write a tree of about `objects` objects: one file per application, and every tenth
+    application's documents into one of a few large bundles. Returns (documents, bytes)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    bundles: dict[int, list[str]] = {}
+    count = size = n = 0
+    while count < objects:
+        docs = _app(n)
+        text = "---\n".join(docs)
+        if n % 10 == 0:
+            bundles.setdefault(n // 10 % 4, []).append(text)
+        else:
+            (directory / f"team{n % 7}").mkdir(exist_ok=True)
+            (directory / f"team{n % 7}" / f"app{n}.yaml").write_text(text)
+        count += len(docs)
+        size += len(text.encode())
+        n += 1
+    for index, texts in bundles.items():
+        (directory / f"bundle-{index}.yaml").write_text("---\n".join(texts))
+    return count, size
+
+
+# -- measuring -------------------------------------------------------------------------------------
+
+FLOOR = """
+import sys, pathlib
+from _ruamel_yaml import CParser
+from ruamel.yaml.events import StreamEndEvent
+for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.yaml")):
+    parser = CParser(path.read_text())
+    while not isinstance(parser.get_event(), StreamEndEvent):
+        pass
+"""
+
+
+def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, int]:
+    """Seconds, exit code and peak RSS (KiB) of one process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, done.returncode, max(after, before) if after > before else after
+
+
+def median_run(command: list[str], cwd: Path, runs: int, env: dict | None = None) -> dict:
+    times, peaks, code = [], [], None
+    for _ in range(runs):
+        elapsed, code, peak = timed(command, cwd, env)
+        times.append(elapsed)
+        peaks.append(peak)
+    return {"median_s": round(statistics.median(times), 4), "runs_s": [round(t, 4) for t in times],
+            "exit": code, "peak_rss_mb": round(max(peaks) / 1024, 1)}
+
+
+def measure(objects: int, runs: int, workdir: Path, sslint: list[str]) -> dict:
+    tree = workdir / f"tree-{objects}"
+    documents, size = generate(objects, tree)
+    record = {"objects": documents, "bytes": size, "files": sum(1 for _ in tree.rglob("*.yaml"))}
+    env = {**os.environ, "SSLINT_NO_CACHE": "1"}
+    record["floor"] = median_run([sys.executable, "-c", FLOOR, str(tree)], workdir, runs)
+    record["sslint"] = median_run([*sslint, "--no-cache", "--format", "json", "-o", os.devnull, str(tree)], workdir, runs, env)
+    record["sslint_1_core"] = median_run([*sslint, "--no-cache", "--jobs", "1", "--format", "json", "-o", os.devnull,
+                                          str(tree)], workdir, runs, env)
+    cache_env = {**os.environ, "XDG_CACHE_HOME": str(workdir / "cache")}
+    shutil.rmtree(workdir / "cache", ignore_errors=True)
+    timed([*sslint, "--format", "json", "-o", os.devnull, str(tree)], workdir, cache_env)  # fills the cache
+    record["sslint_cached"] = median_run([*sslint, "--format", "json", "-o", os.devnull, str(tree)], workdir, runs, cache_env)
+    for peer, command in (("yamllint", ["yamllint", "-d", "relaxed", str(tree)]),
+                          ("checkov", ["checkov", "--quiet", "--framework", "kubernetes", "-d", str(tree)])):
+        if shutil.which(command[0]):
+            record[peer] = median_run(command, workdir, runs)
+    seconds = record["sslint"]["median_s"]
+    record["documents_per_s"] = round(documents / seconds)
+    record["mb_per_s"] = round(size / 1e6 / seconds, 2)
+    record["ratio_to_floor"] = round(seconds / record["floor"]["median_s"], 2)
+    record["speedup_2_cores"] = round(record["sslint_1_core"]["median_s"] / seconds, 2)
+    record["speedup_cached"] = round(seconds / record["sslint_cached"]["median_s"], 2)
+    return record
+
+
+def markdown(records: list[dict], machine: dict) -> str:
+    lines = [f"Measured by `python bench/bench.py` on {machine['cpus']} cores ({machine['machine']}, Python "
+             f"{machine['python']}); medians of {machine['runs']} runs.", "",
+             "| objects | MB | floor (C events) | sslint | ×floor | docs/s | 1 core | cached | peak RSS |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in records:
+        lines.append(
+            f"| {r['objects']:,} | {r['bytes'] / 1e6:.1f} | {r['floor']['median_s']:.2f} s | {r['sslint']['median_s']:.2f} s "
+            f"| {r['ratio_to_floor']} | {r['documents_per_s']:,} | {r['sslint_1_core']['median_s']:.2f} s "
+            f"| {r['sslint_cached']['median_s']:.2f} s | {r['sslint']['peak_rss_mb']} MB |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", type=Path, help="write the record there")
+    parser.add_argument("--markdown", action="store_true", help="print the README table")
+    parser.add_argument("--sslint", default=str(Path(sys.executable).with_name("sslint")), help="the sslint executable")
+    arguments = parser.parse_args()
+    machine = {"cpus": os.cpu_count(), "machine": platform.machine(), "python": platform.python_version(),
+               "runs": arguments.runs}
+    with tempfile.TemporaryDirectory(prefix="sslint-bench-") as scratch:
+        records = []
+        for size in arguments.sizes:
+            record = measure(size, arguments.runs, Path(scratch), [arguments.sslint])
+            records.append(record)
+            print(json.dumps(record), flush=True)
+    if arguments.json:
+        arguments.json.write_text(json.dumps({"machine": machine, "records": records}, indent=2) + "\n")
+    if arguments.markdown:
+        print(markdown(records, machine))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,445 @@
+"""SS4xx: how a replicated workload lives through node drains, scheduling, updates and autoscaling."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import lru_cache
+from typing import Iterator, NamedTuple
+
+from sslint.finding import Finding, Related
+from sslint.model import WORKLOAD_KINDS, Model, Obj, same_namespace
+from sslint.selectors import selects
+
+NODE_KEY = "kubernetes.io/hostname"
+REPLICAS = ("spec", "replicas")
+SELECTOR = ("spec", "selector")
+POD_LABELS = ("spec", "template", "metadata", "labels")
+POD_SPEC = ("spec", "template", "spec")
+GRACE_PERIOD = POD_SPEC + ("terminationGracePeriodSeconds",)
+PARTITION = ("spec", "updateStrategy", "rollingUpdate", "partition")
+PERCENT = re.compile(r"([0-9]+)%")
+OPERATORS = frozenset(("In", "NotIn", "Exists", "DoesNotExist"))
+# Where objects of any kind (Job, CronJob, PodTemplate, Argo Rollout …) keep the labels of the pods they make.
+TEMPLATE_LABELS = (POD_LABELS, ("spec", "jobTemplate", "spec", "template", "metadata", "labels"), ("template", "metadata", "labels"))
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _labels(labels: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in labels.items())
+
+
+def _flow_map(labels: dict) -> str:
+    """Labels as a YAML flow mapping, to paste into a manifest."""
+    return "{" + ", ".join(f"{k}: {v}" for k, v in labels.items()) + "}"
+
+
+def _selector_text(selector: dict) -> str:
+    """A LabelSelector in words: `app=zk, tier in (db), legacy does not exist`."""
+    parts = [f"{k}={v}" for k, v in (selector.get("matchLabels") or {}).items()]
+    for expression in selector.get("matchExpressions") or []:
+        key, values = expression.get("key"), ", ".join(map(str, expression.get("values") or []))
+        parts.append({"In": f"{key} in ({values})", "NotIn": f"{key} notin ({values})", "Exists": f"{key} exists",
+                      "DoesNotExist": f"{key} does not exist"}[expression["operator"]])
+    return ", ".join(parts) or "every pod"
+
+
+def _well_formed(selector) -> bool:
+    """A LabelSelector the API accepts and sslint can read (no ${VAR} or {{ }} left to substitute)."""
+    if not isinstance(selector, dict) or "${" in str(selector) or "{{" in str(selector):
+        return False
+    match_labels, expressions = selector.get("matchLabels") or {}, selector.get("matchExpressions") or []
+    return isinstance(match_labels, dict) and isinstance(expressions, list) and all(
+        isinstance(e, dict) and e.get("operator") in OPERATORS and isinstance(e.get("key"), str) for e in expressions
+    )
+
+
+def _most_replicas(workload: Obj, model: Model) -> tuple[int | None, Obj | None]:
+    """The most pods the workload can run: spec.replicas (1 when unset), or a HorizontalPodAutoscaler's
+    maxReplicas when that is higher (and then the autoscaler); None when replicas is not a number."""
+    most, scaler = workload.replicas, None
+    if most is None:
+        return None, None
+    for hpa in model.autoscalers_of(workload):
+        ceiling = hpa.get("spec", "maxReplicas")
+        if _is_int(ceiling) and ceiling > most:
+            most, scaler = ceiling, hpa
+    return most, scaler
+
+
+def _how_many(most: int, scaler: Obj | None) -> str:
+    return f"can be scaled to {most} replicas by {scaler.ref}" if scaler else f"runs {most} replicas"
+
+
+def _replicas_or_spec(workload: Obj) -> tuple:
+    return REPLICAS if workload.get(*REPLICAS) is not None else ("spec",)
+
+
+# -- SS401 -------------------------------------------------------------------------------------------
+
+
+def _budget_selects_anything(budget: Obj) -> bool:
+    # policy/v1beta1 reads an empty selector as "no pods"; policy/v1 as "every pod in the namespace".
+    selector = budget.mapping("spec", "selector")
+    return budget.api_version != "policy/v1beta1" or bool(selector.get("matchLabels") or selector.get("matchExpressions"))
+
+
+def _pods_counted(budget: Obj, workload: Obj, most: int, model: Model) -> int | None:
+    """The pods the budget's percentages and counts apply to: the workload's, plus those of every other
+    workload it selects; None when one of those has no readable replica count."""
+    selector = budget.get(*SELECTOR)
+    if not _well_formed(selector):
+        return None
+    labelled, index = _pod_templates(model)
+    total = most
+    for other, labels in _candidates(selector, labelled, index):
+        if other.kind not in WORKLOAD_KINDS or other is workload or (other.kind, other.name) == (workload.kind, workload.name):
+            continue
+        if same_namespace(other, budget) and same_namespace(other, workload) and selects(selector, labels):
+            if other.replicas is None:
+                return None
+            total += other.replicas
+    return total
+
+
+def _scaled(value, pods: int) -> int | None:
+    """An int-or-percent of `pods`, percentages rounded up as the disruption controller does."""
+    if _is_int(value) and value >= 0:
+        return value
+    match = PERCENT.fullmatch(value) if isinstance(value, str) else None
+    return -(-int(match.group(1)) * pods // 100) if match and int(match.group(1)) <= 100 else None
+
+
+def _blocking_field(budget: Obj, pods: int) -> tuple[str, object] | None:
+    """The field (and its value) with which the budget allows no eviction among `pods` healthy pods."""
+    spec = budget.mapping("spec")
+    if spec.get("maxUnavailable") is not None:
+        allowed = _scaled(spec["maxUnavailable"], pods)
+        return ("maxUnavailable", spec["maxUnavailable"]) if allowed == 0 else None
+    # policy/v1beta1 defaults an empty budget to minAvailable: 1.
+    default = 1 if budget.api_version == "policy/v1beta1" else None
+    min_available = spec.get("minAvailable", default)
+    required = _scaled(min_available, pods)
+    return ("minAvailable", min_available) if required is not None and required >= pods else None
+
+
+def disruption_budget_missing(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    labels = sts.pod_labels
+    most, scaler = _most_replicas(sts, model)
+    if sts.fragment or not labels or not most:  # no labels yet: kustomize adds them later
+        return
+    budgets = [b for b in model.selecting("PodDisruptionBudget", sts, labels) if _budget_selects_anything(b)]
+    if not budgets and most > 1:
+        yield _missing_budget(sts, model, most, scaler)
+    for budget in budgets:
+        pods = _pods_counted(budget, sts, most, model)
+        blocking = _blocking_field(budget, pods) if pods else None
+        if blocking:
+            yield _blocking_budget(sts, budget, pods, *blocking)
+
+
+def _missing_budget(sts: Obj, model: Model, most: int, scaler: Obj | None) -> Finding:
+    where = f"namespace {sts.namespace}" if sts.namespace else "its namespace"
+    message = (f"{sts.ref} {_how_many(most, scaler)} but no PodDisruptionBudget in {where} selects its pods "
+               f"({_labels(sts.pod_labels)}): a node drain or cluster upgrade may evict several replicas at once, "
+               "and a clustered store (etcd, ZooKeeper, a replicated database) loses its quorum")
+    elsewhere = [b for b in model.of_kind("PodDisruptionBudget")
+                 if not same_namespace(b, sts) and selects(b.get(*SELECTOR), sts.pod_labels)]
+    related = [Related(scaler, ("spec", "maxReplicas"), f"{scaler.ref}, which can scale it to {most}")] if scaler else []
+    if elsewhere:
+        message += f" ({elsewhere[0].ref} selects these labels, but a budget only covers pods of its own namespace)"
+        related.append(Related(elsewhere[0], ("metadata", "namespace"), f"{elsewhere[0].ref}, in another namespace"))
+    return Finding(
+        message, sts, _replicas_or_spec(sts), related=related,
+        fix=f"Add a PodDisruptionBudget (policy/v1) in {where} with selector.matchLabels {_flow_map(sts.pod_labels)} "
+        "and maxUnavailable: 1, so that drains evict one replica at a time.",
+    )
+
+
+def _blocking_budget(sts: Obj, budget: Obj, pods: int, field: str, value) -> Finding:
+    rounded = f", which rounds up to all {pods}" if field == "minAvailable" and isinstance(value, str) else ""
+    return Finding(
+        f"{sts.ref}: {budget.ref} sets {field}: {value} for its {pods} pod{'s' if pods != 1 else ''}{rounded}, so "
+        "it never allows an eviction: `kubectl drain` and node upgrades hang on every node that runs one of these pods",
+        sts, _replicas_or_spec(sts),
+        fix=f"Set maxUnavailable: 1 on {budget.ref} (or a minAvailable below the replica count, such as the quorum "
+        "size), so that drains can evict one replica at a time.",
+        related=[Related(budget, ("spec", field), f"{budget.ref}, which allows no disruption")],
+    )
+
+
+# -- SS402, SS407: spreading terms -------------------------------------------------------------------
+
+
+class Term(NamedTuple):
+    what: str  # how messages name it
+    path: tuple  # to the term: the mapping holding labelSelector and topologyKey
+    term: dict
+    required_anti_affinity: bool
+
+
+def _spreading_terms(workload: Obj) -> Iterator[Term]:
+    anti = POD_SPEC + ("affinity", "podAntiAffinity")
+    required, preferred = anti + ("requiredDuringSchedulingIgnoredDuringExecution",), anti + ("preferredDuringSchedulingIgnoredDuringExecution",)
+    for n, term in workload.items(*required):
+        yield Term("required pod anti-affinity term", required + (n,), term, True)
+    for n, weighted in workload.items(*preferred):
+        if isinstance(weighted.get("podAffinityTerm"), dict):
+            yield Term("preferred pod anti-affinity term", preferred + (n, "podAffinityTerm"), weighted["podAffinityTerm"], False)
+    spread = POD_SPEC + ("topologySpreadConstraints",)
+    for n, constraint in workload.items(*spread):
+        yield Term("topology spread constraint", spread + (n,), constraint, False)
+
+
+def _keeps_nodes_apart(term: Term) -> bool:
+    # Two pods on one node share every node label, so a required anti-affinity on any key (zone, rack)
+    # also keeps them off one node; a preference or a skew on a zone does not.
+    return term.term.get("topologyKey") == NODE_KEY or term.required_anti_affinity
+
+
+def anti_affinity_missing(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    most, scaler = _most_replicas(sts, model)
+    if sts.fragment or most is None or most < 2:
+        return
+    terms = [t for t in _spreading_terms(sts) if isinstance(t.term.get("topologyKey"), str)]
+    if any(_keeps_nodes_apart(t) for t in terms):
+        return
+    related = [Related(scaler, ("spec", "maxReplicas"), f"{scaler.ref}, which can scale it to {most}")] if scaler else []
+    fix = (f"Add a preferred (or required) pod anti-affinity term, or a topology spread constraint, with topologyKey "
+           f"{NODE_KEY} and a labelSelector matching the pod labels"
+           + (f" ({_flow_map(sts.pod_labels)})." if sts.pod_labels else "."))
+    if terms:
+        first, key = terms[0], terms[0].term["topologyKey"]
+        yield Finding(
+            f"{sts.ref} {_how_many(most, scaler)} and spreads them only by {key} ({first.what}), not across nodes: "
+            f"replicas with the same {key} may share a node, and losing that node takes them down together",
+            sts, first.path + ("topologyKey",), fix=fix, related=related,
+        )
+        return
+    yield Finding(
+        f"{sts.ref} {_how_many(most, scaler)} with neither pod anti-affinity nor a topology spread constraint on "
+        f"{NODE_KEY}: the scheduler may place several (or all) replicas on one node, and losing that node takes "
+        "them down together",
+        sts, _replicas_or_spec(sts), fix=fix, related=related,
+    )
+
+
+def _reaches_other_namespaces(term: Term, workload: Obj) -> bool:
+    """Whether the term also selects pods outside the workload's namespace (namespaces, namespaceSelector)."""
+    if term.term.get("namespaceSelector") is not None:
+        return True
+    namespaces = term.term.get("namespaces")
+    if not namespaces:
+        return False
+    return not isinstance(namespaces, list) or any(n != workload.namespace for n in namespaces)
+
+
+def _template_labels(obj: Obj) -> list[dict]:
+    if obj.kind == "Pod":
+        return [obj.mapping("metadata", "labels")]
+    return [obj.get(*path) for path in TEMPLATE_LABELS if isinstance(obj.get(*path), dict)]
+
+
+def _required_labels(selector: dict) -> list[tuple[str, str]] | None:
+    """Labels of which every pod the selector selects carries one, to look candidates up by; None when the
+    selector requires no label value (only NotIn, Exists, DoesNotExist)."""
+    for key, value in (selector.get("matchLabels") or {}).items():
+        return [(str(key), str(value))]
+    for expression in selector.get("matchExpressions") or []:
+        if expression["operator"] == "In" and isinstance(expression.get("values"), list):
+            return [(expression["key"], str(value)) for value in expression["values"]]
+    return None
+
+
+def _by_label(labelled: list[tuple[Obj, dict]]) -> dict[tuple[str, str], list[tuple[Obj, dict]]]:
+    index = defaultdict(list)
+    for obj, labels in labelled:
+        for key, value in labels.items():
+            index[str(key), str(value)].append((obj, labels))
+    return index
+
+
+def _candidates(selector: dict, labelled: list[tuple[Obj, dict]], index: dict) -> list[tuple[Obj, dict]]:
+    labels = _required_labels(selector)
+    return labelled if labels is None else [entry for label in labels for entry in index.get(label, [])]
+
+
+# Checks run once per object, and comparing every object with every other one grows with the square of a
+# repository's size; these lookups are built once per model instead.
+@lru_cache(maxsize=1)
+def _pod_templates(model: Model) -> tuple[list, dict]:
+    labelled = [(obj, labels) for obj in model.objects for labels in _template_labels(obj)]
+    return labelled, _by_label(labelled)
+
+
+def _selects_any_pod(selector: dict, workload: Obj, model: Model) -> bool:
+    labelled, index = _pod_templates(model)
+    return any(
+        same_namespace(obj, workload) and selects(selector, labels) for obj, labels in _candidates(selector, labelled, index)
+    )
+
+
+def _suggested_labels(workload: Obj) -> dict:
+    """What a term meant for the workload's own pods should select: its selector's labels, else its pod labels."""
+    match_labels = workload.get(*SELECTOR, "matchLabels")
+    return match_labels if isinstance(match_labels, dict) and match_labels else workload.pod_labels
+
+
+def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> Iterator[Finding]:
+    most, _ = _most_replicas(workload, model)
+    if workload.fragment or not workload.pod_labels or most is None or most < 2:
+        return
+    for term in _spreading_terms(workload):
+        selector = term.term.get("labelSelector")
+        if not _well_formed(selector) or _reaches_other_namespaces(term, workload):
+            continue
+        if _selects_any_pod(selector, workload, model):
+            continue
+        yield Finding(
+            f"{workload.ref}: its {term.what} selects {_selector_text(selector)}, which no pod template in the model "
+            f"carries, not even its own ({_labels(workload.pod_labels)}): the scheduler never spreads the replicas "
+            f"by {term.term.get('topologyKey') or 'its topology key'}, which is what the term was written for",
+            workload, term.path + ("labelSelector",),
+            fix=f"Make the labelSelector match the pod template's labels, for example matchLabels: "
+            f"{_flow_map(_suggested_labels(workload))}.",
+            related=[Related(workload, POD_LABELS, f"{workload.ref}'s pod labels")],
+        )
+
+
+# -- SS403, SS405, SS406 -----------------------------------------------------------------------------
+
+
+def grace_period_zero(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    value = sts.get(*GRACE_PERIOD)
+    if _is_int(value) and value == 0:
+        yield Finding(
+            f"{sts.ref} sets terminationGracePeriodSeconds: 0: its pods are killed without a chance to flush data or "
+            "leave their cluster, and a deletion that does not wait for the shutdown can leave two pods with one "
+            "identity running at once",
+            sts, GRACE_PERIOD,
+        )
+
+
+def replicas_managed_by_hpa(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    replicas = sts.get(*REPLICAS)
+    if sts.fragment or replicas is None:
+        return
+    for hpa in model.autoscalers_of(sts):
+        low, high = hpa.get("spec", "minReplicas", default=1), hpa.get("spec", "maxReplicas")
+        if low == high == replicas:  # the autoscaler can only ever choose this same count
+            continue
+        between = f" between {low} and {high} replicas" if _is_int(low) and _is_int(high) else ""
+        yield Finding(
+            f"{sts.ref} sets spec.replicas: {replicas}, but {hpa.ref} scales it{between}: every "
+            f"apply resets the scale to {replicas}, undoing the autoscaler's choice until it reacts again",
+            sts, REPLICAS,
+            related=[Related(hpa, ("spec", "scaleTargetRef"), f"{hpa.ref}, which scales {sts.ref}")],
+        )
+        return
+
+
+def partition_exceeds_replicas(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    partition = sts.get(*PARTITION)
+    most, scaler = _most_replicas(sts, model)
+    strategy = sts.get("spec", "updateStrategy", "type", default="RollingUpdate")
+    if sts.fragment or not _is_int(partition) or strategy != "RollingUpdate" or not most or partition < most:
+        return
+    if scaler:
+        count = f"the {most} replicas {scaler.ref} can scale it to"
+    else:
+        count = f"its {most} replica{'s' if most != 1 else ''}" + (" (spec.replicas is unset)" if sts.get(*REPLICAS) is None else "")
+    yield Finding(
+        f"{sts.ref}: rollingUpdate.partition {partition} is not below {count}: only pods with an ordinal of "
+        f"{partition} or more get a new template, and there are none, so template changes never reach any pod",
+        sts, PARTITION,
+        related=[Related(scaler, ("spec", "maxReplicas"), f"{scaler.ref}'s maxReplicas")] if scaler else [],
+    )
+
+
+# -- SS404 -------------------------------------------------------------------------------------------
+
+
+def _pod_selector(workload: Obj) -> dict | None:
+    """The workload's pod selector as a LabelSelector, defaulted as the API does; None where the API
+    would refuse it (SS301 reports those)."""
+    selector = workload.get(*SELECTOR)
+    defaults_to_labels = workload.kind == "ReplicationController" or workload.api_version in ("extensions/v1beta1", "apps/v1beta1")
+    if selector is None and defaults_to_labels:
+        return {"matchLabels": workload.pod_labels}
+    if workload.kind == "ReplicationController":
+        return {"matchLabels": selector} if isinstance(selector, dict) and selector else None
+    if _well_formed(selector) and (selector.get("matchLabels") or selector.get("matchExpressions")):
+        return selector
+    return None
+
+
+def _manages_own_pods(workload: Obj) -> bool:
+    """A whole workload whose selector selects its own pods: the only kind that can fight over others'."""
+    selector = _pod_selector(workload) if not workload.fragment and workload.pod_labels else None
+    return selector is not None and selects(selector, workload.pod_labels)
+
+
+def _owns(owner: Obj, obj: Obj) -> bool:
+    """In a dump of a live cluster a Deployment's ReplicaSet carries an ownerReference to it."""
+    return any(r.get("kind") == owner.kind and r.get("name") == owner.name for _, r in obj.items("metadata", "ownerReferences"))
+
+
+def _order(obj: Obj) -> tuple:
+    return obj.source.path, obj.document.index, obj.prefix
+
+
+def _apart(a: Obj, b: Obj) -> bool:
+    """Pairs that are not two controllers of one namespace: the same object in two variants (overlays,
+    copies of one manifest), different namespaces, or a controller and what it owns."""
+    return (a.kind, a.name) == (b.kind, b.name) or not same_namespace(a, b) or _owns(a, b) or _owns(b, a)
+
+
+@lru_cache(maxsize=1)
+def _selections(model: Model) -> tuple[dict, dict]:
+    """For each whole workload, the other workloads whose pods its selector selects, and the reverse."""
+    labelled = [(w, w.pod_labels) for kind in sorted(WORKLOAD_KINDS) for w in model.of_kind(kind) if _manages_own_pods(w)]
+    index = _by_label(labelled)
+    selected, selected_by = {}, defaultdict(list)
+    for workload, _ in labelled:
+        selector = _pod_selector(workload)
+        selected[workload] = [o for o, labels in _candidates(selector, labelled, index)
+                              if o is not workload and not _apart(workload, o) and selects(selector, labels)]
+        for other in selected[workload]:
+            selected_by[other].append(workload)
+    return selected, selected_by
+
+
+def duplicate_pod_selection(workload: Obj, model: Model, version: str) -> Iterator[Finding]:
+    selected, selected_by = _selections(model)
+    mine, theirs = selected.get(workload, []), selected_by.get(workload, [])
+    for other in dict.fromkeys(mine + theirs):
+        selects_other, selected_by_other = other in mine, other in theirs
+        # One finding per pair, on the workload whose selector reaches into the other's pods (the first in
+        # file order when both do), or on this one whenever the other is context, never reported on.
+        if other.context or selects_other and (not selected_by_other or _order(workload) < _order(other)):
+            yield _overlap(workload, other, selects_other, selected_by_other)
+
+
+def _overlap(workload: Obj, other: Obj, mine: bool, theirs: bool) -> Finding:
+    def selector(w):
+        return _selector_text(_pod_selector(w))
+
+    if mine and theirs:
+        what = f"{workload.ref} and {other.ref} select each other's pods ({selector(workload)} and {selector(other)})"
+    elif mine:
+        what = f"{workload.ref}'s selector ({selector(workload)}) also selects the pods of {other.ref} ({_labels(other.pod_labels)})"
+    else:
+        what = f"{other.ref}'s selector ({selector(other)}) also selects the pods of {workload.ref} ({_labels(workload.pod_labels)})"
+    return Finding(
+        f"{what}: controllers with overlapping selectors fight over pods; a pod orphaned by one (as after "
+        "`kubectl delete --cascade=orphan`) is adopted by the other, and Services and budgets built on these "
+        "labels mix both sets of pods",
+        workload, SELECTOR if mine else POD_LABELS,
+        fix=f"Give each workload a label of its own (such as app.kubernetes.io/instance) in both its pod template "
+        f"and its selector, so that neither {workload.ref} nor {other.ref} selects the other's pods.",
+        related=[Related(other, SELECTOR, f"{other.ref}'s selector") if theirs
+                 else Related(other, POD_LABELS, f"{other.ref}'s pod labels")],
+    )

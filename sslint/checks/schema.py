@@ -1,0 +1,94 @@
+"""SS002: an object that does not match the Kubernetes schema of the target version, said plainly."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterator
+
+from sslint import kubeschema, versions
+from sslint.finding import Finding
+from sslint.model import Model, Obj
+
+# Missing fields that a more specific rule reports with a better message.
+_REPORTED_ELSEWHERE = {("spec", "serviceName"): "SS101", ("spec", "selector"): "SS301"}
+_TYPES = {"integer": "an integer", "string": "a string", "boolean": "true or false", "object": "a mapping",
+          "array": "a list", "number": "a number", "null": "null"}
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+def _expected(schema: dict) -> str:
+    if "oneOf" in schema:  # int-or-string and quantities
+        kinds = [t for branch in schema["oneOf"] for t in _types(branch) if t != "null"]
+        return " or ".join(dict.fromkeys(_TYPES.get(t, t) for t in kinds))
+    return " or ".join(_TYPES.get(t, t) for t in _types(schema) if t != "null")
+
+
+def _types(schema: dict) -> list[str]:
+    kind = schema.get("type", [])
+    return [kind] if isinstance(kind, str) else list(kind)
+
+
+def _dotted(path: tuple) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "the object"
+
+
+def _findings(obj: Obj, error) -> Iterator[Finding]:
+    path = tuple(error.absolute_path)
+    where = _dotted(path)
+    if error.validator == "additionalProperties":
+        known = sorted(error.schema.get("properties", {}))
+        for name in sorted(set(error.instance) - set(known), key=str):
+            if path + (name,) in versions.FEATURE_FIELDS:
+                continue  # SS306 says which release brings the field
+            close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.75)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            yield Finding(
+                f"{obj.ref}: unknown field {name!r} in {where}{hint} (kubectl rejects it; the API server would drop it)",
+                obj,
+                path + (name,),
+                fix=f"Remove {name!r} or correct its spelling" + (f" to {close[0]!r}." if close else "."),
+            )
+    elif error.validator == "required":
+        for name in error.validator_value:
+            if isinstance(error.instance, dict) and name not in error.instance and path + (name,) not in _REPORTED_ELSEWHERE:
+                yield Finding(f"{obj.ref}: {where} is missing the required field {name!r}", obj, path,
+                              fix=f"Add {name!r} to {where}.")
+    elif error.validator in ("type", "oneOf"):
+        expected = _expected(error.schema)
+        unquoted = isinstance(error.instance, str) and "string" not in expected and error.instance.strip().lstrip("-").isdigit()
+        yield Finding(
+            f"{obj.ref}: {where} is {_describe(error.instance)}, but must be {expected or 'something else'}",
+            obj,
+            path,
+            fix=f"Write {error.instance} without quotes." if unquoted else f"Give {where} {expected or 'a valid value'}.",
+        )
+    else:
+        yield Finding(f"{obj.ref}: {where}: {error.message}", obj, path,
+                      fix="Correct the value as the Kubernetes API reference describes it.")
+
+
+def schema_violation(obj: Obj, model: Model, version: str) -> Iterator[Finding]:
+    if obj.fragment:
+        return
+    document = {k: v for k, v in obj.data.items() if k != "status"}  # status is written by the cluster
+    if kubeschema.is_valid(version, obj.api_version, obj.kind, document) in (True, None):
+        return  # valid, or an apiVersion the version does not serve (SS307), or a kind not bundled
+    validator = kubeschema.validator_for(version, obj.api_version, obj.kind)
+    seen = set()
+    for error in validator.iter_errors(document):
+        for finding in _findings(obj, error):
+            key = (finding.path, finding.message)
+            if key not in seen:
+                seen.add(key)
+                yield finding

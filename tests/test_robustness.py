@@ -1,0 +1,187 @@
+"""Hostile values: every rule meets values of the wrong type anywhere and never raises; the fast
+schema check always agrees with jsonschema."""
+
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sslint import kubeschema
+from sslint.engine import Options, run
+from sslint.load import load
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = [d.data for f in sorted((ROOT / "examples").rglob("*.yaml")) for d in load(f.read_bytes(), f.name).documents]
+BASE += [d.data for r in sorted((ROOT / "rules").glob("SS[1-4]*.yaml"))
+         for e in load(r.read_bytes(), r.name).documents[0].data["examples"]
+         for d in load(e["manifest"].encode(), "e.yaml").documents]
+
+OTHER_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70), st.floats(allow_nan=False),
+    st.text(max_size=8), st.just("None"), st.just("10Gi"), st.just([]), st.just({}),
+    st.lists(st.one_of(st.none(), st.integers(), st.text(max_size=3), st.just({"a": 1})), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.one_of(st.none(), st.integers(), st.text(max_size=3)), max_size=3),
+)
+
+
+def paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from paths(item, prefix + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from paths(item, prefix + (index,))
+
+
+def replaced(value, path, new):
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[path[0]] = replaced(copy[path[0]], path[1:], new)
+    return copy
+
+
+@st.composite
+def mutated_documents(draw):
+    documents = draw(st.lists(st.sampled_from(BASE), min_size=1, max_size=4))
+    result = []
+    for document in documents:
+        for _ in range(draw(st.integers(min_value=1, max_value=3))):
+            path = draw(st.sampled_from(list(paths(document))[1:]))
+            document = replaced(document, path, draw(OTHER_VALUES))
+        result.append(document)
+    return result
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(documents=mutated_documents())
+def test_no_rule_raises_on_values_of_the_wrong_type(tmp_path_factory, documents):
+    directory = tmp_path_factory.mktemp("m")
+    (directory / "m.json").write_text(json.dumps(documents[0]))
+    (directory / "m.yaml").write_text("\n---\n".join(json.dumps(d) for d in documents))
+    for version in ("1.25", "1.37"):
+        result = run(Options([str(directory)], kubernetes_version=version))
+        assert result.internal_errors == []
+        for finding in result.findings:
+            assert finding.message and finding.location.line >= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents=mutated_documents(), version=st.sampled_from(["1.25", "1.30", "1.37"]))
+def test_the_fast_schema_check_agrees_with_jsonschema(documents, version):
+    for document in documents:
+        if not isinstance(document, dict):
+            continue
+        api, kind = document.get("apiVersion"), document.get("kind")
+        if not isinstance(api, str) or not isinstance(kind, str):
+            continue
+        validator = kubeschema.validator_for(version, api, kind)
+        if validator is not None:
+            assert kubeschema.is_valid(version, api, kind, document) == validator.is_valid(document)
+
+
+# -- files that are not what their name says -------------------------------------------------------
+
+import os  # noqa: E402
+
+import pytest  # noqa: E402
+
+from conftest import service, statefulset  # noqa: E402
+
+GOOD = statefulset(service="missing", replicas=1)
+
+
+def lint_files(sslint, files: dict, *args):
+    run = sslint("--format", "json", "--select", "SS001,SS102", *args, files=files)
+    assert run.code in (0, 1), run.err
+    return sorted((f["file"], f["rule"], f["message"]) for f in run.findings())
+
+
+@pytest.mark.parametrize(
+    "raw, words",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not UTF-8 text"),
+        (b"kind: Service\x00\n", "control characters are not allowed"),
+        ("apiVersion: v1\nkind: Service\nmetadata: {name: é}\n".encode("utf-16"), None),
+        (b"\xef\xbb\xbfapiVersion: v1\nkind: Service\n", None),
+        (b"", None),
+    ],
+)
+def test_bad_bytes_are_a_finding_and_the_rest_is_linted(sslint, tmp_path, raw, words):
+    (tmp_path / "odd.yaml").write_bytes(raw)
+    found = lint_files(sslint, {"sts.yaml": GOOD})
+    assert ("sts.yaml", "SS102") in [(f, r) for f, r, _ in found]
+    odd = [m for f, r, m in found if f == "odd.yaml"]
+    assert (odd == []) if words is None else (len(odd) == 1 and words in odd[0])
+
+
+def test_directories_named_like_manifests_and_symlinks(sslint, tmp_path):
+    (tmp_path / "dir.yaml").mkdir()
+    (tmp_path / "dir.yaml" / "inner.yaml").write_text(GOOD)
+    (tmp_path / "broken.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (tmp_path / "loop").mkdir()
+    (tmp_path / "loop" / "back").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(tmp_path / "pipe.yaml")
+    found = lint_files(sslint, {})
+    assert found == [("broken.yaml", "SS001", "cannot be read: No such file or directory"),
+                     ("dir.yaml/inner.yaml", "SS102", found[1][2])]
+
+
+def test_a_file_deleted_after_the_walk(sslint, tmp_path, monkeypatch):
+    from sslint import discover
+
+    walk = discover.walk
+
+    def walk_then_delete(root, patterns):
+        files = walk(root, patterns)
+        (tmp_path / "gone.yaml").unlink()
+        return files
+
+    monkeypatch.setattr(discover, "walk", walk_then_delete)
+    found = lint_files(sslint, {"gone.yaml": GOOD, "kept.yaml": service()})
+    assert found == [("gone.yaml", "SS001", "cannot be read: No such file or directory")]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_an_unreadable_file(sslint, tmp_path):
+    (tmp_path / "secret.yaml").write_text(GOOD)
+    (tmp_path / "secret.yaml").chmod(0)
+    assert lint_files(sslint, {}) == [("secret.yaml", "SS001", "cannot be read: Permission denied")]
+
+
+# -- bounded work: each limit in the README, proven here --------------------------------------------
+
+
+def test_a_file_over_the_size_limit_is_not_read(sslint, tmp_path):
+    from sslint.engine import MAX_FILE_BYTES
+
+    with open(tmp_path / "huge.yaml", "wb") as stream:
+        stream.truncate(100 * 2**20)  # 100 MB (sparse): never parsed
+    found = lint_files(sslint, {"sts.yaml": GOOD})
+    assert ("huge.yaml", "SS001", f"larger than {MAX_FILE_BYTES // 2**20} MiB; not read (split the file)") in found
+
+
+def test_a_10_mb_line_and_thousands_of_documents_are_linted(sslint):
+    long_line = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata: {blob: " + "x" * 10_000_000 + "}\n"
+    many = "\n---\n".join(statefulset(name=f"s{n}", service="missing", labels=f"{{app: s{n}}}", replicas=1)
+                          for n in range(3000))
+    found = lint_files(sslint, {"long.yaml": long_line, "many.yaml": many})
+    assert len(found) == 3000 and {r for _, r, _ in found} == {"SS102"}
+
+
+def test_deep_nesting_is_an_error_not_a_crash(sslint):
+    deep = "a: " + "[" * 5000 + "]" * 5000 + "\n"
+    deep_json = '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    found = lint_files(sslint, {"deep.yaml": deep, "deep.json": deep_json})
+    assert [(f, m) for f, _, m in found] == [("deep.json", "nested more than 256 levels deep; not read"),
+                                             ("deep.yaml", "nested more than 256 levels deep; not read")]
+
+
+def test_python_tags_never_run(sslint, tmp_path):
+    marker = tmp_path / "pwned"
+    payload = (f"!!python/object/apply:os.system ['touch {marker}']\n---\n"
+               f"a: !!python/object/new:subprocess.Popen [['touch', '{marker}']]\n")
+    lint_files(sslint, {"evil.yaml": payload})
+    assert not marker.exists()

@@ -1,0 +1,78 @@
+"""SS002: the bundled Kubernetes schemas, with messages a person understands, at the offending key."""
+
+import pytest
+
+from conftest import statefulset
+
+
+def lint(sslint, text, version=None, select="SS002"):
+    args = ["--format", "json", "--select", select, "--fail-on", "never"]
+    if version:
+        args += ["--kubernetes-version", version]
+    return sslint(*args, files={"m.yaml": text})
+
+
+def messages(run):
+    return [(f["line"], f["column"], f["message"].split(": ", 1)[1]) for f in run.findings()]
+
+
+def test_nested_unknown_field_points_at_the_key(sslint):
+    text = statefulset().replace("          image: nginx:1.27", "          image: nginx:1.27\n          imagePullPolicy: Always\n          imagePolicy: x")
+    assert messages(lint(sslint, text)) == [
+        (18, 11, "unknown field 'imagePolicy' in spec.template.spec.containers[0]; did you mean 'imagePullPolicy'? "
+                 "(kubectl rejects it; the API server would drop it)")]
+
+
+@pytest.mark.parametrize(
+    "field, message",
+    [
+        ("replicas: true", "spec.replicas is the boolean true, but must be an integer"),
+        ("replicas: [3]", "spec.replicas is a list, but must be an integer"),
+        ("updateStrategy: {rollingUpdate: {maxUnavailable: [1]}}",
+         "spec.updateStrategy.rollingUpdate.maxUnavailable is a list, but must be a string or an integer"),
+        ("minReadySeconds: '10'", "spec.minReadySeconds is the string '10', but must be an integer"),
+    ],
+)
+def test_wrong_types(sslint, field, message):
+    run = lint(sslint, statefulset().replace("  replicas: 3\n", f"  {field}\n"))
+    assert [m for *_, m in messages(run)] == [message]
+
+
+def test_missing_required_field(sslint):
+    text = statefulset().replace("        - name: main\n", "        - ")
+    assert messages(lint(sslint, text)) == [(15, 21, "spec.template.spec.containers[0] is missing the required field 'name'")]
+
+
+def test_status_fragments_and_removed_api_versions_are_skipped(sslint):
+    exported = statefulset() + "status: {replicas: 3, bogus: 1}\n"
+    patch = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: web}\nspec:\n  replica: 3\n"
+    old = statefulset().replace("apps/v1", "apps/v1beta2") + "  unknown: 1\n"
+    for text in (exported, patch, old):
+        assert lint(sslint, text).findings() == []
+
+
+def test_fields_other_rules_report_are_left_to_them(sslint):
+    text = statefulset(service=None).replace("  selector:\n    matchLabels: {app: web}\n", "")
+    assert [f["rule"] for f in lint(sslint, text, version="1.32", select="SS002,SS101,SS301").findings()] == ["SS101", "SS301"]
+
+
+def test_the_schema_follows_the_target_version(sslint):
+    text = statefulset() + "  ordinals: {start: 1}\n"
+    assert [f["rule"] for f in lint(sslint, text, version="1.25", select="SS002,SS306").findings()] == ["SS306"]
+    assert lint(sslint, text, version="1.27", select="SS002,SS306").findings() == []
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  clusterIp: None\n",
+         "unknown field 'clusterIp' in spec; did you mean 'clusterIP'?"),
+        ("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec:\n  accessModes: ReadWriteOnce\n",
+         "spec.accessModes is the string 'ReadWriteOnce', but must be a list"),
+        ("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  maxReplicas: 3\n",
+         "spec is missing the required field 'scaleTargetRef'"),
+    ],
+)
+def test_other_inspected_kinds(sslint, text, message):
+    [(line, column, found)] = messages(lint(sslint, text))
+    assert found.startswith(message) and line == 5 - ("missing" in message)
