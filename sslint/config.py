@@ -7,8 +7,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jsonschema
-
 from sslint.data import data_dir
 from sslint.load import load
 
@@ -54,6 +52,8 @@ def read(path: Path) -> Config:
         raise ConfigError(f"{path}:{error.line}:{error.column}: {error.message}")
     if not source.documents:
         return Config(path, {})
+    import jsonschema  # only when there is a configuration to check
+
     document = source.documents[0]
     schema = json.loads((data_dir("schemas") / "config.schema.json").read_text())
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(document.data))

@@ -19,8 +19,6 @@ import json
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.protocols import Validator
 
 from sslint.data import data_dir
 
@@ -64,8 +62,11 @@ def schema_for(version: str, api_version: str, kind: str) -> dict | None:
 
 
 @cache
-def validator_for(version: str, api_version: str, kind: str) -> Validator | None:
-    """A cached validator for the kind at that Kubernetes version, else None when it is not bundled."""
+def validator_for(version: str, api_version: str, kind: str):
+    """A cached jsonschema validator for the kind at that Kubernetes version, else None when it is not
+    bundled. jsonschema is imported here, on first use: most runs never need it (see is_valid)."""
+    from jsonschema import Draft202012Validator
+
     schema = schema_for(version, api_version, kind)
     return None if schema is None else Draft202012Validator(schema)
 
@@ -123,10 +124,10 @@ _TYPE_CHECKS = {
 }
 
 
-def _compile(schema: dict, compiled: dict) -> Any:
+def _compile(schema: dict) -> Any:
     if "$ref" in schema:
         name = schema["$ref"][len(_REF_PREFIX):]
-        return lambda value: compiled[name](value)
+        return lambda value: _compiled(name)(value)
     checks = []
     if "type" in schema:
         kinds = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
@@ -136,12 +137,12 @@ def _compile(schema: dict, compiled: dict) -> Any:
         allowed = schema["enum"]
         checks.append(lambda value: value in allowed)
     if "oneOf" in schema:
-        branches = [_compile(branch, compiled) for branch in schema["oneOf"]]
+        branches = [_compile(branch) for branch in schema["oneOf"]]
         checks.append(lambda value: sum(branch(value) for branch in branches) == 1)
-    properties = {k: _compile(v, compiled) for k, v in schema.get("properties", {}).items()}
+    properties = {k: _compile(v) for k, v in schema.get("properties", {}).items()}
     closed = schema.get("additionalProperties") is False
     extra = schema.get("additionalProperties")
-    extra = _compile(extra, compiled) if isinstance(extra, dict) else None
+    extra = _compile(extra) if isinstance(extra, dict) else None
     required = tuple(schema.get("required", ()))
     if properties or closed or extra or required:
         def check_object(value):
@@ -160,20 +161,18 @@ def _compile(schema: dict, compiled: dict) -> Any:
             return True
         checks.append(check_object)
     if isinstance(schema.get("items"), dict):
-        item_check = _compile(schema["items"], compiled)
+        item_check = _compile(schema["items"])
         checks.append(lambda value: not isinstance(value, list) or all(item_check(v) for v in value))
     return lambda value: all(check(value) for check in checks)
 
 
 @cache
-def _compiled() -> dict:
-    compiled: dict = {}
-    for name, schema in _definitions().items():
-        compiled[name] = _compile(schema, compiled)
-    return compiled
+def _compiled(name: str) -> Any:
+    """The check of one definition, compiled on first use (a run needs a few of the hundreds)."""
+    return _compile(_definitions()[name])
 
 
 def is_valid(version: str, api_version: str, kind: str, instance: Any) -> bool | None:
     """Whether the object matches the kind's schema at that version; None when not bundled."""
     root = _roots(version).get(f"{api_version}/{kind}")
-    return None if root is None else _compiled()[root](instance)
+    return None if root is None else _compiled(root)(instance)

@@ -11,6 +11,10 @@ RULES = catalogue.rules()
 EXAMPLES = [(rule, n, example) for rule in RULES.values() for n, example in enumerate(rule.examples)]
 
 
+def test_every_rule_file_is_valid_against_the_rule_schema():
+    assert catalogue.problems() == []
+
+
 def test_every_rule_file_has_a_check_and_every_check_a_rule_file():
     assert set(RULES) == set(CHECKS) | LOADER_RULES
     assert not set(CHECKS) & LOADER_RULES
