@@ -136,6 +136,7 @@ class Model:
         self.objects: list[Obj] = []
         self._by_kind: dict[str, list[Obj]] = defaultdict(list)
         self._by_kind_name: dict[tuple[str, str], list[Obj]] = defaultdict(list)
+        self._by_kind_namespace: dict[tuple[str, str | None], list[Obj]] = defaultdict(list)
         self._selector_indexes: dict[tuple, _SelectorIndex] = {}
         self._autoscalers: dict | None = None
         self.previous: Model | None = None  # the manifests at --diff-base
@@ -146,11 +147,18 @@ class Model:
                 obj = Obj(data["kind"], data["apiVersion"], data, source, document, prefix, context)
                 self.objects.append(obj)
                 self._by_kind[obj.kind].append(obj)
+                self._by_kind_namespace[obj.kind, obj.namespace].append(obj)
                 if obj.name is not None:
                     self._by_kind_name[obj.kind, obj.name].append(obj)
 
     def of_kind(self, kind: str) -> list[Obj]:
         return self._by_kind.get(kind, [])
+
+    def in_namespace_of(self, kind: str, near: Obj) -> list[Obj]:
+        """Objects of `kind` that can share `near`'s namespace."""
+        if near.namespace is None:
+            return self.of_kind(kind)
+        return self._by_kind_namespace.get((kind, near.namespace), []) + self._by_kind_namespace.get((kind, None), [])
 
     def named(self, kind: str, name: str, near: Obj) -> list[Obj]:
         """Objects of `kind` called `name` that can share `near`'s namespace, same namespace first."""

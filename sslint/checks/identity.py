@@ -7,7 +7,7 @@ from typing import Iterator
 
 from sslint import versions
 from sslint.finding import Finding, Related
-from sslint.model import Model, Obj, same_namespace
+from sslint.model import Model, Obj
 from sslint.selectors import map_selects
 
 DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
@@ -81,8 +81,11 @@ def service_name_invalid(sts: Obj, model: Model, version: str) -> Iterator[Findi
     )
 
 
-def _edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps."""
+def _within(a: str, b: str, limit: int) -> int | None:
+    """The optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)
+    between a and b when it is at most `limit`, else None; gives up as soon as it must exceed it."""
+    if abs(len(a) - len(b)) > limit:
+        return None
     previous, current = None, list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
         before, previous, current = previous, current, [i] + [0] * len(b)
@@ -90,7 +93,9 @@ def _edit_distance(a: str, b: str) -> int:
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 current[j] = min(current[j], before[j - 2] + 1)
-    return current[len(b)]
+        if min(current) > limit and (before is None or min(previous) > limit):
+            return None  # every alignment already costs more (a swap looks back only one row)
+    return current[len(b)] if current[len(b)] <= limit else None
 
 
 def _is_headless(service: Obj) -> bool:
@@ -99,13 +104,12 @@ def _is_headless(service: Obj) -> bool:
 
 def _likely_meant(sts: Obj, name: str, model: Model) -> Obj | None:
     """The Service the author probably meant: a near spelling, else a headless one selecting the pods."""
-    services = [s for s in model.of_kind("Service") if s.name and same_namespace(s, sts)]
-    near = [(_edit_distance(name, s.name), s) for s in services]
-    near = [(d, s) for d, s in near if d <= min(2, max(1, len(name) // 3))]
+    limit = min(2, max(1, len(name) // 3))
+    near = [(_within(name, s.name, limit), s) for s in model.in_namespace_of("Service", sts) if s.name]
+    near = [(d, s) for d, s in near if d is not None]
     if near:
         return min(near, key=lambda pair: pair[0])[1]
-    labels = sts.mapping("spec", "template", "metadata", "labels")
-    return next((s for s in services if _is_headless(s) and map_selects(s.get("spec", "selector"), labels)), None)
+    return next((s for s in model.selecting("Service", sts, sts.pod_labels) if _is_headless(s)), None)
 
 
 def governing_service_missing(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
