@@ -88,14 +88,17 @@ def _options(paths, select, ignore, kubernetes_version, context, stdin_filename,
 @click.option("--fail-on", type=click.Choice([*reversed(SEVERITIES), "never"]), help="Lowest severity that makes the exit code 1 [default: warning].")
 @click.option("--kubernetes-version", metavar="X.Y", help="The target cluster version [default: the newest supported].")
 @click.option("--context", multiple=True, metavar="PATH", help="Manifests used to resolve references, never reported on (repeatable).")
+@click.option("--kustomize", "build_kustomizations", is_flag=True, help="Lint a directory holding a kustomization as `kubectl kustomize` builds it.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the cache of loaded files.")
+@click.option("--jobs", type=click.IntRange(1, 64), metavar="N", help="Worker processes for loading large inputs [default: the CPU count, at most 4].")
 @click.option("--diff-base", metavar="GIT_REF", help="Compare StatefulSets with the manifests at this git revision (SS305).")
 @click.option("--config", "config_path", metavar="FILE", help=f"Configuration file [default: {'.sslint.yaml'} found upward].")
 @click.option("--stdin-filename", metavar="NAME", help="The name findings on standard input are reported under.")
 @click.option("--list-rules", is_flag=True, help="List the rule catalogue and exit.")
 @click.option("--explain", metavar="RULE", help="Print one rule's full documentation and exit.")
 @click.version_option(__version__, "--version", prog_name="sslint")
-def command(paths, output_format, output, select, ignore, fail_on, kubernetes_version, context, diff_base, config_path,
-            stdin_filename, list_rules, explain):
+def command(paths, output_format, output, select, ignore, fail_on, kubernetes_version, context, build_kustomizations,
+            no_cache, jobs, diff_base, config_path, stdin_filename, list_rules, explain):
     """Find Kubernetes StatefulSet mistakes in manifests. PATH: a file, a directory (walked), or - for stdin."""
     if list_rules:
         _write(_list_rules(), output)
@@ -113,13 +116,17 @@ def command(paths, output_format, output, select, ignore, fail_on, kubernetes_ve
     except ValueError as error:
         raise UsageError(str(error)) from None
     options.diff_base = diff_base
+    options.use_cache = not no_cache and "SSLINT_NO_CACHE" not in os.environ
+    options.jobs = jobs or min(os.cpu_count() or 1, 4)
+    options.kustomize = build_kustomizations
 
     from sslint.engine import run
     from sslint.history import HistoryError
+    from sslint.kustomize import KustomizeError
 
     try:
         result = run(options)
-    except (ValueError, HistoryError) as error:
+    except (ValueError, HistoryError, KustomizeError) as error:
         raise UsageError(str(error)) from None
     colour = output is None and output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     _write(FORMATS[output_format](result, catalogue.rules(), color=colour), output)

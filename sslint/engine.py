@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import marshal
+import multiprocessing
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sslint import catalogue, discover, history, suppress, versions
+from sslint import cache, catalogue, discover, history, kustomize, suppress, versions
 from sslint.checks import CHECKS
 from sslint.finding import Finding, Location
 from sslint.load import ParseError, SourceFile, load
@@ -14,6 +16,7 @@ from sslint.model import Model
 
 STDIN = "-"
 MAX_FILE_BYTES = 32 * 2**20  # a larger manifest is reported, not read: it bounds time and memory
+PARALLEL_BYTES = 2 * 2**20  # below this, starting worker processes costs more than it saves
 
 
 @dataclass
@@ -25,6 +28,9 @@ class Options:
     kubernetes_version: str = field(default_factory=versions.default)
     exclude: list[str] = field(default_factory=list)
     stdin_filename: str | None = None
+    use_cache: bool = False  # the command line turns it on; --no-cache off
+    jobs: int = 1  # worker processes for loading large inputs
+    kustomize: bool = False  # build directories holding a kustomization, as kubectl kustomize does
     diff_base: str | None = None  # a git revision to compare StatefulSets with (SS305)
 
 
@@ -36,7 +42,7 @@ class Result:
     internal_errors: list[str] = field(default_factory=list)  # checks that failed: the run is not trustworthy
 
 
-def _read(path: Path | str, stdin_filename: str | None) -> SourceFile:
+def _read(path: Path | str, stdin_filename: str | None, use_cache: bool) -> SourceFile:
     """One file (or standard input) loaded; a file that cannot be read, or is too large, is an SS001."""
     name = (stdin_filename or "<stdin>") if path == STDIN else discover.display(path)
     try:
@@ -50,7 +56,45 @@ def _read(path: Path | str, stdin_filename: str | None) -> SourceFile:
     if len(raw) > MAX_FILE_BYTES:
         return _unreadable(name, f"larger than {MAX_FILE_BYTES // 2**20} MiB; not read (split the file)")
     as_json = name.endswith(".json") or (path == STDIN and raw.lstrip()[:1] in (b"{", b"["))
-    return load(raw, name, as_json=as_json)
+    if not use_cache:
+        return load(raw, name, as_json=as_json)
+    plain = cache.get(raw, as_json)
+    if plain is not None:
+        return SourceFile.from_plain(name, plain)
+    source = load(raw, name, as_json=as_json)
+    cache.put(raw, as_json, source.to_plain())
+    return source
+
+
+def _read_chunk(paths: list[Path], use_cache: bool) -> bytes:
+    return marshal.dumps([(s.path, s.to_plain()) for s in (_read(p, None, use_cache) for p in paths)])
+
+
+def _read_all(paths: list[Path], use_cache: bool, jobs: int) -> list[SourceFile]:
+    """The files loaded in order; a large input is split between `jobs` worker processes."""
+    if jobs > 1 and len(paths) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        size = sum(p.stat().st_size for p in paths if p.is_file())
+        if size >= PARALLEL_BYTES:
+            chunks = [paths[n::jobs] for n in range(jobs)]
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                blobs = pool.starmap(_read_chunk, [(chunk, use_cache) for chunk in chunks])
+            loaded = {}
+            for chunk, blob in zip(chunks, blobs):
+                for path, (name, plain) in zip(chunk, marshal.loads(blob)):
+                    loaded[path] = SourceFile.from_plain(name, plain)
+            return [loaded[p] for p in paths]
+    return [_read(p, None, use_cache) for p in paths]
+
+
+def _unique(paths: list[Path], seen: set) -> list[Path]:
+    """Paths not seen before (by their resolved location), in order; `seen` grows."""
+    found = []
+    for path in paths:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            found.append(path)
+    return found
 
 
 def _unreadable(name: str, message: str) -> SourceFile:
@@ -67,41 +111,92 @@ def _locate(finding: Finding) -> None:
     ]
 
 
-def run(options: Options) -> Result:
-    rules = catalogue.rules()
-    selected = set(rules) if options.selected is None else options.selected
+def _gather(options: Options) -> tuple[list[SourceFile], list[SourceFile]]:
+    """The sources to report on (standard input first) and the context sources."""
     stdin = STDIN in options.paths
-    targets = discover.expand([p for p in options.paths if p != STDIN], options.exclude)
+    given = [p for p in options.paths if p != STDIN]
+    built = [Path(p) for p in given if options.kustomize and Path(p).is_dir() and kustomize.kustomization(Path(p))]
+    targets = discover.expand([p for p in given if Path(p) not in built], options.exclude)
     context = discover.expand(options.context, options.exclude)
-    explicit_files = [Path(p) for p in options.paths if p != STDIN and not Path(p).is_dir()]
+    explicit_files = [Path(p) for p in given if not Path(p).is_dir()]
     if stdin and options.stdin_filename:
         explicit_files.append(Path(options.stdin_filename))
     context += discover.siblings(explicit_files)
 
-    sources, notices, model = [], [], Model()
+    seen = {Path(options.stdin_filename).resolve()} if stdin and options.stdin_filename else set()
+    target_paths, context_paths = _unique(targets, seen), _unique(context, seen)
+    loaded = _read_all(target_paths + context_paths, options.use_cache, options.jobs)
+    patches: dict[Path, set[Path]] = {}
+    for path, source in zip(target_paths + context_paths, loaded):
+        directory = path.parent.resolve()
+        if directory not in patches:
+            patches[directory] = kustomize.patch_files(directory)
+        source.patch = path.resolve() in patches[directory]
+    sources = loaded[: len(target_paths)]
+    sources[:0] = [kustomize.build(d, discover.display(kustomize.kustomization(d))) for d in built]
     if stdin:
-        sources.append(_read(STDIN, options.stdin_filename))
-    seen = set()
-    for path in targets:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            sources.append(_read(path, None))
-    if stdin and options.stdin_filename:
-        seen.add(Path(options.stdin_filename).resolve())
+        sources.insert(0, _read(STDIN, options.stdin_filename, options.use_cache))
+    return sources, loaded[len(target_paths):]
+
+
+def _check(model: Model, rules: dict, selected: set[str], version: str) -> tuple[list[Finding], list[str]]:
+    findings, internal_errors = [], []
+    for rule_id in sorted(selected & CHECKS.keys()):
+        rule, check = rules[rule_id], CHECKS[rule_id]
+        for kind in rule.kinds:
+            for obj in model.of_kind(kind):
+                if obj.context:
+                    continue
+                try:
+                    produced = list(check(obj, model, version))
+                except Exception as error:  # a bug in one check must not hide every other finding
+                    line, column = obj.position(())
+                    internal_errors.append(f"internal error in {rule.id} {rule.name} on {obj.ref} "
+                                           f"({obj.source.path}:{line}:{column}): {type(error).__name__}: {error}")
+                    continue
+                for finding in produced:
+                    finding.rule = rule
+                    _locate(finding)
+                    findings.append(finding)
+    return findings, internal_errors
+
+
+def _trace_origins(findings: list[Finding]) -> None:
+    """Findings on rendered objects (helm template, kustomize) move to the file the object comes from."""
+    origin_files: dict[str, Model] = {}
+    for finding in findings:
+        document = finding.obj.document if finding.obj is not None else None
+        if document is None or document.origin is None:
+            continue
+        if document.origin_line is not None:  # helm: lines count from the `# Source:` comment
+            line = max(1, finding.location.line - document.origin_line)
+            finding.location = Location(document.origin, line, finding.location.column)
+            continue
+        if document.origin not in origin_files:  # kustomize: the same object in its origin file
+            origin_files[document.origin] = Model()
+            origin_files[document.origin].add(_read(Path(document.origin), None, False), context=True)
+        same_kind = origin_files[document.origin].of_kind(finding.obj.kind)
+        source = next((o for o in same_kind if o.name and finding.obj.name and o.name in finding.obj.name), None)
+        shown = discover.display(Path(document.origin))
+        line, column = source.position(finding.path) if source else (1, 1)
+        finding.location = Location(shown, line, column)
+
+
+def run(options: Options) -> Result:
+    rules = catalogue.rules()
+    selected = set(rules) if options.selected is None else options.selected
+    sources, context_sources = _gather(options)
+    model = Model()
     for source in sources:
         model.add(source, context=False)
-    for path in context:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            model.add(_read(path, None), context=True)
-
+    for source in context_sources:
+        model.add(source, context=True)
     if options.diff_base:
         model.previous = Model()
         for source in history.revision_sources(options.diff_base, Path.cwd()):
             model.previous.add(source, context=True)
 
+    notices = []
     templates = [s.path for s in sources if s.template]
     if templates:
         notices.append(
@@ -117,26 +212,11 @@ def run(options: Options) -> Result:
                 finding = Finding(error.message, rule=rules["SS001"])
                 finding.location = Location(source.path, error.line, error.column)
                 findings.append(finding)
-    internal_errors = []
-    for rule_id in sorted(selected & CHECKS.keys()):
-        rule, check = rules[rule_id], CHECKS[rule_id]
-        for kind in rule.kinds:
-            for obj in model.of_kind(kind):
-                if obj.context:
-                    continue
-                try:
-                    produced = list(check(obj, model, options.kubernetes_version))
-                except Exception as error:  # a bug in one check must not hide every other finding
-                    line, column = obj.position(())
-                    internal_errors.append(f"internal error in {rule.id} {rule.name} on {obj.ref} "
-                                           f"({obj.source.path}:{line}:{column}): {type(error).__name__}: {error}")
-                    continue
-                for finding in produced:
-                    finding.rule = rule
-                    _locate(finding)
-                    findings.append(finding)
+    checked, internal_errors = _check(model, rules, selected, options.kubernetes_version)
+    findings += checked
     for finding in findings:
         finding.severity = options.severities.get(finding.rule.id) or finding.severity or finding.rule.severity
     suppress.apply(findings, {s.path: s.pragmas for s in sources})
+    _trace_origins(findings)
     findings.sort(key=lambda f: (f.location.file, f.location.line, f.location.column, f.rule.id))
     return Result(findings, [s.path for s in sources if not s.template], notices, internal_errors)

@@ -44,6 +44,8 @@ class Document:
     data: Any
     positions: dict  # field path → (line, column), 1-based; keys point at the key itself
     index: int  # 0-based document number within its file
+    origin: str | None = None  # the file it was rendered from (helm's `# Source:`, kustomize's origin)
+    origin_line: int | None = None  # the line of `# Source:`: a rendered line minus this is the template's
 
 
 @dataclass
@@ -53,6 +55,21 @@ class SourceFile:
     errors: list[ParseError] = field(default_factory=list)
     pragmas: dict = field(default_factory=dict)  # line → (comment text, the comment stands alone)
     template: bool = False  # a Helm template, not a manifest: skipped
+    patch: bool = False  # named as a patch by a kustomization: its objects are fragments
+
+    def to_plain(self) -> tuple:
+        """Core types only, for marshal: the cache and the worker processes pass files this way."""
+        return (
+            [(d.data, d.positions, d.index, d.origin, d.origin_line) for d in self.documents],
+            [(e.line, e.column, e.message) for e in self.errors],
+            self.pragmas,
+            self.template,
+        )
+
+    @classmethod
+    def from_plain(cls, path: str, plain: tuple) -> SourceFile:
+        documents, errors, pragmas, template = plain
+        return cls(path, [Document(*d) for d in documents], [ParseError(*e) for e in errors], pragmas, template)
 
 
 class _LoadError(Exception):
@@ -437,4 +454,19 @@ def load(raw: bytes, path: str, as_json: bool = False) -> SourceFile:
         _read_json(text, source)
     else:
         _read_yaml(text, source)
+        if "# Source: " in text:
+            _rendered_origins(text, source)
     return source
+
+
+_SOURCE_COMMENT = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
+
+
+def _rendered_origins(text: str, source: SourceFile) -> None:
+    """`helm template` writes `# Source: chart/templates/x.yaml` above each document it renders."""
+    comments = [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in _SOURCE_COMMENT.finditer(text)]
+    for document in source.documents:
+        first = min(document.positions.values(), default=(0, 0))[0]
+        before = [(line, path) for line, path in comments if line < first]
+        if before:
+            document.origin_line, document.origin = before[-1]

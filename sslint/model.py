@@ -45,7 +45,10 @@ class Obj:
 
     @property
     def fragment(self) -> bool:
-        """A workload without a pod template is a patch (kustomize), not a whole object."""
+        """A workload without a pod template, or any object of a file a kustomization names as a
+        patch, is a patch, not a whole object."""
+        if self.source.patch:
+            return True
         return self.kind in WORKLOAD_KINDS and not isinstance(self.get("spec", "template"), dict)
 
     def get(self, *path, default: Any = None) -> Any:
@@ -186,5 +189,6 @@ class Model:
             self._autoscalers = defaultdict(list)
             for hpa in self.of_kind("HorizontalPodAutoscaler"):
                 target = (hpa.get("spec", "scaleTargetRef", "kind"), hpa.get("spec", "scaleTargetRef", "name"))
-                self._autoscalers[target].append(hpa)
+                if all(isinstance(part, str) for part in target):
+                    self._autoscalers[target].append(hpa)
         return [h for h in self._autoscalers.get((workload.kind, workload.name), []) if same_namespace(h, workload)]

@@ -7,6 +7,8 @@ def _matches_expression(expression, labels: dict) -> bool:
     if not isinstance(expression, dict):
         return False
     key, operator = expression.get("key"), expression.get("operator")
+    if not isinstance(key, str):
+        return False
     values = expression.get("values") or []
     values = {str(v) for v in values} if isinstance(values, list) else set()
     if operator == "In":

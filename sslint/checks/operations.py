@@ -21,7 +21,9 @@ PARTITION = ("spec", "updateStrategy", "rollingUpdate", "partition")
 PERCENT = re.compile(r"([0-9]+)%")
 OPERATORS = frozenset(("In", "NotIn", "Exists", "DoesNotExist"))
 # Where objects of any kind (Job, CronJob, PodTemplate, Argo Rollout …) keep the labels of the pods they make.
-TEMPLATE_LABELS = (POD_LABELS, ("spec", "jobTemplate", "spec", "template", "metadata", "labels"), ("template", "metadata", "labels"))
+TEMPLATE_LABELS = (
+    POD_LABELS, ("spec", "jobTemplate", "spec", "template", "metadata", "labels"), ("template", "metadata", "labels")
+)
 
 
 def _is_int(value) -> bool:
@@ -53,8 +55,18 @@ def _well_formed(selector) -> bool:
         return False
     match_labels, expressions = selector.get("matchLabels") or {}, selector.get("matchExpressions") or []
     return isinstance(match_labels, dict) and isinstance(expressions, list) and all(
-        isinstance(e, dict) and e.get("operator") in OPERATORS and isinstance(e.get("key"), str) for e in expressions
+        isinstance(e, dict) and isinstance(e.get("key"), str) and isinstance(e.get("operator"), str)
+        and e["operator"] in OPERATORS
+        for e in expressions
     )
+
+
+def _autoscalers(workload: Obj, model: Model) -> list[Obj]:
+    """HorizontalPodAutoscalers whose scaleTargetRef names the workload, in a namespace it can share."""
+    # Not Model.autoscalers_of: its index takes scaleTargetRef values as keys and fails on a list there.
+    return [hpa for hpa in model.of_kind("HorizontalPodAutoscaler") if same_namespace(hpa, workload)
+            and workload.name is not None and hpa.get("spec", "scaleTargetRef", "name") == workload.name
+            and hpa.get("spec", "scaleTargetRef", "kind") == workload.kind]
 
 
 def _most_replicas(workload: Obj, model: Model) -> tuple[int | None, Obj | None]:
@@ -63,7 +75,7 @@ def _most_replicas(workload: Obj, model: Model) -> tuple[int | None, Obj | None]
     most, scaler = workload.replicas, None
     if most is None:
         return None, None
-    for hpa in model.autoscalers_of(workload):
+    for hpa in _autoscalers(workload, model):
         ceiling = hpa.get("spec", "maxReplicas")
         if _is_int(ceiling) and ceiling > most:
             most, scaler = ceiling, hpa
@@ -74,8 +86,60 @@ def _how_many(most: int, scaler: Obj | None) -> str:
     return f"can be scaled to {most} replicas by {scaler.ref}" if scaler else f"runs {most} replicas"
 
 
+def _own_pods(workload: Obj) -> dict:
+    """Labels that select the workload's pods, for a fix hint: its selector's (the Kubernetes documentation's
+    advice for budgets; pod labels may carry a version), else its pod labels."""
+    match_labels = workload.get(*SELECTOR, "matchLabels")
+    return match_labels if isinstance(match_labels, dict) and match_labels else workload.pod_labels
+
+
+def _scaled_by(scaler: Obj | None, most: int) -> list[Related]:
+    return [Related(scaler, ("spec", "maxReplicas"), f"{scaler.ref}, which can scale it to {most}")] if scaler else []
+
+
 def _replicas_or_spec(workload: Obj) -> tuple:
     return REPLICAS if workload.get(*REPLICAS) is not None else ("spec",)
+
+
+# -- looking pods up -------------------------------------------------------------------------------
+
+
+def _template_labels(obj: Obj) -> list[dict]:
+    if obj.kind == "Pod":
+        return [obj.mapping("metadata", "labels")]
+    return [obj.get(*path) for path in TEMPLATE_LABELS if isinstance(obj.get(*path), dict)]
+
+
+def _required_labels(selector: dict) -> list[tuple[str, str]] | None:
+    """Labels of which every pod the selector selects carries one, to look candidates up by; None when the
+    selector requires no label value (only NotIn, Exists, DoesNotExist)."""
+    for key, value in (selector.get("matchLabels") or {}).items():
+        return [(str(key), str(value))]
+    for expression in selector.get("matchExpressions") or []:
+        if expression["operator"] == "In" and isinstance(expression.get("values"), list):
+            return [(expression["key"], value) for value in dict.fromkeys(map(str, expression["values"]))]
+    return None
+
+
+def _by_label(labelled: list[tuple[Obj, dict]]) -> dict[tuple[str, str], list[tuple[Obj, dict]]]:
+    index = defaultdict(list)
+    for obj, labels in labelled:
+        for key, value in labels.items():
+            index[str(key), str(value)].append((obj, labels))
+    return index
+
+
+def _candidates(selector: dict, labelled: list[tuple[Obj, dict]], index: dict) -> list[tuple[Obj, dict]]:
+    labels = _required_labels(selector)
+    return labelled if labels is None else [entry for label in labels for entry in index.get(label, [])]
+
+
+# Checks run once per object, and comparing every object with every other one grows with the square of a
+# repository's size; these lookups are built once per model instead.
+@lru_cache(maxsize=1)
+def _pod_templates(model: Model) -> tuple[list, dict]:
+    labelled = [(obj, labels) for obj in model.objects for labels in _template_labels(obj)]
+    return labelled, _by_label(labelled)
 
 
 # -- SS401 -------------------------------------------------------------------------------------------
@@ -84,7 +148,9 @@ def _replicas_or_spec(workload: Obj) -> tuple:
 def _budget_selects_anything(budget: Obj) -> bool:
     # policy/v1beta1 reads an empty selector as "no pods"; policy/v1 as "every pod in the namespace".
     selector = budget.mapping("spec", "selector")
-    return budget.api_version != "policy/v1beta1" or bool(selector.get("matchLabels") or selector.get("matchExpressions"))
+    return budget.api_version != "policy/v1beta1" or bool(
+        selector.get("matchLabels") or selector.get("matchExpressions")
+    )
 
 
 def _pods_counted(budget: Obj, workload: Obj, most: int, model: Model) -> int | None:
@@ -96,8 +162,8 @@ def _pods_counted(budget: Obj, workload: Obj, most: int, model: Model) -> int | 
     labelled, index = _pod_templates(model)
     total = most
     for other, labels in _candidates(selector, labelled, index):
-        if other.kind not in WORKLOAD_KINDS or other is workload or (other.kind, other.name) == (workload.kind, workload.name):
-            continue
+        if other.kind not in WORKLOAD_KINDS or (other.kind, other.name) == (workload.kind, workload.name):
+            continue  # the workload itself, or a copy of it (an overlay)
         if same_namespace(other, budget) and same_namespace(other, workload) and selects(selector, labels):
             if other.replicas is None:
                 return None
@@ -148,14 +214,14 @@ def _missing_budget(sts: Obj, model: Model, most: int, scaler: Obj | None) -> Fi
                "and a clustered store (etcd, ZooKeeper, a replicated database) loses its quorum")
     elsewhere = [b for b in model.of_kind("PodDisruptionBudget")
                  if not same_namespace(b, sts) and selects(b.get(*SELECTOR), sts.pod_labels)]
-    related = [Related(scaler, ("spec", "maxReplicas"), f"{scaler.ref}, which can scale it to {most}")] if scaler else []
+    related = _scaled_by(scaler, most)
     if elsewhere:
         message += f" ({elsewhere[0].ref} selects these labels, but a budget only covers pods of its own namespace)"
         related.append(Related(elsewhere[0], ("metadata", "namespace"), f"{elsewhere[0].ref}, in another namespace"))
     return Finding(
         message, sts, _replicas_or_spec(sts), related=related,
-        fix=f"Add a PodDisruptionBudget (policy/v1) in {where} with selector.matchLabels {_flow_map(sts.pod_labels)} "
-        "and maxUnavailable: 1, so that drains evict one replica at a time.",
+        fix=f"Add a PodDisruptionBudget (policy/v1) in {where} with selector.matchLabels "
+        f"{_flow_map(_own_pods(sts))} and maxUnavailable: 1, so that drains evict one replica at a time.",
     )
 
 
@@ -163,7 +229,8 @@ def _blocking_budget(sts: Obj, budget: Obj, pods: int, field: str, value) -> Fin
     rounded = f", which rounds up to all {pods}" if field == "minAvailable" and isinstance(value, str) else ""
     return Finding(
         f"{sts.ref}: {budget.ref} sets {field}: {value} for its {pods} pod{'s' if pods != 1 else ''}{rounded}, so "
-        "it never allows an eviction: `kubectl drain` and node upgrades hang on every node that runs one of these pods",
+        "it never allows an eviction: `kubectl drain` and node upgrades hang on every node that runs one of these "
+        "pods",
         sts, _replicas_or_spec(sts),
         fix=f"Set maxUnavailable: 1 on {budget.ref} (or a minAvailable below the replica count, such as the quorum "
         "size), so that drains can evict one replica at a time.",
@@ -183,12 +250,14 @@ class Term(NamedTuple):
 
 def _spreading_terms(workload: Obj) -> Iterator[Term]:
     anti = POD_SPEC + ("affinity", "podAntiAffinity")
-    required, preferred = anti + ("requiredDuringSchedulingIgnoredDuringExecution",), anti + ("preferredDuringSchedulingIgnoredDuringExecution",)
+    required = anti + ("requiredDuringSchedulingIgnoredDuringExecution",)
+    preferred = anti + ("preferredDuringSchedulingIgnoredDuringExecution",)
     for n, term in workload.items(*required):
         yield Term("required pod anti-affinity term", required + (n,), term, True)
     for n, weighted in workload.items(*preferred):
-        if isinstance(weighted.get("podAffinityTerm"), dict):
-            yield Term("preferred pod anti-affinity term", preferred + (n, "podAffinityTerm"), weighted["podAffinityTerm"], False)
+        term = weighted.get("podAffinityTerm")
+        if isinstance(term, dict):
+            yield Term("preferred pod anti-affinity term", preferred + (n, "podAffinityTerm"), term, False)
     spread = POD_SPEC + ("topologySpreadConstraints",)
     for n, constraint in workload.items(*spread):
         yield Term("topology spread constraint", spread + (n,), constraint, False)
@@ -207,10 +276,10 @@ def anti_affinity_missing(sts: Obj, model: Model, version: str) -> Iterator[Find
     terms = [t for t in _spreading_terms(sts) if isinstance(t.term.get("topologyKey"), str)]
     if any(_keeps_nodes_apart(t) for t in terms):
         return
-    related = [Related(scaler, ("spec", "maxReplicas"), f"{scaler.ref}, which can scale it to {most}")] if scaler else []
+    related = _scaled_by(scaler, most)
     fix = (f"Add a preferred (or required) pod anti-affinity term, or a topology spread constraint, with topologyKey "
            f"{NODE_KEY} and a labelSelector matching the pod labels"
-           + (f" ({_flow_map(sts.pod_labels)})." if sts.pod_labels else "."))
+           + (f" ({_flow_map(_own_pods(sts))})." if _own_pods(sts) else "."))
     if terms:
         first, key = terms[0], terms[0].term["topologyKey"]
         yield Finding(
@@ -237,55 +306,10 @@ def _reaches_other_namespaces(term: Term, workload: Obj) -> bool:
     return not isinstance(namespaces, list) or any(n != workload.namespace for n in namespaces)
 
 
-def _template_labels(obj: Obj) -> list[dict]:
-    if obj.kind == "Pod":
-        return [obj.mapping("metadata", "labels")]
-    return [obj.get(*path) for path in TEMPLATE_LABELS if isinstance(obj.get(*path), dict)]
-
-
-def _required_labels(selector: dict) -> list[tuple[str, str]] | None:
-    """Labels of which every pod the selector selects carries one, to look candidates up by; None when the
-    selector requires no label value (only NotIn, Exists, DoesNotExist)."""
-    for key, value in (selector.get("matchLabels") or {}).items():
-        return [(str(key), str(value))]
-    for expression in selector.get("matchExpressions") or []:
-        if expression["operator"] == "In" and isinstance(expression.get("values"), list):
-            return [(expression["key"], str(value)) for value in expression["values"]]
-    return None
-
-
-def _by_label(labelled: list[tuple[Obj, dict]]) -> dict[tuple[str, str], list[tuple[Obj, dict]]]:
-    index = defaultdict(list)
-    for obj, labels in labelled:
-        for key, value in labels.items():
-            index[str(key), str(value)].append((obj, labels))
-    return index
-
-
-def _candidates(selector: dict, labelled: list[tuple[Obj, dict]], index: dict) -> list[tuple[Obj, dict]]:
-    labels = _required_labels(selector)
-    return labelled if labels is None else [entry for label in labels for entry in index.get(label, [])]
-
-
-# Checks run once per object, and comparing every object with every other one grows with the square of a
-# repository's size; these lookups are built once per model instead.
-@lru_cache(maxsize=1)
-def _pod_templates(model: Model) -> tuple[list, dict]:
-    labelled = [(obj, labels) for obj in model.objects for labels in _template_labels(obj)]
-    return labelled, _by_label(labelled)
-
-
 def _selects_any_pod(selector: dict, workload: Obj, model: Model) -> bool:
     labelled, index = _pod_templates(model)
-    return any(
-        same_namespace(obj, workload) and selects(selector, labels) for obj, labels in _candidates(selector, labelled, index)
-    )
-
-
-def _suggested_labels(workload: Obj) -> dict:
-    """What a term meant for the workload's own pods should select: its selector's labels, else its pod labels."""
-    match_labels = workload.get(*SELECTOR, "matchLabels")
-    return match_labels if isinstance(match_labels, dict) and match_labels else workload.pod_labels
+    candidates = _candidates(selector, labelled, index)
+    return any(same_namespace(obj, workload) and selects(selector, labels) for obj, labels in candidates)
 
 
 def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> Iterator[Finding]:
@@ -304,7 +328,7 @@ def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> 
             f"by {term.term.get('topologyKey') or 'its topology key'}, which is what the term was written for",
             workload, term.path + ("labelSelector",),
             fix=f"Make the labelSelector match the pod template's labels, for example matchLabels: "
-            f"{_flow_map(_suggested_labels(workload))}.",
+            f"{_flow_map(_own_pods(workload))}.",
             related=[Related(workload, POD_LABELS, f"{workload.ref}'s pod labels")],
         )
 
@@ -327,7 +351,7 @@ def replicas_managed_by_hpa(sts: Obj, model: Model, version: str) -> Iterator[Fi
     replicas = sts.get(*REPLICAS)
     if sts.fragment or replicas is None:
         return
-    for hpa in model.autoscalers_of(sts):
+    for hpa in _autoscalers(sts, model):
         low, high = hpa.get("spec", "minReplicas", default=1), hpa.get("spec", "maxReplicas")
         if low == high == replicas:  # the autoscaler can only ever choose this same count
             continue
@@ -350,12 +374,13 @@ def partition_exceeds_replicas(sts: Obj, model: Model, version: str) -> Iterator
     if scaler:
         count = f"the {most} replicas {scaler.ref} can scale it to"
     else:
-        count = f"its {most} replica{'s' if most != 1 else ''}" + (" (spec.replicas is unset)" if sts.get(*REPLICAS) is None else "")
+        unset = " (spec.replicas is unset)" if sts.get(*REPLICAS) is None else ""
+        count = f"its {most} replica{'s' if most != 1 else ''}{unset}"
     yield Finding(
         f"{sts.ref}: rollingUpdate.partition {partition} is not below {count}: only pods with an ordinal of "
         f"{partition} or more get a new template, and there are none, so template changes never reach any pod",
         sts, PARTITION,
-        related=[Related(scaler, ("spec", "maxReplicas"), f"{scaler.ref}'s maxReplicas")] if scaler else [],
+        related=_scaled_by(scaler, most),
     )
 
 
@@ -366,7 +391,9 @@ def _pod_selector(workload: Obj) -> dict | None:
     """The workload's pod selector as a LabelSelector, defaulted as the API does; None where the API
     would refuse it (SS301 reports those)."""
     selector = workload.get(*SELECTOR)
-    defaults_to_labels = workload.kind == "ReplicationController" or workload.api_version in ("extensions/v1beta1", "apps/v1beta1")
+    defaults_to_labels = workload.kind == "ReplicationController" or workload.api_version in (
+        "extensions/v1beta1", "apps/v1beta1"
+    )
     if selector is None and defaults_to_labels:
         return {"matchLabels": workload.pod_labels}
     if workload.kind == "ReplicationController":
@@ -384,7 +411,8 @@ def _manages_own_pods(workload: Obj) -> bool:
 
 def _owns(owner: Obj, obj: Obj) -> bool:
     """In a dump of a live cluster a Deployment's ReplicaSet carries an ownerReference to it."""
-    return any(r.get("kind") == owner.kind and r.get("name") == owner.name for _, r in obj.items("metadata", "ownerReferences"))
+    references = obj.items("metadata", "ownerReferences")
+    return any(r.get("kind") == owner.kind and r.get("name") == owner.name for _, r in references)
 
 
 def _order(obj: Obj) -> tuple:
@@ -400,7 +428,8 @@ def _apart(a: Obj, b: Obj) -> bool:
 @lru_cache(maxsize=1)
 def _selections(model: Model) -> tuple[dict, dict]:
     """For each whole workload, the other workloads whose pods its selector selects, and the reverse."""
-    labelled = [(w, w.pod_labels) for kind in sorted(WORKLOAD_KINDS) for w in model.of_kind(kind) if _manages_own_pods(w)]
+    workloads = [w for kind in sorted(WORKLOAD_KINDS) for w in model.of_kind(kind) if _manages_own_pods(w)]
+    labelled = [(w, w.pod_labels) for w in workloads]
     index = _by_label(labelled)
     selected, selected_by = {}, defaultdict(list)
     for workload, _ in labelled:
@@ -430,9 +459,11 @@ def _overlap(workload: Obj, other: Obj, mine: bool, theirs: bool) -> Finding:
     if mine and theirs:
         what = f"{workload.ref} and {other.ref} select each other's pods ({selector(workload)} and {selector(other)})"
     elif mine:
-        what = f"{workload.ref}'s selector ({selector(workload)}) also selects the pods of {other.ref} ({_labels(other.pod_labels)})"
+        what = (f"{workload.ref}'s selector ({selector(workload)}) also selects the pods of {other.ref} "
+                f"({_labels(other.pod_labels)})")
     else:
-        what = f"{other.ref}'s selector ({selector(other)}) also selects the pods of {workload.ref} ({_labels(workload.pod_labels)})"
+        what = (f"{other.ref}'s selector ({selector(other)}) also selects the pods of {workload.ref} "
+                f"({_labels(workload.pod_labels)})")
     return Finding(
         f"{what}: controllers with overlapping selectors fight over pods; a pod orphaned by one (as after "
         "`kubectl delete --cascade=orphan`) is adopted by the other, and Services and budgets built on these "

@@ -1,0 +1,546 @@
+"""SS401–SS407: budgets, spreading, grace periods, overlapping selectors, autoscalers, partitions."""
+
+import textwrap
+
+import pytest
+
+
+def workload(kind="StatefulSet", name="zk", labels="{app: zk}", replicas="3", namespace=None, selector=None,
+             pod="", spec="", api="apps/v1") -> str:
+    """A whole workload. Without a namespace: spec.replicas at 6:3, spec.selector at 7:3, the pod labels at
+    11:7, and `pod` (pod spec fields) from line 13, column 7."""
+    lines = [f"apiVersion: {api}", f"kind: {kind}", "metadata:", f"  name: {name}"]
+    lines += [f"  namespace: {namespace}"] if namespace else []
+    lines += ["spec:"] + ([f"  replicas: {replicas}"] if replicas is not None else [])
+    lines += [f"  {line}" for line in textwrap.dedent(spec).splitlines() if line]
+    lines += ["  selector:", f"    matchLabels: {selector or labels}"] if selector != "none" else []
+    lines += ["  template:", "    metadata:", f"      labels: {labels}", "    spec:"]
+    lines += [f"      {line}" for line in textwrap.dedent(pod).splitlines() if line]
+    lines += ["      containers:", "        - name: main", "          image: nginx:1.27"]
+    return "\n".join(lines) + "\n"
+
+
+def budget(rule="maxUnavailable: 1", selector="matchLabels: {app: zk}", namespace=None, api="policy/v1") -> str:
+    """A PodDisruptionBudget zk. Without a namespace: its rule (minAvailable/maxUnavailable) at 6:3."""
+    ns = f"\n  namespace: {namespace}" if namespace else ""
+    return (f"apiVersion: {api}\nkind: PodDisruptionBudget\nmetadata:\n  name: zk{ns}\nspec:\n"
+            f"  {rule}\n  selector:\n    {selector}\n")
+
+
+def autoscaler(target="zk", kind="StatefulSet", low=2, high=5, namespace=None) -> str:
+    """A HorizontalPodAutoscaler. Without a namespace: scaleTargetRef at 6:3, maxReplicas at 11:3."""
+    ns = f"\n  namespace: {namespace}" if namespace else ""
+    return (f"apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: {target}{ns}\nspec:\n"
+            f"  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: {kind}\n    name: {target}\n"
+            f"  minReplicas: {low}\n  maxReplicas: {high}\n")
+
+
+def lint(sslint, files, rule, *args, paths=(".",)):
+    return sslint("--format", "json", "--select", rule, *args, *paths, files=files)
+
+
+def where(finding):
+    return finding["file"], finding["line"], finding["column"]
+
+
+def related(finding):
+    return [(r["file"], r["line"], r["column"]) for r in finding["related"]]
+
+
+# -- SS401 disruption-budget-missing -------------------------------------------------------------------
+
+
+def test_replicated_set_without_budget(sslint):
+    run = lint(sslint, {"zk.yaml": workload()}, "SS401")
+    [finding] = run.findings("SS401")
+    assert where(finding) == ("zk.yaml", 6, 3) and run.code == 1
+    assert "StatefulSet zk runs 3 replicas but no PodDisruptionBudget" in finding["message"]
+    assert "maxUnavailable: 1" in finding["fix"] and "{app: zk}" in finding["fix"]
+
+
+@pytest.mark.parametrize("replicas", [None, "1", "0", '"3"', "${REPLICAS}"])
+def test_one_replica_or_an_unreadable_count_needs_no_budget(sslint, replicas):
+    assert lint(sslint, {"zk.yaml": workload(replicas=replicas)}, "SS401").findings() == []
+
+
+def test_an_autoscaler_that_can_scale_past_one_counts(sslint):
+    run = lint(sslint, {"zk.yaml": workload(replicas=None), "hpa.yaml": autoscaler(high=5)}, "SS401")
+    [finding] = run.findings("SS401")
+    assert where(finding) == ("zk.yaml", 5, 1)  # spec: replicas is unset
+    assert "can be scaled to 5 replicas by HorizontalPodAutoscaler zk" in finding["message"]
+    assert related(finding) == [("hpa.yaml", 11, 3)]
+
+
+@pytest.mark.parametrize(
+    "selector",
+    [
+        "matchLabels: {app: zk}",
+        "matchExpressions: [{key: app, operator: In, values: [kafka, zk]}]",
+        "matchExpressions: [{key: app, operator: Exists}]",
+        "matchExpressions: [{key: app, operator: NotIn, values: [kafka]}]",
+        "matchExpressions: [{key: legacy, operator: DoesNotExist}]",
+        "{}",  # policy/v1: every pod of the namespace
+    ],
+)
+def test_budgets_select_with_labels_and_expressions(sslint, selector):
+    run = lint(sslint, {"zk.yaml": workload(), "pdb.yaml": budget(selector=selector)}, "SS401")
+    assert run.findings() == []
+
+
+@pytest.mark.parametrize(
+    "selector", ["matchLabels: {app: kafka}", "matchExpressions: [{key: app, operator: NotIn, values: [zk]}]"]
+)
+def test_a_budget_for_other_pods_does_not_count(sslint, selector):
+    run = lint(sslint, {"zk.yaml": workload(), "pdb.yaml": budget(selector=selector)}, "SS401")
+    assert [f["rule"] for f in run.findings()] == ["SS401"]
+
+
+def test_an_empty_v1beta1_selector_selects_nothing(sslint):
+    run = lint(sslint, {"zk.yaml": workload(), "pdb.yaml": budget(selector="{}", api="policy/v1beta1")}, "SS401")
+    assert "no PodDisruptionBudget" in run.findings("SS401")[0]["message"]
+
+
+@pytest.mark.parametrize(
+    "set_namespace, budget_namespace, covered",
+    [(None, None, True), ("db", None, True), (None, "db", True), ("db", "db", True), ("db", "other", False)],
+)
+def test_budget_namespaces(sslint, set_namespace, budget_namespace, covered):
+    files = {"zk.yaml": workload(namespace=set_namespace), "pdb.yaml": budget(namespace=budget_namespace)}
+    assert bool(lint(sslint, files, "SS401").findings()) is not covered
+
+
+def test_a_budget_in_another_namespace_is_named(sslint):
+    files = {"zk.yaml": workload(namespace="db"), "pdb.yaml": budget(namespace="default")}
+    [finding] = lint(sslint, files, "SS401").findings()
+    assert "StatefulSet db/zk" in finding["message"]
+    assert "PodDisruptionBudget default/zk selects these labels" in finding["message"]
+    assert related(finding) == [("pdb.yaml", 5, 3)]
+
+
+@pytest.mark.parametrize(
+    "rule, replicas, blocks",
+    [
+        ("maxUnavailable: 0", "3", True),
+        ("maxUnavailable: 0%", "3", True),
+        ("maxUnavailable: 1", "3", False),
+        ("maxUnavailable: 10%", "3", False),  # rounds up to 1
+        ("minAvailable: 3", "3", True),
+        ("minAvailable: 5", "3", True),
+        ("minAvailable: 2", "3", False),
+        ("minAvailable: 100%", "3", True),
+        ("minAvailable: 90%", "3", True),  # 2.7 rounds up to 3
+        ("minAvailable: 67%", "3", True),  # 2.01 rounds up to 3
+        ("minAvailable: 50%", "3", False),  # 1.5 rounds up to 2
+        ("minAvailable: 1", "1", True),  # one replica: drains hang too
+        ("minAvailable: 1", None, True),  # replicas unset is 1
+        ("minAvailable: 1", "0", False),  # no pods, nothing to evict
+    ],
+)
+def test_a_budget_that_never_allows_an_eviction(sslint, rule, replicas, blocks):
+    run = lint(sslint, {"zk.yaml": workload(replicas=replicas), "pdb.yaml": budget(rule=rule)}, "SS401")
+    findings = run.findings("SS401")
+    assert bool(findings) is blocks
+    if blocks:
+        [finding] = findings
+        assert f"PodDisruptionBudget zk sets {rule}" in finding["message"]
+        assert "never allows an eviction" in finding["message"]
+        assert related(finding) == [("pdb.yaml", 6, 3)]
+
+
+def test_a_percentage_says_how_it_rounds(sslint):
+    run = lint(sslint, {"zk.yaml": workload(), "pdb.yaml": budget(rule="minAvailable: 90%")}, "SS401")
+    assert "minAvailable: 90% for its 3 pods, which rounds up to all 3" in run.findings()[0]["message"]
+
+
+def test_an_empty_v1beta1_budget_defaults_to_min_available_one(sslint):
+    pdb = budget(api="policy/v1beta1").replace("  maxUnavailable: 1\n", "")
+    run = lint(sslint, {"zk.yaml": workload(replicas="1"), "pdb.yaml": pdb}, "SS401")
+    assert "minAvailable: 1" in run.findings("SS401")[0]["message"]
+
+
+def test_a_budget_over_several_workloads_counts_all_their_pods(sslint):
+    files = {"a.yaml": workload(name="zk-a", labels="{app: zk, shard: a}", replicas="2"),
+             "b.yaml": workload(name="zk-b", labels="{app: zk, shard: b}", replicas="2"),
+             "pdb.yaml": budget(rule="minAvailable: 3")}
+    assert lint(sslint, files, "SS401").findings() == []
+
+
+def test_a_budget_is_judged_at_the_autoscalers_largest_scale(sslint):
+    files = {"zk.yaml": workload(), "pdb.yaml": budget(rule="minAvailable: 3"), "hpa.yaml": autoscaler(high=10)}
+    assert lint(sslint, files, "SS401").findings() == []
+
+
+def test_fragments_and_label_less_bases_are_skipped(sslint):
+    patch = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: zk\nspec:\n  replicas: 5\n"
+    base = workload(labels="{}", selector="none")
+    assert lint(sslint, {"patch.yaml": patch, "base.yaml": base}, "SS401").findings() == []
+
+
+# -- SS402 anti-affinity-missing -----------------------------------------------------------------------
+
+ANTI_AFFINITY = """
+affinity:
+  podAntiAffinity:
+    {kind}:
+      - {term}
+"""
+REQUIRED = "requiredDuringSchedulingIgnoredDuringExecution"
+PREFERRED = "preferredDuringSchedulingIgnoredDuringExecution"
+
+
+def anti_affinity(key="kubernetes.io/hostname", required=True, selector="matchLabels: {app: zk}"):
+    term = f"labelSelector: {{{selector}}}\n        topologyKey: {key}"
+    if not required:
+        term = (f"weight: 100\n        podAffinityTerm:\n          labelSelector: {{{selector}}}\n"
+                f"          topologyKey: {key}")
+    return ANTI_AFFINITY.format(kind=REQUIRED if required else PREFERRED, term=term)
+
+
+def spread(key="kubernetes.io/hostname", when="DoNotSchedule", selector="matchLabels: {app: zk}"):
+    return f"""
+topologySpreadConstraints:
+  - maxSkew: 1
+    topologyKey: {key}
+    whenUnsatisfiable: {when}
+    labelSelector: {{{selector}}}
+"""
+
+
+def test_no_spreading_is_an_info_finding_that_passes_the_default_gate(sslint):
+    run = lint(sslint, {"zk.yaml": workload()}, "SS402")
+    [finding] = run.findings("SS402")
+    assert where(finding) == ("zk.yaml", 6, 3) and finding["severity"] == "info" and run.code == 0
+    assert "neither pod anti-affinity nor a topology spread constraint on kubernetes.io/hostname" in finding["message"]
+
+
+@pytest.mark.parametrize(
+    "pod",
+    [
+        anti_affinity(required=True),
+        anti_affinity(required=False),
+        anti_affinity(key="topology.kubernetes.io/zone", required=True),  # one per zone is one per node
+        spread(),
+        spread(when="ScheduleAnyway"),
+    ],
+)
+def test_spreading_across_nodes_counts(sslint, pod):
+    assert lint(sslint, {"zk.yaml": workload(pod=pod)}, "SS402").findings() == []
+
+
+@pytest.mark.parametrize(
+    "pod, what, line",
+    [
+        (anti_affinity(key="topology.kubernetes.io/zone", required=False), "preferred pod anti-affinity term", 19),
+        (spread(key="topology.kubernetes.io/zone"), "topology spread constraint", 15),
+    ],
+)
+def test_spreading_only_across_zones_is_reported_at_the_topology_key(sslint, pod, what, line):
+    [finding] = lint(sslint, {"zk.yaml": workload(pod=pod)}, "SS402").findings()
+    assert where(finding)[1] == line
+    assert f"spreads them only by topology.kubernetes.io/zone ({what}), not across nodes" in finding["message"]
+
+
+def test_one_replica_has_nothing_to_spread_unless_an_autoscaler_scales_it(sslint):
+    assert lint(sslint, {"zk.yaml": workload(replicas=None)}, "SS402").findings() == []
+    run = lint(sslint, {"zk.yaml": workload(replicas=None), "hpa.yaml": autoscaler(high=3)}, "SS402")
+    assert "can be scaled to 3 replicas by HorizontalPodAutoscaler zk" in run.findings()[0]["message"]
+
+
+def test_only_statefulsets_are_inspected(sslint):
+    assert lint(sslint, {"web.yaml": workload(kind="Deployment")}, "SS402").findings() == []
+
+
+# -- SS403 grace-period-zero ---------------------------------------------------------------------------
+
+
+def test_grace_period_zero(sslint):
+    run = lint(sslint, {"zk.yaml": workload(pod="terminationGracePeriodSeconds: 0")}, "SS403")
+    [finding] = run.findings("SS403")
+    assert where(finding) == ("zk.yaml", 13, 7) and run.code == 1
+    assert finding["message"].startswith("StatefulSet zk sets terminationGracePeriodSeconds: 0")
+
+
+@pytest.mark.parametrize("value", ["30", "1", '"0"', "false", "null"])
+def test_other_grace_periods_pass(sslint, value):
+    pod = f"terminationGracePeriodSeconds: {value}"
+    assert lint(sslint, {"zk.yaml": workload(pod=pod)}, "SS403").findings() == []
+
+
+def test_grace_period_zero_in_a_deployment_is_not_this_rule(sslint):
+    pod = "terminationGracePeriodSeconds: 0"
+    assert lint(sslint, {"web.yaml": workload(kind="Deployment", pod=pod)}, "SS403").findings() == []
+
+
+# -- SS404 duplicate-pod-selection ---------------------------------------------------------------------
+
+
+ADMIN = workload(kind="Deployment", name="zk-admin", labels="{app: zk, role: admin}", selector="{app: zk}")
+
+
+def test_a_broad_selector_is_reported_once_on_the_workload_that_has_it(sslint):
+    files = {"zk.yaml": workload(labels="{app: zk, role: server}"), "admin.yaml": ADMIN}
+    run = lint(sslint, files, "SS404")
+    [finding] = run.findings("SS404")
+    assert where(finding) == ("admin.yaml", 7, 3) and run.code == 1
+    assert ("Deployment zk-admin's selector (app=zk) also selects the pods of StatefulSet zk (app=zk, role=server)"
+            in finding["message"])
+    assert related(finding) == [("zk.yaml", 11, 7)]
+
+
+def test_two_workloads_with_the_same_labels_are_one_finding(sslint):
+    files = {"a.yaml": workload(), "b.yaml": workload(kind="DaemonSet", name="zk-exporter", replicas=None)}
+    run = lint(sslint, files, "SS404")
+    [finding] = run.findings("SS404")
+    assert where(finding) == ("a.yaml", 7, 3)
+    assert "StatefulSet zk and DaemonSet zk-exporter select each other's pods" in finding["message"]
+    assert related(finding) == [("b.yaml", 6, 3)]
+
+
+@pytest.mark.parametrize(
+    "selector, overlaps",
+    [
+        ("[{key: app, operator: In, values: [zk, kafka]}]", True),
+        ("[{key: app, operator: In, values: [kafka]}]", False),
+        ("[{key: role, operator: Exists}]", True),
+        ("[{key: app, operator: NotIn, values: [redis]}]", True),
+        ("[{key: app, operator: NotIn, values: [zk]}]", False),
+        ("[{key: legacy, operator: DoesNotExist}]", True),
+        ("[{key: role, operator: Exists}, {key: app, operator: In, values: [kafka]}]", False),
+    ],
+)
+def test_selectors_with_expressions(sslint, selector, overlaps):
+    tools = workload(kind="Deployment", name="tools", labels="{app: kafka, role: tools}").replace(
+        "  selector:\n    matchLabels: {app: kafka, role: tools}", f"  selector:\n    matchExpressions: {selector}")
+    files = {"zk.yaml": workload(labels="{app: zk, role: server}"), "tools.yaml": tools}
+    assert bool(lint(sslint, files, "SS404").findings()) is overlaps
+
+
+@pytest.mark.parametrize(
+    "first, second, found",
+    [(None, None, True), ("db", None, True), (None, "db", True), ("db", "db", True), ("db", "other", False)],
+)
+def test_overlap_namespaces(sslint, first, second, found):
+    files = {"a.yaml": workload(namespace=first), "b.yaml": workload(kind="Deployment", name="web", namespace=second)}
+    assert bool(lint(sslint, files, "SS404").findings()) is found
+
+
+def test_a_workload_is_never_compared_with_itself_or_its_own_copies(sslint):
+    files = {"base/zk.yaml": workload(), "overlays/prod/zk.yaml": workload(replicas="5")}
+    assert lint(sslint, files, "SS404").findings() == []
+
+
+def test_fragments_and_invalid_selectors_are_not_compared(sslint):
+    patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {selector: {matchLabels: {app: zk}}}\n"
+    mismatched = workload(kind="Deployment", name="web", labels="{app: web}", selector="{app: zk}")  # SS301
+    assert lint(sslint, {"zk.yaml": workload(), "patch.yaml": patch}, "SS404").findings() == []
+    assert lint(sslint, {"zk.yaml": workload(), "web.yaml": mismatched}, "SS404").findings() == []
+
+
+def test_a_replication_controller_selector_defaults_to_its_labels(sslint):
+    rc = workload(kind="ReplicationController", name="legacy", api="v1", selector="none")
+    [finding] = lint(sslint, {"zk.yaml": workload(), "rc.yaml": rc}, "SS404").findings()
+    assert "ReplicationController legacy" in finding["message"] and "StatefulSet zk" in finding["message"]
+
+
+def test_a_controller_and_the_replica_set_it_owns_are_not_a_pair(sslint):
+    owned = workload(kind="ReplicaSet", name="web-5d8f", labels="{app: zk, pod-template-hash: 5d8f}").replace(
+        "  name: web-5d8f", "  name: web-5d8f\n  ownerReferences: [{kind: Deployment, name: web}]")
+    files = {"deploy.yaml": workload(kind="Deployment", name="web"), "rs.yaml": owned}
+    assert lint(sslint, files, "SS404").findings() == []
+
+
+def test_when_the_broad_workload_is_context_the_linted_one_reports(sslint):
+    files = {"app/zk.yaml": workload(labels="{app: zk, role: server}"), "ctx/admin.yaml": ADMIN}
+    run = lint(sslint, files, "SS404", "--context", "ctx", paths=["app"])
+    [finding] = run.findings("SS404")
+    assert where(finding) == ("app/zk.yaml", 11, 7)
+    assert "Deployment zk-admin's selector (app=zk) also selects the pods of StatefulSet zk" in finding["message"]
+    assert related(finding) == [("ctx/admin.yaml", 7, 3)]
+
+
+# -- SS405 replicas-managed-by-hpa ---------------------------------------------------------------------
+
+
+def test_replicas_set_under_an_autoscaler(sslint):
+    run = lint(sslint, {"zk.yaml": workload(), "hpa.yaml": autoscaler()}, "SS405")
+    [finding] = run.findings("SS405")
+    assert where(finding) == ("zk.yaml", 6, 3) and run.code == 1
+    assert ("StatefulSet zk sets spec.replicas: 3, but HorizontalPodAutoscaler zk scales it between 2 and 5"
+            in finding["message"])
+    assert related(finding) == [("hpa.yaml", 6, 3)]
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"zk.yaml": workload(replicas=None), "hpa.yaml": autoscaler()},
+        {"zk.yaml": workload(namespace="db"), "hpa.yaml": autoscaler(namespace="other")},
+        {"zk.yaml": workload(), "hpa.yaml": autoscaler(kind="Deployment")},
+        {"zk.yaml": workload(), "hpa.yaml": autoscaler(low=3, high=3)},  # it can only choose 3 itself
+    ],
+    ids=["replicas-unset", "other-namespace", "targets-a-deployment", "fixed-at-the-same-count"],
+)
+def test_no_conflict_with_the_autoscaler(sslint, files):
+    assert lint(sslint, files, "SS405").findings() == []
+
+
+def test_an_autoscaler_without_a_namespace_lands_with_the_set(sslint):
+    run = lint(sslint, {"zk.yaml": workload(namespace="db"), "hpa.yaml": autoscaler()}, "SS405")
+    assert "StatefulSet db/zk" in run.findings()[0]["message"]
+
+
+# -- SS406 partition-exceeds-replicas ------------------------------------------------------------------
+
+
+def partitioned(partition, replicas="3", strategy="RollingUpdate"):
+    spec = f"updateStrategy:\n  type: {strategy}\n  rollingUpdate:\n    partition: {partition}"
+    return workload(replicas=replicas, spec=spec)
+
+
+@pytest.mark.parametrize("partition, replicas", [(3, "3"), (5, "3"), (1, None)])
+def test_a_partition_that_updates_no_pod(sslint, partition, replicas):
+    run = lint(sslint, {"zk.yaml": partitioned(partition, replicas)}, "SS406")
+    [finding] = run.findings("SS406")
+    assert where(finding) == ("zk.yaml", 10 if replicas else 9, 7) and run.code == 1
+    assert f"rollingUpdate.partition {partition} is not below its" in finding["message"]
+
+
+@pytest.mark.parametrize("partition, replicas, strategy", [(2, "3", "RollingUpdate"), (0, "3", "RollingUpdate"),
+                                                           (3, "3", "OnDelete"), ("${P}", "3", "RollingUpdate"),
+                                                           (1, "0", "RollingUpdate")])
+def test_partitions_that_pass(sslint, partition, replicas, strategy):
+    assert lint(sslint, {"zk.yaml": partitioned(partition, replicas, strategy)}, "SS406").findings() == []
+
+
+def test_a_partition_is_compared_with_the_autoscalers_largest_scale(sslint):
+    assert lint(sslint, {"zk.yaml": partitioned(3), "hpa.yaml": autoscaler(high=6)}, "SS406").findings() == []
+    [finding] = lint(sslint, {"zk.yaml": partitioned(6), "hpa.yaml": autoscaler(high=6)}, "SS406").findings()
+    assert "the 6 replicas HorizontalPodAutoscaler zk can scale it to" in finding["message"]
+
+
+# -- SS407 anti-affinity-selects-nothing ---------------------------------------------------------------
+
+
+def test_the_renamed_label_case(sslint):
+    pod = anti_affinity(selector="matchExpressions: [{key: app, operator: In, values: [zk]}]")
+    run = lint(sslint, {"zk.yaml": workload(labels="{app.kubernetes.io/name: zk}", pod=pod)}, "SS407")
+    [finding] = run.findings("SS407")
+    assert where(finding) == ("zk.yaml", 16, 15) and run.code == 1
+    assert "StatefulSet zk: its required pod anti-affinity term selects app in (zk)" in finding["message"]
+    assert "not even its own (app.kubernetes.io/name=zk)" in finding["message"]
+    assert "{app.kubernetes.io/name: zk}" in finding["fix"]
+    assert related(finding) == [("zk.yaml", 11, 7)]
+
+
+@pytest.mark.parametrize(
+    "selector, selects_own",
+    [
+        ("matchLabels: {app: zk}", True),
+        ("matchLabels: {app: zookeeper}", False),
+        ("matchExpressions: [{key: app, operator: In, values: [zk, kafka]}]", True),
+        ("matchExpressions: [{key: app, operator: In, values: [kafka]}]", False),
+        ("matchExpressions: [{key: app, operator: NotIn, values: [kafka]}]", True),
+        ("matchExpressions: [{key: app, operator: NotIn, values: [zk]}]", False),
+        ("matchExpressions: [{key: app, operator: Exists}]", True),
+        ("matchExpressions: [{key: tier, operator: Exists}]", False),
+        ("matchExpressions: [{key: tier, operator: DoesNotExist}]", True),
+        ("matchExpressions: [{key: app, operator: DoesNotExist}]", False),
+        ("matchLabels: {app: zk}, matchExpressions: [{key: tier, operator: In, values: [db]}]", False),
+    ],
+)
+def test_every_operator(sslint, selector, selects_own):
+    run = lint(sslint, {"zk.yaml": workload(pod=anti_affinity(selector=selector))}, "SS407")
+    assert bool(run.findings()) is not selects_own
+
+
+def test_a_term_against_another_template_of_the_model_passes(sslint):
+    pod = anti_affinity(selector="matchLabels: {app: kafka}")
+    files = {"zk.yaml": workload(pod=pod), "kafka.yaml": workload(name="kafka", labels="{app: kafka}")}
+    assert lint(sslint, files, "SS407").findings() == []
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: probe\n  labels: {app: kafka}\nspec:\n  containers: []\n",
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: backup\nspec:\n  schedule: '@daily'\n"
+        "  jobTemplate:\n    spec:\n      template:\n        metadata:\n          labels: {app: kafka}\n"
+        "        spec:\n          containers: []\n",
+    ],
+    ids=["pod", "cronjob"],
+)
+def test_pods_and_job_templates_are_targets_too(sslint, target):
+    pod = anti_affinity(selector="matchLabels: {app: kafka}")
+    assert lint(sslint, {"zk.yaml": workload(pod=pod), "other.yaml": target}, "SS407").findings() == []
+
+
+def test_a_template_in_an_explicit_other_namespace_does_not_count(sslint):
+    pod = anti_affinity(selector="matchLabels: {app: kafka}")
+    files = {"zk.yaml": workload(pod=pod, namespace="db"),
+             "kafka.yaml": workload(name="kafka", labels="{app: kafka}", namespace="mq")}
+    assert [where(f) for f in lint(sslint, files, "SS407").findings()] == [("zk.yaml", 17, 15)]
+
+
+@pytest.mark.parametrize(
+    "extra, checked",
+    [("namespaceSelector: {}", False), ("namespaces: [mq]", False), ("namespaces: [db]", True),
+     ("namespaceSelector: null", True)],
+)
+def test_terms_that_look_in_other_namespaces_are_not_judged(sslint, extra, checked):
+    pod = anti_affinity(selector="matchLabels: {app: ingress}").replace(
+        "        topologyKey", f"        {extra}\n        topologyKey")
+    run = lint(sslint, {"zk.yaml": workload(pod=pod, namespace="db")}, "SS407")
+    assert bool(run.findings()) is checked
+
+
+def test_preferred_terms_and_spread_constraints_point_at_their_label_selector(sslint):
+    selector = "matchLabels: {app: zookeeper}"
+    pod = anti_affinity(required=False, selector=selector) + spread(selector=selector)
+    run = lint(sslint, {"zk.yaml": workload(pod=pod)}, "SS407")
+    assert [where(f)[1:] for f in run.findings()] == [(18, 17), (24, 11)]
+    assert ["preferred pod anti-affinity term" in run.findings()[0]["message"],
+            "topology spread constraint" in run.findings()[1]["message"]] == [True, True]
+
+
+def test_deployments_are_checked(sslint):
+    pod = anti_affinity(selector="matchLabels: {app: nothing}")
+    [finding] = lint(sslint, {"web.yaml": workload(kind="Deployment", pod=pod)}, "SS407").findings()
+    assert finding["message"].startswith("Deployment zk: its required pod anti-affinity term selects app=nothing")
+
+
+def test_a_single_replica_is_not_checked(sslint):
+    pod = anti_affinity(selector="matchLabels: {app: nothing}")
+    assert lint(sslint, {"zk.yaml": workload(pod=pod, replicas=None)}, "SS407").findings() == []
+
+
+def test_label_less_templates_and_unreadable_selectors_are_skipped(sslint):
+    base = workload(labels="{}", selector="none", pod=anti_affinity(selector="matchLabels: {app: zk}"))
+    templated = workload(pod=anti_affinity(selector="matchLabels: {app: ${APP}}"))
+    assert lint(sslint, {"base.yaml": base, "templated.yaml": templated}, "SS407").findings() == []
+
+
+# -- all together --------------------------------------------------------------------------------------
+
+
+def test_a_well_run_set_is_clean(sslint):
+    files = {"zk.yaml": workload(pod=anti_affinity()), "pdb.yaml": budget()}
+    run = lint(sslint, files, "SS4")
+    assert run.findings() == [] and run.code == 0
+
+
+def test_findings_can_be_suppressed_by_annotation(sslint):
+    annotation = "  annotations:\n    ignore-check.sslint.io/SS401: the operator creates the budget\n"
+    annotated = workload().replace("  name: zk\n", "  name: zk\n" + annotation)
+    run = lint(sslint, {"zk.yaml": annotated}, "SS401")
+    assert run.findings()[0]["suppressed"] and run.code == 0
+
+
+def test_list_items_and_json(sslint):
+    item = "  - " + workload(pod="terminationGracePeriodSeconds: 0").replace("\n", "\n    ").rstrip()
+    run = lint(sslint, {"list.yaml": f"apiVersion: v1\nkind: List\nitems:\n{item}\n"}, "SS403")
+    assert [where(f)[1:] for f in run.findings()] == [(16, 11)]
+    manifest = ('{"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "zk"},\n'
+                ' "spec": {"replicas": 3,\n  "selector": {"matchLabels": {"app": "zk"}},\n'
+                '  "template": {"metadata": {"labels": {"app": "zk"}}, "spec": {"containers": []}}}}\n')
+    run = lint(sslint, {"zk.json": manifest}, "SS401", paths=["zk.json"])
+    assert [where(f) for f in run.findings()] == [("zk.json", 2, 11)]

@@ -1,0 +1,80 @@
+"""Rendered inputs: `helm template … | sslint -` and kustomizations, reported against their sources."""
+
+import shutil
+
+import pytest
+
+from conftest import statefulset
+
+RENDERED = """---
+# Source: db/templates/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: db-headless
+spec:
+  clusterIP: None
+  selector: {app: db}
+---
+# Source: db/templates/statefulset.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db-headles
+  replicas: 1
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      containers:
+        - name: db
+          image: postgres:17
+"""
+
+
+def test_helm_output_on_stdin_is_reported_against_the_template(sslint):
+    run = sslint("--format", "json", "--select", "SS102", "-", stdin=RENDERED)
+    [finding] = run.findings()
+    assert (finding["file"], finding["line"], finding["column"]) == ("db/templates/statefulset.yaml", 6, 3)
+    assert "did you mean 'db-headless'?" in finding["message"]
+
+
+def test_suppression_comments_in_rendered_output_still_apply(sslint):
+    rendered = RENDERED.replace("serviceName: db-headles", "serviceName: db-headles  # sslint-ignore: SS102")
+    run = sslint("--format", "json", "--select", "SS102", "-", stdin=rendered)
+    assert run.code == 0 and run.findings()[0]["suppressed"].startswith("comment on line")
+
+
+KUSTOMIZE = {
+    "base/kustomization.yaml": "resources: [sts.yaml, svc.yaml]\n",
+    "base/sts.yaml": statefulset(name="db", service="db-hs", labels="{app: db}", replicas=1),
+    "base/svc.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec: {clusterIP: None, selector: {app: db}}\n",
+    "overlay/kustomization.yaml": "resources: [../base]\nnamePrefix: prod-\npatches:\n  - path: patch.yaml\n",
+    "overlay/patch.yaml": ("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  template:\n"
+                           "    metadata: {labels: {app: db}}\n    spec:\n      containers: [{name: db, image: postgres:18}]\n"),
+}
+
+
+def test_patch_files_named_by_a_kustomization_are_fragments(sslint):
+    run = sslint("--format", "json", "--select", "SS1,SS3", ".", files=KUSTOMIZE)
+    # the patch has a pod template, yet it is no whole StatefulSet: only the base's own mistake shows
+    assert [(f["file"], f["rule"]) for f in run.findings()] == [("base/sts.yaml", "SS102")]
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
+def test_kustomize_build_is_traced_back_to_the_source_file(sslint):
+    run = sslint("--format", "json", "--select", "SS102", "--kustomize", "overlay", files=KUSTOMIZE)
+    [finding] = run.findings()
+    assert (finding["file"], finding["line"], finding["column"]) == ("base/sts.yaml", 6, 3)
+    assert "StatefulSet prod-db: spec.serviceName 'db-hs' names no Service" in finding["message"]
+    assert "did you mean 'prod-db'?" in finding["message"]  # the built names, as the cluster will see them
+
+
+def test_kustomize_without_kubectl_is_exit_2(sslint, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    run = sslint("--kustomize", "overlay", files=KUSTOMIZE)
+    assert run.code == 2 and "--kustomize needs kubectl (or kustomize) on PATH" in run.err
