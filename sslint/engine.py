@@ -60,7 +60,10 @@ def _read(path: Path | str, stdin_filename: str | None, use_cache: bool) -> Sour
         return load(raw, name, as_json=as_json)
     plain = cache.get(raw, as_json)
     if plain is not None:
-        return SourceFile.from_plain(name, plain)
+        try:
+            return SourceFile.from_plain(name, plain)
+        except (TypeError, ValueError):
+            pass  # an entry of another shape: read the file again
     source = load(raw, name, as_json=as_json)
     cache.put(raw, as_json, source.to_plain())
     return source

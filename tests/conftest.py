@@ -92,3 +92,12 @@ spec:
 
 def docs(*documents: str) -> str:
     return "---\n".join(documents)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Runs in the test suite use a cache of their own, never the user's."""
+    monkeypatch.setenv("SSLINT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "sslint-cache"))
+    from sslint import cache
+
+    cache.directory.cache_clear()

@@ -185,3 +185,27 @@ def test_python_tags_never_run(sslint, tmp_path):
                f"a: !!python/object/new:subprocess.Popen [['touch', '{marker}']]\n")
     lint_files(sslint, {"evil.yaml": payload})
     assert not marker.exists()
+
+
+def test_nothing_is_written_but_the_output_and_the_cache(sslint, tmp_path):
+    files = {"k8s/sts.yaml": GOOD, "k8s/svc.json": '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "x"}}'}
+    sslint("--format", "sarif", "-o", "report.sarif", "k8s", files=files)
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [
+        "k8s", "k8s/sts.yaml", "k8s/svc.json", "report.sarif"]
+
+
+def test_a_corrupt_cache_entry_is_read_again(sslint, tmp_path):
+    import os
+
+    from sslint import cache
+
+    first = sslint("--format", "json", files={"sts.yaml": GOOD}).out
+    import marshal
+
+    for garbage in (b"\x00garbage", marshal.dumps(12), marshal.dumps(([1], [], {}, False))):
+        for entry in cache.directory().rglob("*"):
+            if entry.is_file():
+                entry.write_bytes(garbage)
+        assert sslint("--format", "json").out == first
+    assert sslint("--format", "json", "--no-cache").out == first
+    assert os.listdir(cache.directory())

@@ -456,21 +456,23 @@ def _overlap(workload: Obj, other: Obj, mine: bool, theirs: bool) -> Finding:
     def selector(w):
         return _selector_text(_pod_selector(w))
 
+    selecting, selected = (workload, other) if mine else (other, workload)
     if mine and theirs:
         what = f"{workload.ref} and {other.ref} select each other's pods ({selector(workload)} and {selector(other)})"
-    elif mine:
-        what = (f"{workload.ref}'s selector ({selector(workload)}) also selects the pods of {other.ref} "
-                f"({_labels(other.pod_labels)})")
+        fix = (f"Give {workload.ref} and {other.ref} each a label of its own (such as app.kubernetes.io/component) "
+               "in both its pod template and its selector, so that neither selects the other's pods.")
     else:
-        what = (f"{other.ref}'s selector ({selector(other)}) also selects the pods of {workload.ref} "
-                f"({_labels(workload.pod_labels)})")
+        what = (f"{selecting.ref}'s selector ({selector(selecting)}) also selects the pods of {selected.ref} "
+                f"({_labels(selected.pod_labels)})")
+        fix = (f"Narrow {selecting.ref}'s selector with a label that only its own pods carry (add it to its pod "
+               f"template too), or change the pod labels of {selected.ref} so that the selector no longer matches.")
+    if "StatefulSet" in (workload.kind, other.kind):
+        fix += " A StatefulSet's selector cannot change in place: prefer changing the other workload."
     return Finding(
         f"{what}: controllers with overlapping selectors fight over pods; a pod orphaned by one (as after "
         "`kubectl delete --cascade=orphan`) is adopted by the other, and Services and budgets built on these "
         "labels mix both sets of pods",
-        workload, SELECTOR if mine else POD_LABELS,
-        fix=f"Give each workload a label of its own (such as app.kubernetes.io/instance) in both its pod template "
-        f"and its selector, so that neither {workload.ref} nor {other.ref} selects the other's pods.",
+        workload, SELECTOR if mine else POD_LABELS, fix=fix,
         related=[Related(other, SELECTOR, f"{other.ref}'s selector") if theirs
                  else Related(other, POD_LABELS, f"{other.ref}'s pod labels")],
     )
