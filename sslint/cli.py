@@ -12,7 +12,8 @@ import click
 from sslint import __version__, catalogue, versions
 from sslint.config import Config, ConfigError, find, read
 from sslint.finding import SEVERITIES
-from sslint.report import FORMATS
+from sslint.progress import Progress
+from sslint.report import FORMATS, statistics
 
 
 class UsageError(Exception):
@@ -81,8 +82,10 @@ def _options(paths, select, ignore, kubernetes_version, context, stdin_filename,
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1)
-@click.option("-f", "--format", "output_format", type=click.Choice(list(FORMATS)), default="text", show_default=True)
+@click.option("-f", "--format", "output_format", type=click.Choice([*FORMATS, "auto"]), default="auto", show_default=True,
+              help="auto: github annotations when GITHUB_ACTIONS=true and the report goes to standard output, else text.")
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of standard output.")
+@click.option("--statistics", "show_statistics", is_flag=True, help="After the report, count the findings of each rule.")
 @click.option("--select", multiple=True, metavar="RULES", help="Comma-separated rule ids, names or id prefixes to run.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Comma-separated rule ids, names or id prefixes to skip.")
 @click.option("--fail-on", type=click.Choice([*reversed(SEVERITIES), "never"]), help="Lowest severity that makes the exit code 1 [default: warning].")
@@ -97,7 +100,7 @@ def _options(paths, select, ignore, kubernetes_version, context, stdin_filename,
 @click.option("--list-rules", is_flag=True, help="List the rule catalogue and exit.")
 @click.option("--explain", metavar="RULE", help="Print one rule's full documentation and exit.")
 @click.version_option(__version__, "--version", prog_name="sslint")
-def command(paths, output_format, output, select, ignore, fail_on, kubernetes_version, context, build_kustomizations,
+def command(paths, output_format, output, show_statistics, select, ignore, fail_on, kubernetes_version, context, build_kustomizations,
             no_cache, jobs, diff_base, config_path, stdin_filename, list_rules, explain):
     """Find Kubernetes StatefulSet mistakes in manifests. PATH: a file, a directory (walked), or - for stdin."""
     if list_rules:
@@ -124,12 +127,22 @@ def command(paths, output_format, output, select, ignore, fail_on, kubernetes_ve
     from sslint.history import HistoryError
     from sslint.kustomize import KustomizeError
 
+    options.progress = progress = Progress(sys.stderr)
     try:
         result = run(options)
     except (ValueError, HistoryError, KustomizeError) as error:
         raise UsageError(str(error)) from None
+    finally:
+        progress.clear()
+    if output_format == "auto":  # annotations only work on a workflow step's standard output
+        output_format = "github" if output is None and os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     colour = output is None and output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    _write(FORMATS[output_format](result, catalogue.rules(), color=colour), output)
+    report = FORMATS[output_format](result, catalogue.rules(), color=colour)
+    if show_statistics and output_format == "text":
+        report += "\n" + statistics.render(result)
+    _write(report, output)
+    if show_statistics and output_format != "text":  # beside a machine-read report, never inside it
+        click.echo(statistics.render(result), nl=False, err=output is None)
     if result.internal_errors:
         for error in result.internal_errors:
             click.echo(f"sslint: {error}", err=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshal
 import multiprocessing
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ class Options:
     jobs: int = 1  # worker processes for loading large inputs
     kustomize: bool = False  # build directories holding a kustomization, as kubectl kustomize does
     diff_base: str | None = None  # a git revision to compare StatefulSets with (SS305)
+    progress: Callable[[int, int], None] = lambda loaded, total: None  # told (files loaded, of total) as loading goes
 
 
 @dataclass
@@ -73,7 +75,7 @@ def _read_chunk(paths: list[Path], use_cache: bool) -> bytes:
     return marshal.dumps([(s.path, s.to_plain()) for s in (_read(p, None, use_cache) for p in paths)])
 
 
-def _read_all(paths: list[Path], use_cache: bool, jobs: int) -> list[SourceFile]:
+def _read_all(paths: list[Path], use_cache: bool, jobs: int, progress: Callable[[int, int], None]) -> list[SourceFile]:
     """The files loaded in order; a large input is split between `jobs` worker processes."""
     if jobs > 1 and len(paths) > 1 and "fork" in multiprocessing.get_all_start_methods():
         size = sum(p.stat().st_size for p in paths if p.is_file())
@@ -85,8 +87,13 @@ def _read_all(paths: list[Path], use_cache: bool, jobs: int) -> list[SourceFile]
             for chunk, blob in zip(chunks, blobs):
                 for path, (name, plain) in zip(chunk, marshal.loads(blob)):
                     loaded[path] = SourceFile.from_plain(name, plain)
+            progress(len(paths), len(paths))
             return [loaded[p] for p in paths]
-    return [_read(p, None, use_cache) for p in paths]
+    loaded = []
+    for path in paths:
+        loaded.append(_read(path, None, use_cache))
+        progress(len(loaded), len(paths))
+    return loaded
 
 
 def _unique(paths: list[Path], seen: set) -> list[Path]:
@@ -128,7 +135,7 @@ def _gather(options: Options) -> tuple[list[SourceFile], list[SourceFile]]:
 
     seen = {Path(options.stdin_filename).resolve()} if stdin and options.stdin_filename else set()
     target_paths, context_paths = _unique(targets, seen), _unique(context, seen)
-    loaded = _read_all(target_paths + context_paths, options.use_cache, options.jobs)
+    loaded = _read_all(target_paths + context_paths, options.use_cache, options.jobs, options.progress)
     patches: dict[Path, set[Path]] = {}
     for path, source in zip(target_paths + context_paths, loaded):
         directory = path.parent.resolve()

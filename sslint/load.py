@@ -149,9 +149,11 @@ _MERGE = object()
 CONTAINER, PATH, KEY, ANCHOR, MERGES, SIZE, LINE, COLUMN = range(8)
 
 
-def _build(next_event, line_offset: int, index: int, documents: list) -> int:
+def _build(next_event, line_offset: int, index: int, documents: list, yaml_text: str | None = None) -> int:
     """Read events up to the end of the stream into Documents (appended to `documents`).
-    Returns the index the next document would have. Raises _LoadError or a YAMLError."""
+    Returns the index the next document would have. Raises _LoadError or a YAMLError.
+    With the `yaml_text`, also rejects what libyaml lets through but YAML forbids: a comment
+    glued to a quoted scalar or a flow collection, a plain `-` in a flow collection, a tag with a comma."""
     scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
     mapping_start, sequence_start = ev.MappingStartEvent, ev.SequenceStartEvent
     mapping_end, sequence_end = ev.MappingEndEvent, ev.SequenceEndEvent
@@ -195,6 +197,8 @@ def _build(next_event, line_offset: int, index: int, documents: list) -> int:
                         value = event.value if event.style else resolve_plain(event.value)
                     else:
                         value = _scalar_value(event)
+                    if yaml_text is not None and (value == "-" or tag is not None or event.style):
+                        _strict_scalar(event, yaml_text, line, column)
                     if event.anchor is not None:
                         anchors[event.anchor] = (value, 1)
             nodes += size
@@ -241,6 +245,11 @@ def _build(next_event, line_offset: int, index: int, documents: list) -> int:
                 open_anchors.add(event.anchor)
             stack.append([{} if cls is mapping_start else [], path, _NO_KEY, event.anchor, None, 1, line, column])
         elif cls is mapping_end or cls is sequence_end:
+            if yaml_text is not None and event.end_mark is not None:
+                end = event.end_mark.index
+                if yaml_text[end : end + 1] == "#" and yaml_text[end - 1 : end] in ("]", "}"):
+                    raise _LoadError("a comment must be separated from ']' or '}' by a space",
+                                     event.end_mark.line + 1, event.end_mark.column + 1)
             frame = stack.pop()
             value = frame[CONTAINER]
             if frame[MERGES]:
@@ -275,6 +284,37 @@ def _build(next_event, line_offset: int, index: int, documents: list) -> int:
             return index
 
 
+def _strict_scalar(event, text: str, line: int, column: int) -> None:
+    if not event.style and event.value == "-" and event.tag is None:
+        raise _LoadError("a plain '-' is not a value in a flow collection; quote it", line, column)
+    if event.tag is not None and event.tag.endswith(","):
+        raise _LoadError(f"a tag cannot contain ',' ({event.tag})", line, column)
+    if event.style in ('"', "'") and event.end_mark is not None:
+        end = event.end_mark.index
+        if text[end : end + 1] == "#":
+            raise _LoadError("a comment must be separated from a quoted value by a space",
+                             event.end_mark.line + 1, event.end_mark.column + 1)
+
+
+def _directive_problem(text: str) -> tuple[int, int, str] | None:
+    """A directive (`%YAML`, `%TAG`) after a document needs a `...` line before it. A `%` line
+    that no `---` follows is the continuation of a plain scalar, not a directive."""
+    lines = text.splitlines()
+    in_document = False
+    for number, line in enumerate(lines):
+        if line.startswith("%") and any(later.startswith("---") for later in lines[number + 1:]):
+            if in_document:
+                return number, 1, "a directive after a document needs a '...' line before it"
+            glued = re.search(r"[^ \t]#", line)
+            if glued:
+                return number, glued.start() + 2, "a comment must be separated from a directive by a space"
+        elif line.startswith("..."):
+            in_document = False
+        elif line.startswith("---") or (line.strip() and not line.lstrip().startswith("#")):
+            in_document = True
+    return None
+
+
 def _merge(frame: list, value, line: int, column: int) -> None:
     sources = value if isinstance(value, list) else [value]
     if not all(isinstance(s, dict) for s in sources):
@@ -305,9 +345,14 @@ def _yaml_parser(text: str):
 def _read_yaml(text: str, source: SourceFile) -> None:
     """Every document of `text`; after an error, reading resumes at the next `---` line."""
     line_offset, index = 0, 0
+    if text.startswith("%") or "\n%" in text:
+        problem = _directive_problem(text)
+        if problem is not None:
+            source.errors.append(ParseError(problem[0] + 1, problem[1], problem[2]))
+            return
     while True:
         try:
-            _build(_yaml_parser(text).get_event, line_offset, index, source.documents)
+            _build(_yaml_parser(text).get_event, line_offset, index, source.documents, text)
             return
         except (_LoadError, YAMLError) as error:
             line, column, message = _describe(error, text)

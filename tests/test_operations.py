@@ -339,7 +339,8 @@ def test_fragments_and_invalid_selectors_are_not_compared(sslint):
 def test_a_replication_controller_selector_defaults_to_its_labels(sslint):
     rc = workload(kind="ReplicationController", name="legacy", api="v1", selector="none")
     [finding] = lint(sslint, {"zk.yaml": workload(), "rc.yaml": rc}, "SS404").findings()
-    assert "ReplicationController legacy" in finding["message"] and "StatefulSet zk" in finding["message"]
+    assert "ReplicationController legacy and StatefulSet zk select each other's pods" in finding["message"]
+    assert "ReplicationController legacy adopts the other's pods once they are orphaned" in finding["message"]
 
 
 def test_a_controller_and_the_replica_set_it_owns_are_not_a_pair(sslint):

@@ -20,6 +20,7 @@ GRACE_PERIOD = POD_SPEC + ("terminationGracePeriodSeconds",)
 PARTITION = ("spec", "updateStrategy", "rollingUpdate", "partition")
 PERCENT = re.compile(r"([0-9]+)%")
 OPERATORS = frozenset(("In", "NotIn", "Exists", "DoesNotExist"))
+ADOPTERS = frozenset(("ReplicaSet", "ReplicationController", "DaemonSet"))  # claim any orphan their selector matches
 # Where objects of any kind (Job, CronJob, PodTemplate, Argo Rollout …) keep the labels of the pods they make.
 TEMPLATE_LABELS = (
     POD_LABELS, ("spec", "jobTemplate", "spec", "template", "metadata", "labels"), ("template", "metadata", "labels")
@@ -61,21 +62,13 @@ def _well_formed(selector) -> bool:
     )
 
 
-def _autoscalers(workload: Obj, model: Model) -> list[Obj]:
-    """HorizontalPodAutoscalers whose scaleTargetRef names the workload, in a namespace it can share."""
-    # Not Model.autoscalers_of: its index takes scaleTargetRef values as keys and fails on a list there.
-    return [hpa for hpa in model.of_kind("HorizontalPodAutoscaler") if same_namespace(hpa, workload)
-            and workload.name is not None and hpa.get("spec", "scaleTargetRef", "name") == workload.name
-            and hpa.get("spec", "scaleTargetRef", "kind") == workload.kind]
-
-
 def _most_replicas(workload: Obj, model: Model) -> tuple[int | None, Obj | None]:
     """The most pods the workload can run: spec.replicas (1 when unset), or a HorizontalPodAutoscaler's
     maxReplicas when that is higher (and then the autoscaler); None when replicas is not a number."""
     most, scaler = workload.replicas, None
     if most is None:
         return None, None
-    for hpa in _autoscalers(workload, model):
+    for hpa in model.autoscalers_of(workload):
         ceiling = hpa.get("spec", "maxReplicas")
         if _is_int(ceiling) and ceiling > most:
             most, scaler = ceiling, hpa
@@ -351,7 +344,7 @@ def replicas_managed_by_hpa(sts: Obj, model: Model, version: str) -> Iterator[Fi
     replicas = sts.get(*REPLICAS)
     if sts.fragment or replicas is None:
         return
-    for hpa in _autoscalers(sts, model):
+    for hpa in model.autoscalers_of(sts):
         low, high = hpa.get("spec", "minReplicas", default=1), hpa.get("spec", "maxReplicas")
         if low == high == replicas:  # the autoscaler can only ever choose this same count
             continue
@@ -466,12 +459,14 @@ def _overlap(workload: Obj, other: Obj, mine: bool, theirs: bool) -> Finding:
                 f"({_labels(selected.pod_labels)})")
         fix = (f"Narrow {selecting.ref}'s selector with a label that only its own pods carry (add it to its pod "
                f"template too), or change the pod labels of {selected.ref} so that the selector no longer matches.")
-    if "StatefulSet" in (workload.kind, other.kind):
-        fix += " A StatefulSet's selector cannot change in place: prefer changing the other workload."
+    fix += " A live workload's selector cannot change in place (apps/v1): change it by recreating the workload."
+    # A StatefulSet adopts only pods named after it, and a Deployment's ReplicaSets select by pod-template-hash.
+    adopters = [w for w in ((workload, other) if mine and theirs else (selecting,)) if w.kind in ADOPTERS]
+    adoption = (f"; {adopters[0].ref} adopts the other's pods once they are orphaned (as after "
+                "`kubectl delete --cascade=orphan`)" if adopters else "")
     return Finding(
-        f"{what}: controllers with overlapping selectors fight over pods; a pod orphaned by one (as after "
-        "`kubectl delete --cascade=orphan`) is adopted by the other, and Services and budgets built on these "
-        "labels mix both sets of pods",
+        f"{what}: Kubernetes warns that controllers with overlapping selectors conflict, and Services, "
+        f"PodDisruptionBudgets and autoscalers that select by these labels count both sets of pods{adoption}",
         workload, SELECTOR if mine else POD_LABELS, fix=fix,
         related=[Related(other, SELECTOR, f"{other.ref}'s selector") if theirs
                  else Related(other, POD_LABELS, f"{other.ref}'s pod labels")],

@@ -32,7 +32,7 @@ def _rule(rule) -> dict:
         "shortDescription": {"text": rule.summary.strip()},
         "fullDescription": {"text": rule.why.strip()},
         "help": {"text": f"{rule.summary.strip()}\n\n{rule.fix.strip()}", "markdown": rule.documentation()},
-        "helpUri": rule.references[0]["url"],
+        "helpUri": f"{INFORMATION_URI}/blob/main/docs/rules.md#{rule.id.lower()}",
         "defaultConfiguration": {"level": _LEVELS[rule.severity]},
         "properties": {"tags": ["kubernetes", "statefulset"], "kinds": list(rule.kinds)},
     }
