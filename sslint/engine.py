@@ -81,6 +81,7 @@ def _read_all(paths: list[Path], use_cache: bool, jobs: int, progress: Callable[
         size = sum(p.stat().st_size for p in paths if p.is_file())
         if size >= PARALLEL_BYTES:
             chunks = [paths[n::jobs] for n in range(jobs)]
+            progress(0, len(paths))  # the workers report nothing until they are all done
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 blobs = pool.starmap(_read_chunk, [(chunk, use_cache) for chunk in chunks])
             loaded = {}

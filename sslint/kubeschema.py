@@ -113,57 +113,67 @@ def _load(name: str) -> dict[str, Any]:
 # few keywords the bundled schemas use into closures and answers "valid?" far faster. It follows
 # jsonschema's draft 2020-12 semantics exactly, so jsonschema runs only on objects that have errors.
 
-_TYPE_CHECKS = {
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
-}
+_EXACT_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
 
 
 def _compile(schema: dict) -> Any:
+    """One closure per schema node; types are compared exactly (YAML and JSON build no subclasses)."""
     if "$ref" in schema:
-        name = schema["$ref"][len(_REF_PREFIX):]
-        return lambda value: _compiled(name)(value)
-    checks = []
+        name, target = schema["$ref"][len(_REF_PREFIX):], []
+
+        def check_reference(value):
+            if not target:
+                target.append(_compiled(name))
+            return target[0](value)
+
+        return check_reference
+    kinds = None
     if "type" in schema:
-        kinds = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
-        tests = [_TYPE_CHECKS[k] for k in kinds]
-        checks.append(lambda value: any(test(value) for test in tests))
-    if "enum" in schema:
-        allowed = schema["enum"]
-        checks.append(lambda value: value in allowed)
-    if "oneOf" in schema:
-        branches = [_compile(branch) for branch in schema["oneOf"]]
-        checks.append(lambda value: sum(branch(value) for branch in branches) == 1)
+        names = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
+        kinds = frozenset(_EXACT_TYPES[n] for n in names if n in _EXACT_TYPES)
+        integers, numbers = "integer" in names or "number" in names, "number" in names
+    enum = schema.get("enum")
+    branches = [_compile(branch) for branch in schema.get("oneOf", ())]
     properties = {k: _compile(v) for k, v in schema.get("properties", {}).items()}
     closed = schema.get("additionalProperties") is False
-    extra = schema.get("additionalProperties")
-    extra = _compile(extra) if isinstance(extra, dict) else None
+    extra = _compile(schema["additionalProperties"]) if isinstance(schema.get("additionalProperties"), dict) else None
     required = tuple(schema.get("required", ()))
-    if properties or closed or extra or required:
-        def check_object(value):
-            if not isinstance(value, dict):
-                return True
+    objects = bool(properties or closed or extra or required)
+    items = _compile(schema["items"]) if isinstance(schema.get("items"), dict) else None
+
+    def check(value):
+        kind = type(value)
+        if kinds is not None and kind not in kinds:
+            if kind is int:
+                if not integers:
+                    return False
+            elif kind is float:
+                if not (numbers or (integers and value.is_integer())):
+                    return False
+            else:
+                return False
+        if enum is not None and value not in enum:
+            return False
+        if branches and sum(1 for branch in branches if branch(value)) != 1:
+            return False
+        if objects and kind is dict:
             for key in required:
                 if key not in value:
                     return False
             for key, item in value.items():
-                check = properties.get(key)
-                if check is not None:
-                    if not check(item):
+                known = properties.get(key)
+                if known is not None:
+                    if not known(item):
                         return False
                 elif closed or (extra is not None and not extra(item)):
                     return False
-            return True
-        checks.append(check_object)
-    if isinstance(schema.get("items"), dict):
-        item_check = _compile(schema["items"])
-        checks.append(lambda value: not isinstance(value, list) or all(item_check(v) for v in value))
-    return lambda value: all(check(value) for check in checks)
+        if items is not None and kind is list:
+            for item in value:
+                if not items(item):
+                    return False
+        return True
+
+    return check
 
 
 @cache

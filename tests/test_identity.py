@@ -167,3 +167,26 @@ def test_service_name_invalid(sslint, name, version, words):
 
 def test_placeholders_are_not_names(sslint):
     assert lint(sslint, {"a.yaml": statefulset(service="${SERVICE}")}).findings() == []
+
+
+def test_the_bounded_edit_distance_agrees_with_the_full_one():
+    import random
+
+    from sslint.checks.identity import _within
+
+    def full(a, b):
+        d = [[i + j if not i or not j else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+        for i in range(1, len(a) + 1):
+            for j in range(1, len(b) + 1):
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+                if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                    d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+        return d[-1][-1]
+
+    generator = random.Random(7)
+    for _ in range(3000):
+        a = "".join(generator.choice("ab-c") for _ in range(generator.randint(1, 9)))
+        b = "".join(generator.choice("ab-c") for _ in range(generator.randint(1, 9)))
+        for limit in (1, 2):
+            distance = full(a, b)
+            assert _within(a, b, limit) == (distance if distance <= limit else None), (a, b, limit)

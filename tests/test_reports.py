@@ -39,7 +39,8 @@ def test_sarif_is_valid_and_complete(sslint, tmp_path):
     ss103 = driver["rules"][rule_ids.index("SS103")]
     assert ss103["name"] == "governing-service-not-headless"
     assert ss103["defaultConfiguration"] == {"level": "error"}
-    assert "## Why is this bad?" in ss103["help"]["markdown"] and ss103["helpUri"].startswith("https://")
+    assert "## Why is this bad?" in ss103["help"]["markdown"]
+    assert ss103["helpUri"] == "https://github.com/sslint/sslint/blob/main/docs/rules.md#ss103"
     assert sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
     results = sarif_run["results"]
     assert [(r["ruleId"], r["level"]) for r in results] == [("SS103", "error"), ("SS102", "error")]

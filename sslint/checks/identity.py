@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Iterator
 
 from sslint import versions
@@ -81,10 +82,19 @@ def service_name_invalid(sts: Obj, model: Model, version: str) -> Iterator[Findi
     )
 
 
+@cache
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+
+
 def _within(a: str, b: str, limit: int) -> int | None:
     """The optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)
     between a and b when it is at most `limit`, else None; gives up as soon as it must exceed it."""
     if abs(len(a) - len(b)) > limit:
+        return None
+    # Each edit removes at most three kinds of bigram: strings that share too few are too far apart.
+    first, second = _bigrams(a), _bigrams(b)
+    if len(first & second) < max(len(first), len(second)) - 3 * limit:
         return None
     previous, current = None, list(range(len(b) + 1))
     for i in range(1, len(a) + 1):

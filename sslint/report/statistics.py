@@ -11,7 +11,7 @@ def render(result) -> str:
     if not shown and not suppressed:
         return "Statistics: no findings.\n"
     rules = {f.rule.id: f.rule for f in result.findings}
-    order = sorted(rules, key=lambda rule_id: (-shown[rule_id], -suppressed[rule_id], rule_id))
+    order = sorted(rules, key=lambda rule_id: (-shown[rule_id], rule_id))
     width = max(len(rules[rule_id].name) for rule_id in order)
     digits = len(str(max(shown.values(), default=0)))
     lines = ["Statistics (findings per rule):"]
