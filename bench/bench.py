@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -198,13 +197,13 @@ for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.yaml")):
 
 
 def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, int]:
-    """Seconds, exit code and peak RSS (KiB) of one process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Seconds, exit code and peak RSS (KiB, the process and the workers it waited for) of one run."""
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, done.returncode, max(after, before) if after > before else after
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, process.returncode, usage.ru_maxrss
 
 
 def median_run(command: list[str], cwd: Path, runs: int, env: dict | None = None) -> dict:

@@ -53,3 +53,16 @@ def put(raw: bytes, as_json: bool, plain: tuple) -> None:
         os.replace(temporary, entry)
     except (OSError, ValueError):
         pass  # a cache that cannot be written only costs speed
+
+
+def load_cached(raw: bytes, path: str, as_json: bool = False) -> loader.SourceFile:
+    """load(), or its result from an earlier run of the same bytes."""
+    plain = get(raw, as_json)
+    if plain is not None:
+        try:
+            return loader.SourceFile.from_plain(path, plain)
+        except (TypeError, ValueError):
+            pass  # an entry of another shape: read the file again
+    source = loader.load(raw, path, as_json=as_json)
+    put(raw, as_json, source.to_plain())
+    return source

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from sslint.data import data_dir
-from sslint.load import load
+from sslint.cache import load_cached
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def rules() -> dict[str, Rule]:
 
 
 def _read(path) -> dict:
-    source = load(path.read_bytes(), str(path))
+    source = load_cached(path.read_bytes(), str(path))
     if source.errors or len(source.documents) != 1 or not isinstance(source.documents[0].data, dict):
         raise CatalogueError(f"{path}: not one valid YAML mapping")
     return source.documents[0].data

@@ -58,17 +58,7 @@ def _read(path: Path | str, stdin_filename: str | None, use_cache: bool) -> Sour
     if len(raw) > MAX_FILE_BYTES:
         return _unreadable(name, f"larger than {MAX_FILE_BYTES // 2**20} MiB; not read (split the file)")
     as_json = name.endswith(".json") or (path == STDIN and raw.lstrip()[:1] in (b"{", b"["))
-    if not use_cache:
-        return load(raw, name, as_json=as_json)
-    plain = cache.get(raw, as_json)
-    if plain is not None:
-        try:
-            return SourceFile.from_plain(name, plain)
-        except (TypeError, ValueError):
-            pass  # an entry of another shape: read the file again
-    source = load(raw, name, as_json=as_json)
-    cache.put(raw, as_json, source.to_plain())
-    return source
+    return cache.load_cached(raw, name, as_json) if use_cache else load(raw, name, as_json=as_json)
 
 
 def _read_chunk(paths: list[Path], use_cache: bool) -> bytes:

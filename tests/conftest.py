@@ -96,8 +96,10 @@ def docs(*documents: str) -> str:
 
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory, monkeypatch):
-    """Runs in the test suite use a cache of their own, never the user's."""
+    """Runs in the test suite use a cache of their own, never the user's, and print what a terminal
+    gets even when the suite itself runs under GitHub Actions (--format auto)."""
     monkeypatch.setenv("SSLINT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "sslint-cache"))
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     from sslint import cache
 
     cache.directory.cache_clear()

@@ -37,19 +37,19 @@ def test_the_pre_commit_hook_as_shipped(tmp_path):
     git(repo, "config", "user.email", "t@example.com")
     git(repo, "config", "user.name", "t")
     (repo / "k8s/svc.yaml").write_text(service())
-    (repo / "k8s/sts.yaml").write_text(statefulset())
+    (repo / "k8s/sts.yaml").write_text(statefulset(replicas=1))
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "init")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
     pre_commit = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "sslint", "--color", "never"]
 
     # Only the StatefulSet changes; its Service sits in the unchanged sibling file.
-    (repo / "k8s/sts.yaml").write_text(statefulset().replace("replicas: 3", "replicas: 5"))
+    (repo / "k8s/sts.yaml").write_text(statefulset(replicas=1).replace("image: nginx:1.27", "image: nginx:1.28"))
     git(repo, "add", "k8s/sts.yaml")
     clean = subprocess.run(pre_commit, cwd=repo, env=env, capture_output=True, text=True)
     assert clean.returncode == 0, clean.stdout + clean.stderr
 
-    (repo / "k8s/sts.yaml").write_text(statefulset(service="wbe"))
+    (repo / "k8s/sts.yaml").write_text(statefulset(service="wbe", replicas=1))
     git(repo, "add", "k8s/sts.yaml")
     broken = subprocess.run(pre_commit, cwd=repo, env=env, capture_output=True, text=True)
     assert broken.returncode == 1

@@ -1,0 +1,19 @@
+"""The benchmark script runs (its figures are produced by running it, never by the test suite)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_benchmark_runs_on_a_small_tree(tmp_path):
+    record = tmp_path / "bench.json"
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "bench.py"), "--sizes", "40", "--runs", "1",
+                           "--json", str(record), "--markdown"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    [run] = json.loads(record.read_text())["records"]
+    assert run["objects"] >= 40 and run["sslint"]["exit"] == 1  # the generated tree carries mistakes
+    assert run["floor"]["median_s"] > 0 and run["sslint"]["peak_rss_mb"] > 0
+    assert "| objects |" in done.stdout
