@@ -229,10 +229,12 @@ def measure(objects: int, runs: int, workdir: Path, sslint: list[str]) -> dict:
     shutil.rmtree(workdir / "cache", ignore_errors=True)
     timed([*sslint, "--format", "json", "-o", os.devnull, str(tree)], workdir, cache_env)  # fills the cache
     record["sslint_cached"] = median_run([*sslint, "--format", "json", "-o", os.devnull, str(tree)], workdir, runs, cache_env)
-    for peer, command in (("yamllint", ["yamllint", "-d", "relaxed", str(tree)]),
-                          ("checkov", ["checkov", "--quiet", "--framework", "kubernetes", "-d", str(tree)])):
-        if shutil.which(command[0]):
-            record[peer] = median_run(command, workdir, runs)
+    for peer, arguments in (("yamllint", ["-d", "relaxed", str(tree)]),
+                            ("checkov", ["--quiet", "--framework", "kubernetes", "-d", str(tree)])):
+        beside = Path(sys.executable).with_name(peer)  # installed in this environment, or on PATH
+        executable = str(beside) if beside.exists() else shutil.which(peer)
+        if executable:
+            record[peer] = median_run([executable, *arguments], workdir, runs)
     seconds = record["sslint"]["median_s"]
     record["documents_per_s"] = round(documents / seconds)
     record["mb_per_s"] = round(size / 1e6 / seconds, 2)
@@ -245,13 +247,14 @@ def measure(objects: int, runs: int, workdir: Path, sslint: list[str]) -> dict:
 def markdown(records: list[dict], machine: dict) -> str:
     lines = [f"Measured by `python bench/bench.py` on {machine['cpus']} cores ({machine['machine']}, Python "
              f"{machine['python']}); medians of {machine['runs']} runs.", "",
-             "| objects | MB | floor (C events) | sslint | ×floor | docs/s | 1 core | cached | peak RSS |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| objects | MB | floor (C events) | sslint | ×floor | docs/s | 1 core | cached | peak RSS | yamllint |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in records:
+        yamllint = f"{r['yamllint']['median_s']:.2f} s" if "yamllint" in r else "—"
         lines.append(
             f"| {r['objects']:,} | {r['bytes'] / 1e6:.1f} | {r['floor']['median_s']:.2f} s | {r['sslint']['median_s']:.2f} s "
             f"| {r['ratio_to_floor']} | {r['documents_per_s']:,} | {r['sslint_1_core']['median_s']:.2f} s "
-            f"| {r['sslint_cached']['median_s']:.2f} s | {r['sslint']['peak_rss_mb']} MB |")
+            f"| {r['sslint_cached']['median_s']:.2f} s | {r['sslint']['peak_rss_mb']} MB | {yamllint} |")
     return "\n".join(lines)
 
 

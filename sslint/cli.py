@@ -54,7 +54,9 @@ def _explain(token: str) -> str:
     return catalogue.rules()[chosen.pop()].documentation()
 
 
-def _options(paths, select, ignore, kubernetes_version, context, stdin_filename, config: Config):
+def _options(config: Config, paths, select, ignore, kubernetes_version, context, stdin_filename, build_kustomizations,
+             no_cache, jobs, diff_base):
+    """The engine's options: the command line over the configuration over the defaults."""
     from sslint.engine import Options
 
     rules = catalogue.rules()
@@ -77,7 +79,24 @@ def _options(paths, select, ignore, kubernetes_version, context, stdin_filename,
         kubernetes_version=version,
         exclude=config.get("exclude", []),
         stdin_filename=stdin_filename,
+        use_cache=not no_cache and "SSLINT_NO_CACHE" not in os.environ,
+        jobs=jobs or min(os.cpu_count() or 1, 4),
+        kustomize=build_kustomizations,
+        diff_base=diff_base,
+        progress=Progress(sys.stderr),
     )
+
+
+def _exit_code(result, threshold: str) -> int:
+    if result.internal_errors:
+        for error in result.internal_errors:
+            click.echo(f"sslint: {error}", err=True)
+        click.echo("sslint: the report above is incomplete; please report this bug with the manifest that caused it", err=True)
+        return 2
+    if threshold == "never":
+        return 0
+    lowest = SEVERITIES.index(threshold)
+    return int(any(not f.suppression and SEVERITIES.index(f.severity) >= lowest for f in result.findings))
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,7 +114,7 @@ def _options(paths, select, ignore, kubernetes_version, context, stdin_filename,
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache of loaded files.")
 @click.option("--jobs", type=click.IntRange(1, 64), metavar="N", help="Worker processes for loading large inputs [default: the CPU count, at most 4].")
 @click.option("--diff-base", metavar="GIT_REF", help="Compare StatefulSets with the manifests at this git revision (SS305).")
-@click.option("--config", "config_path", metavar="FILE", help=f"Configuration file [default: {'.sslint.yaml'} found upward].")
+@click.option("--config", "config_path", metavar="FILE", help="Configuration file [default: .sslint.yaml found upward].")
 @click.option("--stdin-filename", metavar="NAME", help="The name findings on standard input are reported under.")
 @click.option("--list-rules", is_flag=True, help="List the rule catalogue and exit.")
 @click.option("--explain", metavar="RULE", help="Print one rule's full documentation and exit.")
@@ -115,25 +134,21 @@ def command(paths, output_format, output, show_statistics, select, ignore, fail_
         found = find(Path.cwd())
         config = read(found) if found else Config()
     try:
-        options = _options(paths, select, ignore, kubernetes_version, context, stdin_filename, config)
+        options = _options(config, paths, select, ignore, kubernetes_version, context, stdin_filename,
+                           build_kustomizations, no_cache, jobs, diff_base)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    options.diff_base = diff_base
-    options.use_cache = not no_cache and "SSLINT_NO_CACHE" not in os.environ
-    options.jobs = jobs or min(os.cpu_count() or 1, 4)
-    options.kustomize = build_kustomizations
 
     from sslint.engine import run
     from sslint.history import HistoryError
     from sslint.kustomize import KustomizeError
 
-    options.progress = progress = Progress(sys.stderr)
     try:
         result = run(options)
     except (ValueError, HistoryError, KustomizeError) as error:
         raise UsageError(str(error)) from None
     finally:
-        progress.clear()
+        options.progress.clear()
     if output_format == "auto":  # annotations only work on a workflow step's standard output
         output_format = "github" if output is None and os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     colour = output is None and output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -143,16 +158,7 @@ def command(paths, output_format, output, show_statistics, select, ignore, fail_
     _write(report, output)
     if show_statistics and output_format != "text":  # beside a machine-read report, never inside it
         click.echo(statistics.render(result), nl=False, err=output is None)
-    if result.internal_errors:
-        for error in result.internal_errors:
-            click.echo(f"sslint: {error}", err=True)
-        click.echo("sslint: the report above is incomplete; please report this bug with the manifest that caused it", err=True)
-        return 2
-    threshold = fail_on or config.get("fail-on") or "warning"
-    if threshold == "never":
-        return 0
-    lowest = SEVERITIES.index(threshold)
-    return int(any(not f.suppression and SEVERITIES.index(f.severity) >= lowest for f in result.findings))
+    return _exit_code(result, fail_on or config.get("fail-on") or "warning")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import json
+import marshal
 import math
 import re
 from dataclasses import dataclass, field
@@ -39,13 +40,30 @@ class ParseError:
     message: str
 
 
-@dataclass
 class Document:
-    data: Any
-    positions: dict  # field path → (line, column), 1-based; keys point at the key itself
-    index: int  # 0-based document number within its file
-    origin: str | None = None  # the file it was rendered from (helm's `# Source:`, kustomize's origin)
-    origin_line: int | None = None  # the line of `# Source:`: a rendered line minus this is the template's
+    """One document's data, and the position of every key and list item in it.
+
+    positions: field path → (line, column), 1-based; a key's path points at the key itself. Most
+    positions are never asked for, so a document from the cache or a worker process keeps them
+    marshalled until the first question."""
+
+    __slots__ = ("data", "_positions", "index", "origin", "origin_line")
+
+    def __init__(self, data: Any, positions: dict | bytes, index: int, origin: str | None = None,
+                 origin_line: int | None = None):
+        self.data, self._positions, self.index = data, positions, index
+        self.origin = origin  # the file it was rendered from (helm's `# Source:`, kustomize's origin)
+        self.origin_line = origin_line  # the line of `# Source:`: a rendered line minus this is the template's
+
+    @property
+    def positions(self) -> dict:
+        if type(self._positions) is bytes:
+            self._positions = marshal.loads(self._positions)
+        return self._positions
+
+    def to_plain(self) -> tuple:
+        positions = self._positions if type(self._positions) is bytes else marshal.dumps(self._positions)
+        return self.data, positions, self.index, self.origin, self.origin_line
 
 
 @dataclass
@@ -60,7 +78,7 @@ class SourceFile:
     def to_plain(self) -> tuple:
         """Core types only, for marshal: the cache and the worker processes pass files this way."""
         return (
-            [(d.data, d.positions, d.index, d.origin, d.origin_line) for d in self.documents],
+            [d.to_plain() for d in self.documents],
             [(e.line, e.column, e.message) for e in self.errors],
             self.pragmas,
             self.template,

@@ -8,7 +8,7 @@ namespaces are apart.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from sslint.load import Document, SourceFile
@@ -26,16 +26,13 @@ class Obj:
     document: Document
     prefix: tuple  # where the object sits in its document: () or ("items", n) in a List
     context: bool  # loaded only to resolve references: never reported on
+    name: str | None = field(init=False)  # metadata.name, when it is a string
+    namespace: str | None = field(init=False)  # metadata.namespace, when it is a non-empty string
 
-    @property
-    def name(self) -> str | None:
-        name = self.get("metadata", "name")
-        return name if isinstance(name, str) else None
-
-    @property
-    def namespace(self) -> str | None:
-        namespace = self.get("metadata", "namespace")
-        return namespace if isinstance(namespace, str) and namespace else None
+    def __post_init__(self):
+        name, namespace = self.get("metadata", "name"), self.get("metadata", "namespace")
+        self.name = name if isinstance(name, str) else None
+        self.namespace = namespace if isinstance(namespace, str) and namespace else None
 
     @property
     def ref(self) -> str:
@@ -54,10 +51,10 @@ class Obj:
     def get(self, *path, default: Any = None) -> Any:
         """The value at a field path, or `default` where the path does not exist in this shape."""
         node: Any = self.data
-        for step in path:
-            if isinstance(node, dict) and isinstance(step, str):
+        for step in path:  # exact types: the loader builds plain dicts and lists, with string keys
+            if type(node) is dict:
                 node = node.get(step)
-            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            elif type(node) is list and type(step) is int and 0 <= step < len(node):
                 node = node[step]
             else:
                 return default

@@ -61,3 +61,9 @@ def test_sarif_help_uris_point_at_the_anchors(sslint):
         base, anchor = rule["helpUri"].split("#")
         assert base == f"{driver['informationUri']}/blob/main/docs/rules.md"
         assert anchor == rule["id"].lower() and anchor in anchors
+
+
+def test_the_readme_lists_every_rule():
+    readme = (ROOT / "README.md").read_text()
+    for rule in catalogue.rules().values():
+        assert f"| [{rule.id}](docs/rules.md#{rule.id.lower()}) | {rule.name} |" in readme

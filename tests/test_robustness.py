@@ -209,3 +209,29 @@ def test_a_corrupt_cache_entry_is_read_again(sslint, tmp_path):
         assert sslint("--format", "json").out == first
     assert sslint("--format", "json", "--no-cache").out == first
     assert os.listdir(cache.directory())
+
+
+def test_a_failing_check_is_an_internal_error_and_every_other_finding_is_kept(sslint, monkeypatch):
+    from sslint import checks
+
+    def broken(obj, model, version):
+        raise KeyError("boom")
+        yield
+
+    monkeypatch.setitem(checks.CHECKS, "SS103", broken)
+    run = sslint("--format", "json", files={"sts.yaml": GOOD})
+    assert run.code == 2
+    assert [f["rule"] for f in run.json["findings"]] == ["SS102"]
+    assert "sslint: internal error in SS103 governing-service-not-headless on StatefulSet web (sts.yaml:1:1): KeyError: 'boom'" in run.err
+
+
+def test_no_network_is_used(sslint, monkeypatch):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("sslint opened a socket")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    run = sslint("--format", "sarif", files={"sts.yaml": GOOD, "svc.json": '{"apiVersion": "v1", "kind": "Service"}'})
+    assert run.code == 1 and "SS102" in run.out
