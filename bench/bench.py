@@ -244,6 +244,19 @@ def measure(objects: int, runs: int, workdir: Path, sslint: list[str]) -> dict:
     return record
 
 
+def startup(runs: int, workdir: Path, sslint: list[str]) -> dict:
+    """A pre-commit run: one small file, sslint beside yamllint (when installed)."""
+    one = workdir / "one"
+    one.mkdir(exist_ok=True)
+    (one / "app.yaml").write_text("---\n".join(_app(1)))
+    record = {"sslint": median_run([*sslint, "app.yaml"], one, runs)}
+    beside = Path(sys.executable).with_name("yamllint")
+    executable = str(beside) if beside.exists() else shutil.which("yamllint")
+    if executable:
+        record["yamllint"] = median_run([executable, "-d", "relaxed", "app.yaml"], one, runs)
+    return record
+
+
 def markdown(records: list[dict], machine: dict) -> str:
     lines = [f"Measured by `python bench/bench.py` on {machine['cpus']} cores ({machine['machine']}, Python "
              f"{machine['python']}); medians of {machine['runs']} runs.", "",
@@ -255,6 +268,10 @@ def markdown(records: list[dict], machine: dict) -> str:
             f"| {r['objects']:,} | {r['bytes'] / 1e6:.1f} | {r['floor']['median_s']:.2f} s | {r['sslint']['median_s']:.2f} s "
             f"| {r['ratio_to_floor']} | {r['documents_per_s']:,} | {r['sslint_1_core']['median_s']:.2f} s "
             f"| {r['sslint_cached']['median_s']:.2f} s | {r['sslint']['peak_rss_mb']} MB | {yamllint} |")
+    if "startup" in machine:
+        first = machine["startup"]
+        versus = f", yamllint {first['yamllint']['median_s']:.3f} s" if "yamllint" in first else ""
+        lines += ["", f"A pre-commit run over one small file: sslint {first['sslint']['median_s']:.3f} s{versus}."]
     return "\n".join(lines)
 
 
@@ -269,6 +286,7 @@ def main() -> None:
     machine = {"cpus": os.cpu_count(), "machine": platform.machine(), "python": platform.python_version(),
                "runs": arguments.runs}
     with tempfile.TemporaryDirectory(prefix="sslint-bench-") as scratch:
+        machine["startup"] = startup(max(arguments.runs, 5), Path(scratch), [arguments.sslint])
         records = []
         for size in arguments.sizes:
             record = measure(size, arguments.runs, Path(scratch), [arguments.sslint])

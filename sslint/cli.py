@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -13,7 +12,7 @@ from sslint import __version__, catalogue, versions
 from sslint.config import Config, ConfigError, find, read
 from sslint.finding import SEVERITIES
 from sslint.progress import Progress
-from sslint.report import FORMATS, statistics
+from sslint.report import FORMATS, render, statistics
 
 
 class UsageError(Exception):
@@ -28,6 +27,8 @@ def _write(text: str, output: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
+    import tempfile
+
     target = Path(output)
     try:
         handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
@@ -152,7 +153,7 @@ def command(paths, output_format, output, show_statistics, select, ignore, fail_
     if output_format == "auto":  # annotations only work on a workflow step's standard output
         output_format = "github" if output is None and os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     colour = output is None and output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    report = FORMATS[output_format](result, catalogue.rules(), color=colour)
+    report = render(output_format, result, catalogue.rules(), color=colour)
     if show_statistics and output_format == "text":
         report += "\n" + statistics.render(result)
     _write(report, output)

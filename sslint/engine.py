@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sslint import cache, catalogue, discover, history, kustomize, suppress, versions
+from sslint import cache, catalogue, discover, kustomize, suppress, versions
 from sslint.checks import CHECKS
 from sslint.finding import Finding, Location
 from sslint.load import ParseError, SourceFile, load
@@ -193,6 +193,8 @@ def run(options: Options) -> Result:
     for source in context_sources:
         model.add(source, context=True)
     if options.diff_base:
+        from sslint import history
+
         model.previous = Model()
         for source in history.revision_sources(options.diff_base, Path.cwd()):
             model.previous.add(source, context=True)

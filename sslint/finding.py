@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +46,8 @@ class Finding:
 
 def fingerprint(finding: Finding) -> str:
     """Identifies a finding across unrelated edits: rule, file, object and field path, never a line number."""
+    import hashlib
+
     obj = finding.obj
     identity = (
         [obj.kind, obj.namespace or "", obj.name or "", "/".join(map(str, finding.path))]

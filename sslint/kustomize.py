@@ -4,9 +4,6 @@ to the files its objects come from."""
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 from sslint.load import ParseError, SourceFile, load
@@ -40,6 +37,10 @@ def patch_files(directory: Path) -> set[Path]:
 def build(directory: Path, shown: str) -> SourceFile:
     """`kubectl kustomize` (or `kustomize build`) of the directory, each document's origin recorded.
     A wrapper kustomization asks for origin annotations without touching the user's files."""
+    import shutil
+    import subprocess
+    import tempfile
+
     command = ["kubectl", "kustomize"] if shutil.which("kubectl") else ["kustomize", "build"] if shutil.which("kustomize") else None
     if command is None:
         raise KustomizeError("--kustomize needs kubectl (or kustomize) on PATH, and neither is installed")

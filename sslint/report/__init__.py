@@ -1,12 +1,17 @@
-"""Report formats: each a pure function (result, rules) -> str, in one registry."""
+"""Report formats: each a pure function (result, rules) -> str, in one registry. A format's module
+is imported when it is used, so a run pays only for the report it writes."""
 
-from sslint.report import github, gitlab, json_report, junit, sarif, text
+from importlib import import_module
 
 FORMATS = {
-    "text": text.render,
-    "json": json_report.render,
-    "sarif": sarif.render,
-    "github": github.render,
-    "gitlab": gitlab.render,
-    "junit": junit.render,
+    "text": "sslint.report.text",
+    "json": "sslint.report.json_report",
+    "sarif": "sslint.report.sarif",
+    "github": "sslint.report.github",
+    "gitlab": "sslint.report.gitlab",
+    "junit": "sslint.report.junit",
 }
+
+
+def render(name: str, result, rules, *, color: bool = False) -> str:
+    return import_module(FORMATS[name]).render(result, rules, color=color)
