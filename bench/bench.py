@@ -216,7 +216,7 @@ def median_run(command: list[str], cwd: Path, runs: int, env: dict | None = None
             "exit": code, "peak_rss_mb": round(max(peaks) / 1024, 1)}
 
 
-def measure(objects: int, runs: int, workdir: Path, sslint: list[str]) -> dict:
+def measure(objects: int, runs: int, workdir: Path, sslint: list[str], peers: bool = True) -> dict:
     tree = workdir / f"tree-{objects}"
     documents, size = generate(objects, tree)
     record = {"objects": documents, "bytes": size, "files": sum(1 for _ in tree.rglob("*.yaml"))}
@@ -230,7 +230,7 @@ def measure(objects: int, runs: int, workdir: Path, sslint: list[str]) -> dict:
     timed([*sslint, "--format", "json", "-o", os.devnull, str(tree)], workdir, cache_env)  # fills the cache
     record["sslint_cached"] = median_run([*sslint, "--format", "json", "-o", os.devnull, str(tree)], workdir, runs, cache_env)
     for peer, arguments in (("yamllint", ["-d", "relaxed", str(tree)]),
-                            ("checkov", ["--quiet", "--framework", "kubernetes", "-d", str(tree)])):
+                            ("checkov", ["--quiet", "--framework", "kubernetes", "-d", str(tree)])) if peers else ():
         beside = Path(sys.executable).with_name(peer)  # installed in this environment, or on PATH
         executable = str(beside) if beside.exists() else shutil.which(peer)
         if executable:
@@ -281,6 +281,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", type=Path, help="write the record there")
     parser.add_argument("--markdown", action="store_true", help="print the README table")
+    parser.add_argument("--peers-up-to", type=int, default=10000, help="time yamllint/checkov only up to this size")
     parser.add_argument("--sslint", default=str(Path(sys.executable).with_name("sslint")), help="the sslint executable")
     arguments = parser.parse_args()
     machine = {"cpus": os.cpu_count(), "machine": platform.machine(), "python": platform.python_version(),
@@ -289,7 +290,7 @@ def main() -> None:
         machine["startup"] = startup(max(arguments.runs, 5), Path(scratch), [arguments.sslint])
         records = []
         for size in arguments.sizes:
-            record = measure(size, arguments.runs, Path(scratch), [arguments.sslint])
+            record = measure(size, arguments.runs, Path(scratch), [arguments.sslint], size <= arguments.peers_up_to)
             records.append(record)
             print(json.dumps(record), flush=True)
     if arguments.json:

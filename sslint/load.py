@@ -163,15 +163,17 @@ def _mark(event_or_mark) -> tuple[int, int]:
 _NO_KEY = object()
 _MERGE = object()
 # A frame of the builder's stack, as a list for speed: the container being filled, its field path,
-# the pending key (or _NO_KEY / _MERGE), its anchor, merge sources, node count, and where it starts.
-CONTAINER, PATH, KEY, ANCHOR, MERGES, SIZE, LINE, COLUMN = range(8)
+# the pending key (or _NO_KEY / _MERGE), its anchor, merge sources, node count, where it starts,
+# and whether it is a flow collection ([…] or {…}).
+CONTAINER, PATH, KEY, ANCHOR, MERGES, SIZE, LINE, COLUMN, FLOW = range(9)
 
 
 def _build(next_event, line_offset: int, index: int, documents: list, yaml_text: str | None = None) -> int:
     """Read events up to the end of the stream into Documents (appended to `documents`).
     Returns the index the next document would have. Raises _LoadError or a YAMLError.
     With the `yaml_text`, also rejects what libyaml lets through but YAML forbids: a comment
-    glued to a quoted scalar or a flow collection, a plain `-` in a flow collection, a tag with a comma."""
+    glued to a quoted scalar, a flow collection, a comma or a block scalar header, a plain `-` in a
+    flow collection, a tag ending in a comma."""
     scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
     mapping_start, sequence_start = ev.MappingStartEvent, ev.SequenceStartEvent
     mapping_end, sequence_end = ev.MappingEndEvent, ev.SequenceEndEvent
@@ -261,13 +263,16 @@ def _build(next_event, line_offset: int, index: int, documents: list, yaml_text:
             nodes += 1
             if event.anchor is not None:
                 open_anchors.add(event.anchor)
-            stack.append([{} if cls is mapping_start else [], path, _NO_KEY, event.anchor, None, 1, line, column])
+            stack.append([{} if cls is mapping_start else [], path, _NO_KEY, event.anchor, None, 1, line, column,
+                          bool(event.flow_style)])
         elif cls is mapping_end or cls is sequence_end:
             if yaml_text is not None and event.end_mark is not None:
                 end = event.end_mark.index
                 if yaml_text[end : end + 1] == "#" and yaml_text[end - 1 : end] in ("]", "}"):
                     raise _LoadError("a comment must be separated from ']' or '}' by a space",
                                      event.end_mark.line + 1, event.end_mark.column + 1)
+                if stack[-1][FLOW] and (len(stack) == 1 or not stack[-2][FLOW]) and "#" in yaml_text:
+                    _strict_flow(stack[-1], event.end_mark, yaml_text)
             frame = stack.pop()
             value = frame[CONTAINER]
             if frame[MERGES]:
@@ -302,11 +307,37 @@ def _build(next_event, line_offset: int, index: int, documents: list, yaml_text:
             return index
 
 
+def _strict_flow(frame: list, end_mark, text: str) -> None:
+    """An outermost flow collection: no comment glued to a comma inside it."""
+    start = _line_start_offset(text, frame[LINE] - 1) + frame[COLUMN] - 1
+    span = text[start : end_mark.index]
+    glued = re.search(r",#", _unquoted(span))
+    if glued:
+        line = text.count("\n", 0, start + glued.start()) + 1
+        column = start + glued.start() + 2 - (text.rfind("\n", 0, start + glued.start()) + 1)
+        raise _LoadError("a comment must be separated from ',' by a space", line, column)
+
+
+def _line_start_offset(text: str, line: int) -> int:
+    offset = 0
+    for _ in range(line):
+        offset = text.index("\n", offset) + 1
+    return offset
+
+
+def _unquoted(span: str) -> str:
+    """The span with its quoted scalars blanked out (same length), so text inside them matches nothing."""
+    return re.sub(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'", lambda m: " " * len(m.group()), span)
+
+
 def _strict_scalar(event, text: str, line: int, column: int) -> None:
+    if event.style in ("|", ">") and event.start_mark is not None:
+        if re.match(r"[|>][-+0-9]*#", text[event.start_mark.index:event.start_mark.index + 5]):
+            raise _LoadError("a comment must be separated from a block scalar header by a space", line, column)
     if not event.style and event.value == "-" and event.tag is None:
         raise _LoadError("a plain '-' is not a value in a flow collection; quote it", line, column)
     if event.tag is not None and event.tag.endswith(","):
-        raise _LoadError(f"a tag cannot contain ',' ({event.tag})", line, column)
+        raise _LoadError(f"a tag cannot end with ',' ({event.tag})", line, column)
     if event.style in ('"', "'") and event.end_mark is not None:
         end = event.end_mark.index
         if text[end : end + 1] == "#":

@@ -95,6 +95,13 @@ def test_multi_document_files_and_empty_documents():
         ("a: !!int twelve\n", 1, 4, "not a valid int"),
         ("a:\n  <<: 3\n", 2, 7, "merge key"),
         ("a: b\n\tc: d\n", 2, 1, "tab character"),
+        ('a: "x"# glued\n', 1, 7, "separated from a quoted value"),
+        ("a: [1, 2]#glued\n", 1, 10, "separated from ']' or '}'"),
+        ("a: [1,#glued\n  2]\n", 1, 7, "separated from ','"),
+        ("a: >#glued\n  text\n", 1, 4, "block scalar header"),
+        ("a: [-]\n", 1, 5, "a plain '-'"),
+        ("- !!str, x\n", 1, 3, "a tag cannot end"),
+        ("a: 1\n%YAML 1.2\n---\nb: 2\n", 2, 1, "needs a '...' line"),
     ],
 )
 def test_errors_have_the_parser_position(text, line, column, words):
@@ -170,3 +177,17 @@ def test_the_pure_python_parser_reads_the_same(monkeypatch):
     slow = load(text, "t.yaml")
     assert [(d.data, d.positions) for d in slow.documents] == [(d.data, d.positions) for d in fast.documents]
     assert [(e.line, e.column) for e in slow.errors] == [(e.line, e.column) for e in fast.errors]
+
+
+def test_strictness_leaves_valid_yaml_alone():
+    doc = one(
+        'a: ["x,#y", \'p,#q\'] # a comment\n'
+        'b: "#not a comment"\n'
+        "c: http://example.com/#fragment\n"
+        "d: |\n  #!/bin/sh\n  echo [1,#2]\n"
+        "e: [\n  1,\n]\n"
+        "f: -1\n"
+        "g: [-1, -x]\n"
+    )
+    assert doc.data == {"a": ["x,#y", "p,#q"], "b": "#not a comment", "c": "http://example.com/#fragment",
+                        "d": "#!/bin/sh\necho [1,#2]\n", "e": [1], "f": -1, "g": [-1, "-x"]}
