@@ -24,14 +24,20 @@ def _tokens(values) -> list[str]:
 
 
 def _write(text: str, output: str | None) -> None:
+    """The report to standard output, or to --output: a regular file is replaced atomically (a killed
+    run never leaves half a report); anything else (/dev/null, a FIFO, /dev/stdout) is written to."""
     if output is None:
         click.echo(text, nl=False)
         return
-    import tempfile
-
     target = Path(output)
     try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
+        if target.exists() and not target.is_file():
+            with open(target, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            return
+        import tempfile
+
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
         os.replace(temporary, target)

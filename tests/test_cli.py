@@ -193,3 +193,21 @@ class TestSuppression:
         assert run.code == 1  # a prefix is not a rule: suppression names ids or names
         run = sslint("--format", "json", files={"a.yaml": "# sslint-ignore-file: SS102 -- x\n" + statefulset(service="missing")})
         assert run.code == 0 and run.findings()[0]["suppressed"] == "comment on line 1: x"
+
+
+def test_output_to_a_device_or_fifo_is_written_not_replaced(sslint, tmp_path):
+    import os
+    import stat
+    import threading
+
+    run = sslint("--format", "json", "-o", os.devnull, files=CLEAN)
+    assert run.code == 0 and stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(open(fifo).read()))
+    reader.start()
+    run = sslint("--format", "json", "-o", str(fifo))
+    reader.join(timeout=10)
+    assert run.code == 0 and json.loads(received[0])["summary"]["findings"] == 0
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
