@@ -164,8 +164,8 @@ _NO_KEY = object()
 _MERGE = object()
 # A frame of the builder's stack, as a list for speed: the container being filled, its field path,
 # the pending key (or _NO_KEY / _MERGE), its anchor, merge sources, node count, where it starts,
-# and whether it is a flow collection ([…] or {…}).
-CONTAINER, PATH, KEY, ANCHOR, MERGES, SIZE, LINE, COLUMN, FLOW = range(9)
+# whether it is a flow collection ([…] or {…}), and its offset in the YAML text.
+CONTAINER, PATH, KEY, ANCHOR, MERGES, SIZE, LINE, COLUMN, FLOW, OFFSET = range(10)
 
 
 def _build(next_event, line_offset: int, index: int, documents: list, yaml_text: str | None = None) -> int:
@@ -264,7 +264,7 @@ def _build(next_event, line_offset: int, index: int, documents: list, yaml_text:
             if event.anchor is not None:
                 open_anchors.add(event.anchor)
             stack.append([{} if cls is mapping_start else [], path, _NO_KEY, event.anchor, None, 1, line, column,
-                          bool(event.flow_style)])
+                          bool(event.flow_style), getattr(mark, "index", 0)])
         elif cls is mapping_end or cls is sequence_end:
             if yaml_text is not None and event.end_mark is not None:
                 end = event.end_mark.index
@@ -309,20 +309,13 @@ def _build(next_event, line_offset: int, index: int, documents: list, yaml_text:
 
 def _strict_flow(frame: list, end_mark, text: str) -> None:
     """An outermost flow collection: no comment glued to a comma inside it."""
-    start = _line_start_offset(text, frame[LINE] - 1) + frame[COLUMN] - 1
+    start = frame[OFFSET]
     span = text[start : end_mark.index]
     glued = re.search(r",#", _unquoted(span))
     if glued:
         line = text.count("\n", 0, start + glued.start()) + 1
         column = start + glued.start() + 2 - (text.rfind("\n", 0, start + glued.start()) + 1)
         raise _LoadError("a comment must be separated from ',' by a space", line, column)
-
-
-def _line_start_offset(text: str, line: int) -> int:
-    offset = 0
-    for _ in range(line):
-        offset = text.index("\n", offset) + 1
-    return offset
 
 
 def _unquoted(span: str) -> str:
@@ -349,9 +342,10 @@ def _directive_problem(text: str) -> tuple[int, int, str] | None:
     """A directive (`%YAML`, `%TAG`) after a document needs a `...` line before it. A `%` line
     that no `---` follows is the continuation of a plain scalar, not a directive."""
     lines = text.splitlines()
+    last_start = max((n for n, line in enumerate(lines) if line.startswith("---")), default=-1)
     in_document = False
     for number, line in enumerate(lines):
-        if line.startswith("%") and any(later.startswith("---") for later in lines[number + 1:]):
+        if line.startswith("%") and number < last_start:
             if in_document:
                 return number, 1, "a directive after a document needs a '...' line before it"
             glued = re.search(r"[^ \t]#", line)
