@@ -218,7 +218,8 @@ def _build(next_event, line_offset: int, index: int, documents: list, yaml_text:
                     else:
                         value = _scalar_value(event)
                     if yaml_text is not None and (value == "-" or tag is not None or event.style):
-                        _strict_scalar(event, yaml_text, line, column)
+                        _strict_scalar(event, yaml_text, line, column,
+                                       top is not None and not top[FLOW] and top[COLUMN] == 1)
                     if event.anchor is not None:
                         anchors[event.anchor] = (value, 1)
             nodes += size
@@ -271,8 +272,9 @@ def _build(next_event, line_offset: int, index: int, documents: list, yaml_text:
                 if yaml_text[end : end + 1] == "#" and yaml_text[end - 1 : end] in ("]", "}"):
                     raise _LoadError("a comment must be separated from ']' or '}' by a space",
                                      event.end_mark.line + 1, event.end_mark.column + 1)
-                if stack[-1][FLOW] and (len(stack) == 1 or not stack[-2][FLOW]) and "#" in yaml_text:
-                    _strict_flow(stack[-1], event.end_mark, yaml_text)
+                if stack[-1][FLOW] and (len(stack) == 1 or not stack[-2][FLOW]):
+                    top_level = len(stack) > 1 and stack[-2][COLUMN] == 1
+                    _strict_flow(stack[-1], event.end_mark, yaml_text, top_level)
             frame = stack.pop()
             value = frame[CONTAINER]
             if frame[MERGES]:
@@ -307,10 +309,32 @@ def _build(next_event, line_offset: int, index: int, documents: list, yaml_text:
             return index
 
 
-def _strict_flow(frame: list, end_mark, text: str) -> None:
-    """An outermost flow collection: no comment glued to a comma inside it."""
+def _top_level_continuation(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """In a top-level block, a value's continuation lines must be indented by at least one space.
+    (Deeper blocks are not checked: libyaml and kubectl accept less, and real manifests use it.)"""
+    if "\n" not in text[start:end]:
+        return None
+    offset = text.index("\n", start) + 1
+    while offset < end:
+        line_end = text.find("\n", offset)
+        line_end = end if line_end < 0 or line_end > end else line_end
+        first = text[offset:offset + 1]
+        if first not in ("", " ", "\n", "\r", "]", "}") and text[offset:line_end].strip():
+            return text.count("\n", 0, offset) + 1, 1
+        offset = line_end + 1
+    return None
+
+
+def _strict_flow(frame: list, end_mark, text: str, top_level: bool) -> None:
+    """An outermost flow collection: lines of a top-level value indented; no comment glued to a comma."""
     start = frame[OFFSET]
     span = text[start : end_mark.index]
+    if top_level:
+        problem = _top_level_continuation(text, start, end_mark.index)
+        if problem:
+            raise _LoadError("a continuation line of a top-level value must be indented", *problem)
+    if "#" not in span:
+        return
     glued = re.search(r",#", _unquoted(span))
     if glued:
         line = text.count("\n", 0, start + glued.start()) + 1
@@ -323,7 +347,11 @@ def _unquoted(span: str) -> str:
     return re.sub(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'", lambda m: " " * len(m.group()), span)
 
 
-def _strict_scalar(event, text: str, line: int, column: int) -> None:
+def _strict_scalar(event, text: str, line: int, column: int, top_level: bool) -> None:
+    if top_level and event.style in ('"', "'") and event.end_mark is not None:
+        problem = _top_level_continuation(text, event.start_mark.index, event.end_mark.index)
+        if problem:
+            raise _LoadError("a continuation line of a top-level value must be indented", *problem)
     if event.style in ("|", ">") and event.start_mark is not None:
         if re.match(r"[|>][-+0-9]*#", text[event.start_mark.index:event.start_mark.index + 5]):
             raise _LoadError("a comment must be separated from a block scalar header by a space", line, column)

@@ -102,6 +102,8 @@ def test_multi_document_files_and_empty_documents():
         ("a: [-]\n", 1, 5, "a plain '-'"),
         ("- !!str, x\n", 1, 3, "a tag cannot end"),
         ("a: 1\n%YAML 1.2\n---\nb: 2\n", 2, 1, "needs a '...' line"),
+        ('a: "one\ntwo"\n', 2, 1, "continuation line of a top-level value"),
+        ("a: [1,\n2]\n", 2, 1, "continuation line of a top-level value"),
     ],
 )
 def test_errors_have_the_parser_position(text, line, column, words):
@@ -186,8 +188,10 @@ def test_strictness_leaves_valid_yaml_alone():
         "c: http://example.com/#fragment\n"
         "d: |\n  #!/bin/sh\n  echo [1,#2]\n"
         "e: [\n  1,\n]\n"
+        "h:\n  deep: 'a\n  b'\n"
         "f: -1\n"
         "g: [-1, -x]\n"
     )
     assert doc.data == {"a": ["x,#y", "p,#q"], "b": "#not a comment", "c": "http://example.com/#fragment",
-                        "d": "#!/bin/sh\necho [1,#2]\n", "e": [1], "f": -1, "g": [-1, "-x"]}
+                        "d": "#!/bin/sh\necho [1,#2]\n", "e": [1], "f": -1, "g": [-1, "-x"],
+                        "h": {"deep": "a b"}}
