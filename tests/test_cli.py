@@ -211,3 +211,12 @@ def test_output_to_a_device_or_fifo_is_written_not_replaced(sslint, tmp_path):
     reader.join(timeout=10)
     assert run.code == 0 and json.loads(received[0])["summary"]["findings"] == 0
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_the_shipped_examples(sslint):
+    from conftest import ROOT
+
+    correct = sslint("--format", "json", str(ROOT / "examples" / "correct"))
+    assert correct.code == 0 and correct.json["findings"] == []
+    broken = sslint("--format", "json", str(ROOT / "examples" / "broken"))
+    assert broken.code == 1 and {"SS102", "SS103", "SS104"} <= {f["rule"] for f in broken.json["findings"]}
