@@ -131,6 +131,47 @@ class _SelectorIndex:
         return [o for o in candidates + self._unkeyed if test(self._selector_of(o), labels)]
 
 
+# Where objects of any kind (Job, CronJob, PodTemplate, Argo Rollout …) keep the labels of the pods they make.
+TEMPLATE_LABELS = (
+    ("spec", "template", "metadata", "labels"),
+    ("spec", "jobTemplate", "spec", "template", "metadata", "labels"),
+    ("template", "metadata", "labels"),
+)
+
+
+class LabelIndex:
+    """Labelled things (an object and a set of pod labels) by each label they carry, so the ones a
+    selector may select are looked up instead of scanned; callers still test each with `selects`."""
+
+    def __init__(self, labelled: list[tuple[Obj, dict]]):
+        self.labelled = labelled
+        self._by_label: dict[tuple[str, str], list[tuple[Obj, dict]]] = defaultdict(list)
+        for entry in labelled:
+            for key, value in entry[1].items():
+                self._by_label[str(key), str(value)].append(entry)
+
+    def candidates(self, selector: dict) -> list[tuple[Obj, dict]]:
+        labels = _required_labels(selector)
+        return self.labelled if labels is None else [entry for label in labels for entry in self._by_label.get(label, [])]
+
+
+def _required_labels(selector: dict) -> list[tuple[str, str]] | None:
+    """Labels of which every pod the selector selects carries one; None when the selector requires no
+    label value (only NotIn, Exists, DoesNotExist, or nothing)."""
+    for key, value in (selector.get("matchLabels") or {}).items():
+        return [(str(key), str(value))]
+    for expression in selector.get("matchExpressions") or []:
+        if expression.get("operator") == "In" and isinstance(expression.get("values"), list):
+            return [(str(expression.get("key")), value) for value in dict.fromkeys(map(str, expression["values"]))]
+    return None
+
+
+def _template_labels(obj: Obj) -> list[dict]:
+    if obj.kind == "Pod":
+        return [obj.mapping("metadata", "labels")]
+    return [labels for path in TEMPLATE_LABELS if isinstance(labels := obj.get(*path), dict)]
+
+
 class Model:
     def __init__(self):
         self.objects: list[Obj] = []
@@ -139,6 +180,7 @@ class Model:
         self._by_kind_namespace: dict[tuple[str, str | None], list[Obj]] = defaultdict(list)
         self._selector_indexes: dict[tuple, _SelectorIndex] = {}
         self._autoscalers: dict | None = None
+        self._pod_templates: LabelIndex | None = None
         self.previous: Model | None = None  # the manifests at --diff-base
 
     def add(self, source: SourceFile, context: bool) -> None:
@@ -153,6 +195,13 @@ class Model:
 
     def of_kind(self, kind: str) -> list[Obj]:
         return self._by_kind.get(kind, [])
+
+    @property
+    def pod_templates(self) -> LabelIndex:
+        """Every pod template (and Pod) in the model, by label; built on first use."""
+        if self._pod_templates is None:
+            self._pod_templates = LabelIndex([(o, labels) for o in self.objects for labels in _template_labels(o)])
+        return self._pod_templates
 
     def in_namespace_of(self, kind: str, near: Obj) -> list[Obj]:
         """Objects of `kind` that can share `near`'s namespace."""

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Iterator, NamedTuple
 
 from sslint.finding import Finding, Related
-from sslint.model import WORKLOAD_KINDS, Model, Obj, same_namespace
+from sslint.model import WORKLOAD_KINDS, LabelIndex, Model, Obj, same_namespace
 from sslint.selectors import selects
 
 NODE_KEY = "kubernetes.io/hostname"
@@ -21,10 +21,6 @@ PARTITION = ("spec", "updateStrategy", "rollingUpdate", "partition")
 PERCENT = re.compile(r"([0-9]+)%")
 OPERATORS = frozenset(("In", "NotIn", "Exists", "DoesNotExist"))
 ADOPTERS = frozenset(("ReplicaSet", "ReplicationController", "DaemonSet"))  # claim any orphan their selector matches
-# Where objects of any kind (Job, CronJob, PodTemplate, Argo Rollout …) keep the labels of the pods they make.
-TEMPLATE_LABELS = (
-    POD_LABELS, ("spec", "jobTemplate", "spec", "template", "metadata", "labels"), ("template", "metadata", "labels")
-)
 
 
 def _is_int(value) -> bool:
@@ -94,47 +90,6 @@ def _replicas_or_spec(workload: Obj) -> tuple:
     return REPLICAS if workload.get(*REPLICAS) is not None else ("spec",)
 
 
-# -- looking pods up -------------------------------------------------------------------------------
-
-
-def _template_labels(obj: Obj) -> list[dict]:
-    if obj.kind == "Pod":
-        return [obj.mapping("metadata", "labels")]
-    return [obj.get(*path) for path in TEMPLATE_LABELS if isinstance(obj.get(*path), dict)]
-
-
-def _required_labels(selector: dict) -> list[tuple[str, str]] | None:
-    """Labels of which every pod the selector selects carries one, to look candidates up by; None when the
-    selector requires no label value (only NotIn, Exists, DoesNotExist)."""
-    for key, value in (selector.get("matchLabels") or {}).items():
-        return [(str(key), str(value))]
-    for expression in selector.get("matchExpressions") or []:
-        if expression["operator"] == "In" and isinstance(expression.get("values"), list):
-            return [(expression["key"], value) for value in dict.fromkeys(map(str, expression["values"]))]
-    return None
-
-
-def _by_label(labelled: list[tuple[Obj, dict]]) -> dict[tuple[str, str], list[tuple[Obj, dict]]]:
-    index = defaultdict(list)
-    for obj, labels in labelled:
-        for key, value in labels.items():
-            index[str(key), str(value)].append((obj, labels))
-    return index
-
-
-def _candidates(selector: dict, labelled: list[tuple[Obj, dict]], index: dict) -> list[tuple[Obj, dict]]:
-    labels = _required_labels(selector)
-    return labelled if labels is None else [entry for label in labels for entry in index.get(label, [])]
-
-
-# Checks run once per object, and comparing every object with every other one grows with the square of a
-# repository's size; these lookups are built once per model instead.
-@lru_cache(maxsize=1)
-def _pod_templates(model: Model) -> tuple[list, dict]:
-    labelled = [(obj, labels) for obj in model.objects for labels in _template_labels(obj)]
-    return labelled, _by_label(labelled)
-
-
 # -- SS401 -------------------------------------------------------------------------------------------
 
 
@@ -152,9 +107,8 @@ def _pods_counted(budget: Obj, workload: Obj, most: int, model: Model) -> int | 
     selector = budget.get(*SELECTOR)
     if not _well_formed(selector):
         return None
-    labelled, index = _pod_templates(model)
     total = most
-    for other, labels in _candidates(selector, labelled, index):
+    for other, labels in model.pod_templates.candidates(selector):
         if other.kind not in WORKLOAD_KINDS or (other.kind, other.name) == (workload.kind, workload.name):
             continue  # the workload itself, or a copy of it (an overlay)
         if same_namespace(other, budget) and same_namespace(other, workload) and selects(selector, labels):
@@ -300,8 +254,7 @@ def _reaches_other_namespaces(term: Term, workload: Obj) -> bool:
 
 
 def _selects_any_pod(selector: dict, workload: Obj, model: Model) -> bool:
-    labelled, index = _pod_templates(model)
-    candidates = _candidates(selector, labelled, index)
+    candidates = model.pod_templates.candidates(selector)
     return any(same_namespace(obj, workload) and selects(selector, labels) for obj, labels in candidates)
 
 
@@ -422,12 +375,11 @@ def _apart(a: Obj, b: Obj) -> bool:
 def _selections(model: Model) -> tuple[dict, dict]:
     """For each whole workload, the other workloads whose pods its selector selects, and the reverse."""
     workloads = [w for kind in sorted(WORKLOAD_KINDS) for w in model.of_kind(kind) if _manages_own_pods(w)]
-    labelled = [(w, w.pod_labels) for w in workloads]
-    index = _by_label(labelled)
+    index = LabelIndex([(w, w.pod_labels) for w in workloads])
     selected, selected_by = {}, defaultdict(list)
-    for workload, _ in labelled:
+    for workload in workloads:
         selector = _pod_selector(workload)
-        selected[workload] = [o for o, labels in _candidates(selector, labelled, index)
+        selected[workload] = [o for o, labels in index.candidates(selector)
                               if o is not workload and not _apart(workload, o) and selects(selector, labels)]
         for other in selected[workload]:
             selected_by[other].append(workload)
