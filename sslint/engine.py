@@ -13,11 +13,12 @@ from sslint import cache, catalogue, discover, kustomize, suppress, versions
 from sslint.checks import CHECKS
 from sslint.finding import Finding, Location
 from sslint.load import ParseError, SourceFile, load
-from sslint.model import Model
+from sslint.model import Model, Obj
 
 STDIN = "-"
 MAX_FILE_BYTES = 32 * 2**20  # a larger manifest is reported, not read: it bounds time and memory
 PARALLEL_BYTES = 2 * 2**20  # below this, starting worker processes costs more than it saves
+PARALLEL_OBJECTS = 2000  # the same, for checking
 
 
 @dataclass
@@ -140,25 +141,57 @@ def _gather(options: Options) -> tuple[list[SourceFile], list[SourceFile]]:
     return sources, loaded[len(target_paths):]
 
 
-def _check(model: Model, rules: dict, selected: set[str], version: str) -> tuple[list[Finding], list[str]]:
+def _check_all(model: Model, rules: dict, work: list[tuple[str, Obj]], version: str) -> tuple[list[Finding], list[str]]:
     findings, internal_errors = [], []
-    for rule_id in sorted(selected & CHECKS.keys()):
-        rule, check = rules[rule_id], CHECKS[rule_id]
-        for kind in rule.kinds:
-            for obj in model.of_kind(kind):
-                if obj.context:
-                    continue
-                try:
-                    produced = list(check(obj, model, version))
-                except Exception as error:  # a bug in one check must not hide every other finding
-                    line, column = obj.position(())
-                    internal_errors.append(f"internal error in {rule.id} {rule.name} on {obj.ref} "
-                                           f"({obj.source.path}:{line}:{column}): {type(error).__name__}: {error}")
-                    continue
-                for finding in produced:
-                    finding.rule = rule
-                    _locate(finding)
-                    findings.append(finding)
+    for rule_id, obj in work:
+        rule = rules[rule_id]
+        try:
+            produced = list(CHECKS[rule_id](obj, model, version))
+        except Exception as error:  # a bug in one check must not hide every other finding
+            line, column = obj.position(())
+            internal_errors.append(f"internal error in {rule.id} {rule.name} on {obj.ref} "
+                                   f"({obj.source.path}:{line}:{column}): {type(error).__name__}: {error}")
+            continue
+        for finding in produced:
+            finding.rule = rule
+            _locate(finding)
+            findings.append(finding)
+    return findings, internal_errors
+
+
+_FORKED: tuple = ()  # what a forked checking worker reads: (model, rules, work, version), set before the fork
+
+
+def _check_share(start: int, step: int) -> tuple[list[tuple], list[str]]:
+    """A worker's share of the checks; findings travel as tuples naming their object by index."""
+    model, rules, work, version = _FORKED
+    findings, internal_errors = _check_all(model, rules, work[start::step], version)
+    number = {id(obj): n for n, obj in enumerate(model.objects)}
+    return [(f.rule.id, number[id(f.obj)], f.path, f.message, f.fix, f.severity, f.location, f.related_locations)
+            for f in findings], internal_errors
+
+
+def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: int) -> tuple[list[Finding], list[str]]:
+    """Every selected check on every reported object of its kinds; a large model is checked by `jobs`
+    forked workers, which share the model with this process instead of receiving a copy."""
+    work = [(rule_id, obj) for rule_id in sorted(selected & CHECKS.keys()) for kind in rules[rule_id].kinds
+            for obj in model.of_kind(kind) if not obj.context]
+    if jobs < 2 or len(model.objects) < PARALLEL_OBJECTS or "fork" not in multiprocessing.get_all_start_methods():
+        return _check_all(model, rules, work, version)
+    global _FORKED
+    _FORKED = (model, rules, work, version)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            shares = pool.starmap(_check_share, [(n, jobs) for n in range(jobs)])
+    finally:
+        _FORKED = ()
+    findings, internal_errors = [], []
+    for produced, errors in shares:
+        internal_errors += errors
+        for rule_id, number, path, message, fix, severity, location, related_locations in produced:
+            finding = Finding(message, model.objects[number], path, fix, severity=severity, rule=rules[rule_id])
+            finding.location, finding.related_locations = location, related_locations
+            findings.append(finding)
     return findings, internal_errors
 
 
@@ -215,7 +248,7 @@ def run(options: Options) -> Result:
                 finding = Finding(error.message, rule=rules["SS001"])
                 finding.location = Location(source.path, error.line, error.column)
                 findings.append(finding)
-    checked, internal_errors = _check(model, rules, selected, options.kubernetes_version)
+    checked, internal_errors = _check(model, rules, selected, options.kubernetes_version, options.jobs)
     findings += checked
     for finding in findings:
         finding.severity = options.severities.get(finding.rule.id) or finding.severity or finding.rule.severity

@@ -220,3 +220,20 @@ def test_the_shipped_examples(sslint):
     assert correct.code == 0 and correct.json["findings"] == []
     broken = sslint("--format", "json", str(ROOT / "examples" / "broken"))
     assert broken.code == 1 and {"SS102", "SS103", "SS104"} <= {f["rule"] for f in broken.json["findings"]}
+
+
+def test_worker_processes_give_the_same_report(sslint, monkeypatch):
+    from sslint import engine
+
+    files = {f"team{n}/app.yaml": docs(replicated_statefulset(name=f"s{n}", service="missing" if n % 2 else f"s{n}",
+                                                              labels=f"{{app: s{n}}}"), service(f"s{n}", f"{{app: s{n}}}"))
+             for n in range(6)}
+    files["team0/bad.yaml"] = "a: ["
+    files["team1/app.yaml"] = files["team1/app.yaml"].replace("  name: s1\n", "  name: s1\n  annotations: {ignore-check.sslint.io/SS102: x}\n")
+    serial = sslint("--format", "json", "--jobs", "1", "--no-cache", files=files)
+    monkeypatch.setattr(engine, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(engine, "PARALLEL_OBJECTS", 0)
+    parallel = sslint("--format", "json", "--jobs", "2", "--no-cache")
+    assert parallel.out == serial.out and parallel.code == serial.code == 1
+    assert {f["rule"] for f in serial.json["findings"]} >= {"SS001", "SS102", "SS401"}
+    assert any(f["suppressed"] for f in serial.json["findings"])
