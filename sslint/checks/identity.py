@@ -183,7 +183,8 @@ def governing_service_selector_mismatch(sts: Obj, model: Model, version: str) ->
         return
     if not isinstance(selector, dict) or not selector:
         yield Finding(
-            f"{sts.ref}: governing {service.ref} has no selector, so it has no endpoints and the pods get no DNS records",
+            f"{sts.ref}: governing {service.ref} has no selector: Kubernetes keeps no endpoints for it, so the pods get "
+            "no DNS records unless another controller writes the Service's Endpoints itself (as Patroni does)",
             sts,
             SERVICE_NAME,
             fix=f"Give {service.ref} a spec.selector that matches the pod template's labels.",
