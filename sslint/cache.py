@@ -1,4 +1,5 @@
-"""An on-disk cache of loaded files, keyed by their content, so a repeat run skips parsing.
+"""An on-disk cache, keyed by content: loaded files, so a changed tree skips parsing what did not
+change; and whole runs, so an unchanged tree skips everything.
 
 Entries are marshal data (core types only: nothing in the cache can construct an object), written
 atomically, one file per content hash; an unreadable or corrupt entry is parsed again. The key
@@ -35,16 +36,14 @@ def _entry(raw: bytes, as_json: bool) -> Path:
     return directory() / digest[:2] / digest
 
 
-def get(raw: bytes, as_json: bool):
-    """The plain form of a file loaded earlier (SourceFile.to_plain), or None."""
+def _fetch(entry: Path):
     try:
-        return marshal.loads(_entry(raw, as_json).read_bytes())
+        return marshal.loads(entry.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return None
 
 
-def put(raw: bytes, as_json: bool, plain: tuple) -> None:
-    entry = _entry(raw, as_json)
+def _store(entry: Path, plain) -> None:
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
@@ -53,6 +52,15 @@ def put(raw: bytes, as_json: bool, plain: tuple) -> None:
         os.replace(temporary, entry)
     except (OSError, ValueError):
         pass  # a cache that cannot be written only costs speed
+
+
+def get(raw: bytes, as_json: bool):
+    """The plain form of a file loaded earlier (SourceFile.to_plain), or None."""
+    return _fetch(_entry(raw, as_json))
+
+
+def put(raw: bytes, as_json: bool, plain: tuple) -> None:
+    _store(_entry(raw, as_json), plain)
 
 
 def load_cached(raw: bytes, path: str, as_json: bool = False) -> loader.SourceFile:
@@ -66,3 +74,30 @@ def load_cached(raw: bytes, path: str, as_json: bool = False) -> loader.SourceFi
     source = loader.load(raw, path, as_json=as_json)
     put(raw, as_json, source.to_plain())
     return source
+
+
+# -- whole runs ------------------------------------------------------------------------------------
+
+
+@cache
+def _code() -> bytes:
+    """What a run's result depends on besides its inputs: sslint's code, rules and schemas."""
+    from sslint.data import data_dir
+
+    digest = hashlib.sha256()
+    package = Path(loader.__file__).resolve().parent
+    for path in sorted([*package.rglob("*.py"), *data_dir("rules").glob("*.yaml"), *data_dir("schemas").rglob("*.json")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def run_entry(parts: list[bytes]) -> Path:
+    """Where the result of a run over these inputs (each file's name and bytes, the options) is kept."""
+    digest = hashlib.sha256(_code())
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    name = digest.hexdigest()
+    return directory() / "runs" / name[:2] / name
+
+
+get_run, put_run = _fetch, _store

@@ -13,7 +13,7 @@ from sslint import cache, catalogue, discover, kustomize, suppress, versions
 from sslint.checks import CHECKS
 from sslint.finding import Finding, Location
 from sslint.load import ParseError, SourceFile, load
-from sslint.model import Model, Obj
+from sslint.model import Model, Obj, ObjectRef
 
 STDIN = "-"
 MAX_FILE_BYTES = 32 * 2**20  # a larger manifest is reported, not read: it bounds time and memory
@@ -113,8 +113,8 @@ def _locate(finding: Finding) -> None:
     ]
 
 
-def _gather(options: Options) -> tuple[list[SourceFile], list[SourceFile]]:
-    """The sources to report on (standard input first) and the context sources."""
+def _discover(options: Options) -> tuple[list[Path], list[Path], list[Path]]:
+    """Directories to build with kustomize, the files to report on, and the context files."""
     stdin = STDIN in options.paths
     given = [p for p in options.paths if p != STDIN]
     built = [Path(p) for p in given if options.kustomize and Path(p).is_dir() and kustomize.kustomization(Path(p))]
@@ -124,9 +124,12 @@ def _gather(options: Options) -> tuple[list[SourceFile], list[SourceFile]]:
     if stdin and options.stdin_filename:
         explicit_files.append(Path(options.stdin_filename))
     context += discover.siblings(explicit_files)
-
     seen = {Path(options.stdin_filename).resolve()} if stdin and options.stdin_filename else set()
-    target_paths, context_paths = _unique(targets, seen), _unique(context, seen)
+    return built, _unique(targets, seen), _unique(context, seen)
+
+
+def _gather(options: Options, built: list[Path], target_paths: list[Path], context_paths: list[Path]):
+    """The sources to report on (standard input first) and the context sources."""
     loaded = _read_all(target_paths + context_paths, options.use_cache, options.jobs, options.progress)
     patches: dict[Path, set[Path]] = {}
     for path, source in zip(target_paths + context_paths, loaded):
@@ -136,9 +139,50 @@ def _gather(options: Options) -> tuple[list[SourceFile], list[SourceFile]]:
         source.patch = path.resolve() in patches[directory]
     sources = loaded[: len(target_paths)]
     sources[:0] = [kustomize.build(d, discover.display(kustomize.kustomization(d))) for d in built]
-    if stdin:
+    if STDIN in options.paths:
         sources.insert(0, _read(STDIN, options.stdin_filename, options.use_cache))
     return sources, loaded[len(target_paths):]
+
+
+def _run_entry(options: Options, selected: set[str], paths: list[Path]) -> Path:
+    """The cache entry of this run: the options, the working directory, every input's name and bytes."""
+    settings = repr((sorted(selected), sorted(options.severities.items()), options.kubernetes_version,
+                     options.exclude, str(Path.cwd()), [discover.display(p) for p in paths]))
+    parts = [settings.encode()]
+    for path in paths:
+        try:
+            parts.append(path.read_bytes())
+        except OSError as error:
+            parts.append(f"unreadable: {error}".encode())
+    return cache.run_entry(parts)
+
+
+def _result_to_plain(result: Result) -> tuple:
+    objects: dict[int, int] = {}
+    identities = []
+    findings = []
+    for f in result.findings:
+        if f.obj is not None and id(f.obj) not in objects:
+            objects[id(f.obj)] = len(identities)
+            identities.append((f.obj.kind, f.obj.namespace, f.obj.name))
+        findings.append((f.rule.id, f.message, f.fix, f.severity, f.suppression, f.path,
+                         None if f.obj is None else objects[id(f.obj)],
+                         (f.location.file, f.location.line, f.location.column),
+                         [(r.file, r.line, r.column, r.message) for r in f.related_locations]))
+    return identities, findings, result.files, result.notices
+
+
+def _result_from_plain(plain: tuple, rules: dict) -> Result:
+    identities, stored, files, notices = plain
+    objects = [ObjectRef(*identity) for identity in identities]
+    findings = []
+    for rule_id, message, fix, severity, suppression, path, obj, location, related in stored:
+        finding = Finding(message, None if obj is None else objects[obj], tuple(path), fix, severity=severity,
+                          rule=rules[rule_id])
+        finding.location, finding.suppression = Location(*location), suppression
+        finding.related_locations = [Location(*r) for r in related]
+        findings.append(finding)
+    return Result(findings, files, notices)
 
 
 def _check_all(model: Model, rules: dict, work: list[tuple[str, Obj]], version: str) -> tuple[list[Finding], list[str]]:
@@ -219,7 +263,17 @@ def _trace_origins(findings: list[Finding]) -> None:
 def run(options: Options) -> Result:
     rules = catalogue.rules()
     selected = set(rules) if options.selected is None else options.selected
-    sources, context_sources = _gather(options)
+    built, target_paths, context_paths = _discover(options)
+    entry = None
+    if options.use_cache and not (built or options.diff_base or STDIN in options.paths):
+        entry = _run_entry(options, selected, target_paths + context_paths)
+        plain = cache.get_run(entry)
+        if plain is not None:
+            try:
+                return _result_from_plain(plain, rules)
+            except (TypeError, ValueError, KeyError, IndexError):
+                pass  # an entry of another shape: run again
+    sources, context_sources = _gather(options, built, target_paths, context_paths)
     model = Model()
     for source in sources:
         model.add(source, context=False)
@@ -255,4 +309,7 @@ def run(options: Options) -> Result:
     suppress.apply(findings, {s.path: s.pragmas for s in sources})
     _trace_origins(findings)
     findings.sort(key=lambda f: (f.location.file, f.location.line, f.location.column, f.rule.id))
-    return Result(findings, [s.path for s in sources if not s.template], notices, internal_errors)
+    result = Result(findings, [s.path for s in sources if not s.template], notices, internal_errors)
+    if entry is not None and not internal_errors:
+        cache.put_run(entry, _result_to_plain(result))
+    return result

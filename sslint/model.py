@@ -36,9 +36,7 @@ class Obj:
 
     @property
     def ref(self) -> str:
-        """How messages name the object: `StatefulSet db/web`, or `StatefulSet web` without a namespace."""
-        name = self.name or "(unnamed)"
-        return f"{self.kind} {self.namespace}/{name}" if self.namespace else f"{self.kind} {name}"
+        return object_ref(self.kind, self.namespace, self.name)
 
     @property
     def fragment(self) -> bool:
@@ -90,6 +88,25 @@ class Obj:
                 return positions[full]
             full = full[:-1]
         return min(positions.values(), default=(1, 1))
+
+
+def object_ref(kind: str, namespace: str | None, name: str | None) -> str:
+    """How messages name an object: `StatefulSet db/web`, or `StatefulSet web` without a namespace."""
+    name = name or "(unnamed)"
+    return f"{kind} {namespace}/{name}" if namespace else f"{kind} {name}"
+
+
+class ObjectRef:
+    """An object's identity without its data: what the reports of a cached run need."""
+
+    __slots__ = ("kind", "namespace", "name")
+
+    def __init__(self, kind: str, namespace: str | None, name: str | None):
+        self.kind, self.namespace, self.name = kind, namespace, name
+
+    @property
+    def ref(self) -> str:
+        return object_ref(self.kind, self.namespace, self.name)
 
 
 def same_namespace(a: Obj, b: Obj) -> bool:
