@@ -9,10 +9,9 @@ from typing import Iterator
 from sslint import versions
 from sslint.finding import Finding, Related
 from sslint.model import Model, Obj
+from sslint.names import DNS1035_LABEL, is_dns1035_label, is_dns1123_label
 from sslint.selectors import map_selects
 
-DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
-DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 SERVICE_NAME = ("spec", "serviceName")
 
 
@@ -27,7 +26,7 @@ def _service_name(sts: Obj) -> str | None:
 def _lookup_name(sts: Obj) -> str | None:
     """The serviceName, when a Service could have it (SS105 reports the others)."""
     name = _service_name(sts)
-    return name if name is not None and len(name) <= 63 and DNS1035_LABEL.fullmatch(name) else None
+    return name if name is not None and is_dns1035_label(name) else None
 
 
 def _governing_service(sts: Obj, model: Model) -> Obj | None:
@@ -64,9 +63,7 @@ def service_name_invalid(sts: Obj, model: Model, version: str) -> Iterator[Findi
         problems.append(f"is {len(name)} characters long (at most 63)")
     if not DNS1035_LABEL.fullmatch(name[:63]):
         problems.append("is not lower-case letters, digits and '-', starting with a letter and ending with a letter or digit")
-    rejected = versions.at_least(version, versions.SERVICE_NAME_OPTIONAL) and not (
-        len(name) <= 63 and DNS1123_LABEL.fullmatch(name)
-    )
+    rejected = versions.at_least(version, versions.SERVICE_NAME_OPTIONAL) and not is_dns1123_label(name)
     consequence = (
         f"the API server of Kubernetes {version} rejects it"
         if rejected

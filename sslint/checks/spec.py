@@ -9,10 +9,10 @@ from typing import Iterator
 from sslint import versions
 from sslint.finding import Finding
 from sslint.model import Model, Obj
+from sslint.names import is_dns1123_label
 from sslint.quantity import parse_quantity
 from sslint.selectors import map_selects, selects
 
-DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 MAX_SET_NAME = 52  # pods carry controller-revision-hash=<name>-<hash of up to 10>, a label value of at most 63
 
 
@@ -78,7 +78,7 @@ def name_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
     name = sts.name
     if name is None or "{{" in name or "${" in name:
         return
-    if not DNS1123_LABEL.fullmatch(name) or len(name) > 63:
+    if not is_dns1123_label(name):
         yield Finding(
             f"{sts.ref}: the name {name!r} is not a DNS-1123 label (lower-case letters, digits and '-', at most 63 "
             "characters), so its pods cannot be named <name>-<ordinal>",

@@ -3,13 +3,13 @@ volumeClaimTemplates give each pod its own claim, `<template>-<set>-<ordinal>`."
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Iterator
 
 from sslint import versions
 from sslint.finding import Finding, Related
-from sslint.model import Model, Obj, same_namespace
+from sslint.model import Model, Obj
+from sslint.names import is_dns1123_label
 from sslint.quantity import format_bytes, parse_quantity
 from sslint.selectors import selects
 
@@ -17,7 +17,6 @@ POD = ("spec", "template", "spec")
 TEMPLATES = ("spec", "volumeClaimTemplates")
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
-DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 
 
 # -- the pod template and claim templates, as (path, entry) pairs ---------------------------------
@@ -216,8 +215,8 @@ def claim_template_invalid(sts: Obj, model: Model, version: str) -> Iterator[Fin
 
         if name is None and not sts.fragment:
             yield problem("has no metadata.name", ("metadata",), "Name the template; mounts refer to it by name.")
-        elif name is not None and not (len(name) <= 63 and DNS1123_LABEL.fullmatch(name)):
-            yield problem(f"has a name that is not a DNS-1123 label (lower-case letters, digits, '-'; at most 63)",
+        elif name is not None and not is_dns1123_label(name):
+            yield problem("has a name that is not a DNS-1123 label (lower-case letters, digits, '-'; at most 63)",
                           ("metadata", "name"), "Rename the template (and its volumeMounts) with a DNS-1123 label.")
         spec = template.get("spec")
         spec = spec if isinstance(spec, dict) else {}
