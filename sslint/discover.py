@@ -11,13 +11,15 @@ SUFFIXES = (".yaml", ".yml", ".json")
 
 def display(path: Path) -> str:
     """The path as reports show it: relative to the working directory when it lies below it."""
-    try:  # not resolved: a symlink is shown by its own name
-        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    absolute, here = os.path.abspath(path), os.path.join(os.getcwd(), "")  # not resolved: a symlink keeps its name
+    if absolute.startswith(here):
+        return Path(absolute[len(here):]).as_posix()
+    return path.as_posix()
 
 
 def excluded(path: Path, patterns: list[str]) -> bool:
+    if not patterns:
+        return False
     shown = display(path)
     return any(fnmatch.fnmatch(shown, p) or fnmatch.fnmatch(path.name, p) for p in patterns)
 

@@ -117,45 +117,31 @@ _EXACT_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "
 
 
 def _compile(schema: dict) -> Any:
-    """One closure per schema node; types are compared exactly (YAML and JSON build no subclasses)."""
+    """One closure per schema node, specialised to the keywords the node has: most nodes are a type
+    alone, an object's properties or a list's items. Types are compared exactly (YAML and JSON build
+    no subclasses)."""
     if "$ref" in schema:
-        name, target = schema["$ref"][len(_REF_PREFIX):], []
-
-        def check_reference(value):
-            if not target:
-                target.append(_compiled(name))
-            return target[0](value)
-
-        return check_reference
-    kinds = None
-    if "type" in schema:
-        names = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
-        kinds = frozenset(_EXACT_TYPES[n] for n in names if n in _EXACT_TYPES)
-        integers, numbers = "integer" in names or "number" in names, "number" in names
+        return _reference(schema["$ref"][len(_REF_PREFIX):])
+    typed = _type_check(schema.get("type"))
     enum = schema.get("enum")
     branches = [_compile(branch) for branch in schema.get("oneOf", ())]
     properties = {k: _compile(v) for k, v in schema.get("properties", {}).items()}
     closed = schema.get("additionalProperties") is False
     extra = _compile(schema["additionalProperties"]) if isinstance(schema.get("additionalProperties"), dict) else None
     required = tuple(schema.get("required", ()))
-    objects = bool(properties or closed or extra or required)
     items = _compile(schema["items"]) if isinstance(schema.get("items"), dict) else None
+    objects = bool(properties or closed or extra or required)
+    if enum is None and not branches and not objects and items is None:
+        return typed
 
     def check(value):
-        kind = type(value)
-        if kinds is not None and kind not in kinds:
-            if kind is int:
-                if not integers:
-                    return False
-            elif kind is float:
-                if not (numbers or (integers and value.is_integer())):
-                    return False
-            else:
-                return False
+        if not typed(value):
+            return False
         if enum is not None and value not in enum:
             return False
         if branches and sum(1 for branch in branches if branch(value)) != 1:
             return False
+        kind = type(value)
         if objects and kind is dict:
             for key in required:
                 if key not in value:
@@ -176,13 +162,34 @@ def _compile(schema: dict) -> Any:
     return check
 
 
-@cache
-def _compiled(name: str) -> Any:
-    """The check of one definition, compiled on first use (a run needs a few of the hundreds)."""
-    return _compile(_definitions()[name])
+def _type_check(declared: str | list | None) -> Any:
+    """Whether a value has one of the declared JSON types: an integer is also a number, and a float
+    with no fraction (2.0) is an integer, as in jsonschema."""
+    names = [declared] if isinstance(declared, str) else declared
+    if names is None:
+        return lambda value: True
+    kinds = frozenset(_EXACT_TYPES[n] for n in names if n in _EXACT_TYPES)
+    if "number" in names:
+        kinds |= {int, float}
+    elif "integer" in names:
+        kinds |= {int}
+        return lambda value: type(value) in kinds or (type(value) is float and value.is_integer())
+    return lambda value: type(value) in kinds
+
+
+_COMPILED: dict[str, Any] = {}  # definition name → its check; None while it is being compiled
+
+
+def _reference(name: str) -> Any:
+    """The check of a definition, compiled once; a definition that refers back to itself (while it
+    is compiled) gets a check that looks the finished one up when it runs."""
+    if name not in _COMPILED:
+        _COMPILED[name] = None
+        _COMPILED[name] = _compile(_definitions()[name])
+    return _COMPILED[name] or (lambda value: _COMPILED[name](value))
 
 
 def is_valid(version: str, api_version: str, kind: str, instance: Any) -> bool | None:
     """Whether the object matches the kind's schema at that version; None when not bundled."""
     root = _roots(version).get(f"{api_version}/{kind}")
-    return None if root is None else _compiled(root)(instance)
+    return None if root is None else _reference(root)(instance)

@@ -27,7 +27,7 @@ try:
 except ImportError:  # no C extension on this platform
     _CParser = None
 
-MAX_NODES = 2_000_000  # per document, aliases expanded: bounds "billion laughs"
+MAX_NODES = 2_000_000  # per document, the nodes aliases stand for: bounds "billion laughs"
 MAX_DEPTH = 256  # nested mappings and sequences; Kubernetes objects stay far below
 
 Path = tuple  # field path: keys (str) and list indexes (int)
@@ -44,12 +44,12 @@ class Document:
     """One document's data, and the position of every key and list item in it.
 
     positions: field path → (line, column), 1-based; a key's path points at the key itself. Most
-    positions are never asked for, so a document from the cache or a worker process keeps them
-    marshalled until the first question."""
+    documents never have a finding, so positions are read on the first question, from the text
+    of the file, for all its documents at once (they would cost a fifth of the reading)."""
 
     __slots__ = ("data", "_positions", "index", "origin", "origin_line")
 
-    def __init__(self, data: Any, positions: dict | bytes, index: int, origin: str | None = None,
+    def __init__(self, data: Any, positions: dict | _Positions, index: int, origin: str | None = None,
                  origin_line: int | None = None):
         self.data, self._positions, self.index = data, positions, index
         self.origin = origin  # the file it was rendered from (helm's `# Source:`, kustomize's origin)
@@ -57,13 +57,39 @@ class Document:
 
     @property
     def positions(self) -> dict:
-        if type(self._positions) is bytes:
-            self._positions = marshal.loads(self._positions)
+        if type(self._positions) is not dict:
+            self._positions = self._positions.of(self.index)
         return self._positions
 
     def to_plain(self) -> tuple:
-        positions = self._positions if type(self._positions) is bytes else marshal.dumps(self._positions)
-        return self.data, positions, self.index, self.origin, self.origin_line
+        return self.data, self.index, self.origin, self.origin_line
+
+
+class _Positions:
+    """The positions of a file's documents, read from its text when first asked for: a YAML
+    document alone, from the line where it starts to where the next one starts."""
+
+    __slots__ = ("text", "as_json", "starts", "read")
+
+    def __init__(self, text: str, as_json: bool):
+        self.text, self.as_json = text, as_json
+        self.starts: dict[int, tuple[int, int]] = {}  # document index → (line, offset) of its first line
+        self.read: dict[int, dict] = {}  # document index → positions
+
+    def of(self, index: int) -> dict:
+        if index not in self.read:
+            documents: list[Document] = []
+            if self.as_json or index not in self.starts:
+                source = SourceFile("")
+                _read(self.text, source, self.as_json, None)
+                documents = source.documents
+            else:
+                line, start = self.starts[index]
+                end = self.starts.get(index + 1, (0, len(self.text)))[1]
+                text = self.text[start:end]
+                _build(_yaml_parser(text).get_event, line, index, documents, text, None)
+            self.read.update((d.index, d.positions) for d in documents)
+        return self.read.get(index, {})
 
 
 @dataclass
@@ -74,6 +100,8 @@ class SourceFile:
     pragmas: dict = field(default_factory=dict)  # line → (comment text, the comment stands alone)
     template: bool = False  # a Helm template, not a manifest: skipped
     patch: bool = False  # named as a patch by a kustomization: its objects are fragments
+    text: str = ""  # what the documents' positions are read from, when asked for
+    as_json: bool = False
 
     def to_plain(self) -> tuple:
         """Core types only, for marshal: the cache and the worker processes pass files this way."""
@@ -82,12 +110,16 @@ class SourceFile:
             [(e.line, e.column, e.message) for e in self.errors],
             self.pragmas,
             self.template,
+            self.text,
+            self.as_json,
         )
 
     @classmethod
     def from_plain(cls, path: str, plain: tuple) -> SourceFile:
-        documents, errors, pragmas, template = plain
-        return cls(path, [Document(*d) for d in documents], [ParseError(*e) for e in errors], pragmas, template)
+        documents, errors, pragmas, template, text, as_json = plain
+        lazy = _Positions(text, as_json)
+        return cls(path, [Document(data, lazy, *rest) for data, *rest in documents],
+                   [ParseError(*e) for e in errors], pragmas, template, text=text, as_json=as_json)
 
 
 class _LoadError(Exception):
@@ -112,6 +144,8 @@ _SPECIAL_FLOATS = {
 _INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _TAG = "tag:yaml.org,2002:"
+_MAYBE_TYPED = frozenset(("", *"+-.0123456789"))  # first characters of a plain scalar that may not be a string
+_WORDS = frozenset((*_BOOLS, *_NULLS))
 
 
 def resolve_plain(text: str) -> Any:
@@ -153,9 +187,9 @@ def _scalar_value(event) -> Any:
     raise _LoadError(f"{event.value!r} is not a valid {tag[len(_TAG):]}", *_mark(event))
 
 
-def _mark(event_or_mark) -> tuple[int, int]:
+def _mark(event_or_mark, line_offset: int = 0) -> tuple[int, int]:
     mark = getattr(event_or_mark, "start_mark", event_or_mark)
-    return mark.line + 1, mark.column + 1
+    return mark.line + 1 + line_offset, mark.column + 1
 
 
 # -- one builder for both input languages: parser events → data and positions ----------------------
@@ -163,85 +197,98 @@ def _mark(event_or_mark) -> tuple[int, int]:
 _NO_KEY = object()
 _MERGE = object()
 # A frame of the builder's stack, as a list for speed: the container being filled, its field path,
-# the pending key (or _NO_KEY / _MERGE), its anchor, merge sources, node count, where it starts,
-# whether it is a flow collection ([…] or {…}), and its offset in the YAML text.
-CONTAINER, PATH, KEY, ANCHOR, MERGES, SIZE, LINE, COLUMN, FLOW, OFFSET = range(10)
+# the pending key (or _NO_KEY / _MERGE), its anchor, merge sources, where it starts, whether it is a
+# flow collection ([…] or {…}), and its offset in the YAML text.
+CONTAINER, PATH, KEY, ANCHOR, MERGES, LINE, COLUMN, FLOW, OFFSET = range(9)
 
 
-def _build(next_event, line_offset: int, index: int, documents: list, yaml_text: str | None = None) -> int:
+def _size(value: Any, sizes: dict) -> int:
+    """Nodes in a value, a container shared by aliases counted once per use; `sizes` remembers
+    containers by identity, so a chain of aliases to aliases costs its length, not its expansion."""
+    if type(value) is not dict and type(value) is not list:
+        return 1
+    known = sizes.get(id(value))
+    if known is None:
+        known = sizes[id(value)] = 1 + sum(_size(v, sizes) for v in (value.values() if type(value) is dict else value))
+    return known
+
+
+def _build(next_event, line_offset: int, index: int, documents: list, yaml_text: str | None,
+           lazy: _Positions | None) -> int:
     """Read events up to the end of the stream into Documents (appended to `documents`).
     Returns the index the next document would have. Raises _LoadError or a YAMLError.
+    With `lazy`, records no positions: the documents read them from `lazy` when asked.
     With the `yaml_text`, also rejects what libyaml lets through but YAML forbids: a comment
     glued to a quoted scalar, a flow collection, a comma or a block scalar header, a plain `-` in a
     flow collection, a tag ending in a comma."""
     scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
     mapping_start, sequence_start = ev.MappingStartEvent, ev.SequenceStartEvent
     mapping_end, sequence_end = ev.MappingEndEvent, ev.SequenceEndEvent
-    document_end, stream_end = ev.DocumentEndEvent, ev.StreamEndEvent
+    document_start, document_end, stream_end = ev.DocumentStartEvent, ev.DocumentEndEvent, ev.StreamEndEvent
+    track = lazy is None
     stack: list[list] = []
+    top = None  # stack[-1]
     positions: dict = {}
     anchors: dict = {}
     open_anchors: set = set()
-    nodes = 0
+    sizes: dict = {}
+    nodes = 0  # the nodes aliases stand for
     root = None
     while True:
         event = next_event()
         cls = type(event)
         if cls is scalar_event or cls is alias_event:
-            mark = event.start_mark
-            line, column = mark.line + 1, mark.column + 1
-            top = stack[-1] if stack else None
             if cls is alias_event:
                 name = event.anchor
                 if name in open_anchors:
-                    raise _LoadError(f"alias *{name} refers to a node that contains it (a recursive alias)", line, column)
+                    raise _LoadError(f"alias *{name} refers to a node that contains it (a recursive alias)", *_mark(event))
                 if name not in anchors:
-                    raise _LoadError(f"alias *{name} names no anchor defined before it", line, column)
-                value, size = anchors[name]
+                    raise _LoadError(f"alias *{name} names no anchor defined before it", *_mark(event))
+                value = anchors[name]
                 if top is not None and top[KEY] is _NO_KEY and type(top[CONTAINER]) is dict:
                     if isinstance(value, (dict, list)):
-                        raise _LoadError(f"alias *{name} used as a key is not a string", line, column)
+                        raise _LoadError(f"alias *{name} used as a key is not a string", *_mark(event))
                     text, value = ("" if value is None else str(value)), _NO_KEY
+                nodes += _size(value, sizes)
+                if nodes > MAX_NODES:
+                    raise _LoadError(f"aliases expand to more than {MAX_NODES:,} nodes (an alias bomb?); not read",
+                                     *_mark(event))
             else:
-                size = 1
                 if top is not None and top[KEY] is _NO_KEY and type(top[CONTAINER]) is dict:
                     text, value = event.value, _NO_KEY
                     if event.anchor is not None:
-                        anchors[event.anchor] = (text, 1)
+                        anchors[event.anchor] = text
                     if text == "<<" and not event.style and event.tag is None:
                         top[KEY] = _MERGE
                         continue
                 else:
-                    tag = event.tag
-                    if tag is None:
-                        value = event.value if event.style else resolve_plain(event.value)
-                    else:
+                    value, tagged = event.value, event.ctag is not None  # ctag: the tag, unconverted
+                    if tagged:
                         value = _scalar_value(event)
-                    if yaml_text is not None and (value == "-" or tag is not None or event.style):
-                        _strict_scalar(event, yaml_text, line, column,
-                                       top is not None and not top[FLOW] and top[COLUMN] == 1)
+                    elif not event.style and (value[:1] in _MAYBE_TYPED or value in _WORDS):
+                        value = resolve_plain(value)
+                    if yaml_text is not None and (value == "-" or tagged or event.style):
+                        _strict_scalar(event, yaml_text, top is not None and not top[FLOW] and top[COLUMN] == 1)
                     if event.anchor is not None:
-                        anchors[event.anchor] = (value, 1)
-            nodes += size
-            if nodes > MAX_NODES:
-                raise _LoadError(f"document expands to more than {MAX_NODES:,} nodes (an alias bomb?); not read", line, column)
+                        anchors[event.anchor] = value
             if top is None:
                 root = value
                 continue
             container = top[CONTAINER]
-            top[SIZE] += size
             if value is _NO_KEY:  # a key
                 if text in container:
-                    first = positions.get(top[PATH] + (text,), ("?",))[0]
-                    raise _LoadError(f"duplicate key {text!r} (first defined on line {first})", line, column)
+                    first = positions.get(top[PATH] + (text,), ("?",))[0] if track else "?"
+                    raise _LoadError(f"duplicate key {text!r} (first defined on line {first})", *_mark(event))
                 container[text] = None  # holds the key's place, so a later duplicate is seen at once
                 top[KEY] = text
-                positions[top[PATH] + (text,)] = (line + line_offset, column)
+                if track:
+                    positions[top[PATH] + (text,)] = _mark(event, line_offset)
             elif type(container) is list:
-                positions[top[PATH] + (len(container),)] = (line + line_offset, column)
+                if track:
+                    positions[top[PATH] + (len(container),)] = _mark(event, line_offset)
                 container.append(value)
             elif top[KEY] is _MERGE:
-                _merge(top, value, line, column)
+                _merge(top, value, *_mark(event))
             else:
                 container[top[KEY]] = value
                 top[KEY] = _NO_KEY
@@ -249,32 +296,31 @@ def _build(next_event, line_offset: int, index: int, documents: list, yaml_text:
             mark = event.start_mark
             line, column = mark.line + 1, mark.column + 1
             path = ()
-            if stack:
-                top = stack[-1]
+            if top is not None:
                 container = top[CONTAINER]
                 if type(container) is list:
-                    path = top[PATH] + (len(container),)
-                    positions[path] = (line + line_offset, column)
+                    if track:
+                        path = top[PATH] + (len(container),)
+                        positions[path] = (line + line_offset, column)
                 elif top[KEY] is _NO_KEY:
                     raise _LoadError("a mapping key is a mapping or a sequence; Kubernetes keys are strings", line, column)
-                else:
+                elif track:
                     path = top[PATH] if top[KEY] is _MERGE else top[PATH] + (top[KEY],)
                 if len(stack) >= MAX_DEPTH:
                     raise _LoadError(f"nested more than {MAX_DEPTH} levels deep; not read", line, column)
-            nodes += 1
             if event.anchor is not None:
                 open_anchors.add(event.anchor)
-            stack.append([{} if cls is mapping_start else [], path, _NO_KEY, event.anchor, None, 1, line, column,
-                          bool(event.flow_style), getattr(mark, "index", 0)])
+            top = [{} if cls is mapping_start else [], path, _NO_KEY, event.anchor, None, line, column,
+                   bool(event.flow_style), mark.index]
+            stack.append(top)
         elif cls is mapping_end or cls is sequence_end:
             if yaml_text is not None and event.end_mark is not None:
                 end = event.end_mark.index
                 if yaml_text[end : end + 1] == "#" and yaml_text[end - 1 : end] in ("]", "}"):
-                    raise _LoadError("a comment must be separated from ']' or '}' by a space",
-                                     event.end_mark.line + 1, event.end_mark.column + 1)
-                if stack[-1][FLOW] and (len(stack) == 1 or not stack[-2][FLOW]):
+                    raise _LoadError("a comment must be separated from ']' or '}' by a space", *_mark(event.end_mark))
+                if top[FLOW] and (len(stack) == 1 or not stack[-2][FLOW]):
                     top_level = len(stack) > 1 and stack[-2][COLUMN] == 1
-                    _strict_flow(stack[-1], event.end_mark, yaml_text, top_level)
+                    _strict_flow(top, event.end_mark, yaml_text, top_level)
             frame = stack.pop()
             value = frame[CONTAINER]
             if frame[MERGES]:
@@ -286,12 +332,11 @@ def _build(next_event, line_offset: int, index: int, documents: list, yaml_text:
                 value = merged
             if frame[ANCHOR] is not None:
                 open_anchors.discard(frame[ANCHOR])
-                anchors[frame[ANCHOR]] = (value, frame[SIZE])
+                anchors[frame[ANCHOR]] = value
             if not stack:
-                root = value
+                root, top = value, None
                 continue
             top = stack[-1]
-            top[SIZE] += frame[SIZE]
             container = top[CONTAINER]
             if type(container) is list:
                 container.append(value)
@@ -300,11 +345,15 @@ def _build(next_event, line_offset: int, index: int, documents: list, yaml_text:
             else:
                 container[top[KEY]] = value
                 top[KEY] = _NO_KEY
+        elif cls is document_start:
+            if not track:
+                mark = event.start_mark
+                lazy.starts[index] = (mark.line + line_offset, mark.index - mark.column)
         elif cls is document_end:
             if root is not None:
-                documents.append(Document(root, positions, index))
+                documents.append(Document(root, positions if track else lazy, index))
             index += 1
-            positions, anchors, open_anchors, nodes, root = {}, {}, set(), 0, None
+            positions, anchors, open_anchors, sizes, nodes, root = {}, {}, set(), {}, 0, None
         elif cls is stream_end:
             return index
 
@@ -347,7 +396,8 @@ def _unquoted(span: str) -> str:
     return re.sub(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'", lambda m: " " * len(m.group()), span)
 
 
-def _strict_scalar(event, text: str, line: int, column: int, top_level: bool) -> None:
+def _strict_scalar(event, text: str, top_level: bool) -> None:
+    line, column = _mark(event)
     if top_level and event.style in ('"', "'") and event.end_mark is not None:
         problem = _top_level_continuation(text, event.start_mark.index, event.end_mark.index)
         if problem:
@@ -413,7 +463,7 @@ def _yaml_parser(text: str):
     return _Pure(text)
 
 
-def _read_yaml(text: str, source: SourceFile) -> None:
+def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
     """Every document of `text`; after an error, reading resumes at the next `---` line."""
     line_offset, index = 0, 0
     if text.startswith("%") or "\n%" in text:
@@ -423,7 +473,7 @@ def _read_yaml(text: str, source: SourceFile) -> None:
             return
     while True:
         try:
-            _build(_yaml_parser(text).get_event, line_offset, index, source.documents, text)
+            _build(_yaml_parser(text).get_event, line_offset, index, source.documents, text, lazy)
             return
         except (_LoadError, YAMLError) as error:
             line, column, message = _describe(error, text)
@@ -473,10 +523,10 @@ _JSON_TOKEN = re.compile(r'[ \t\n\r]*(?:([{\[])|([}\]])|(")|([,:])|(-?[0-9][0-9.
 
 
 class _Mark:
-    __slots__ = ("line", "column")
+    __slots__ = ("line", "column", "index")
 
-    def __init__(self, line: int, column: int):
-        self.line, self.column = line, column
+    def __init__(self, line: int, column: int, index: int):
+        self.line, self.column, self.index = line, column, index
 
 
 def _json_events(text: str):
@@ -485,7 +535,7 @@ def _json_events(text: str):
 
     def mark(offset: int) -> _Mark:
         line = bisect.bisect_right(line_starts, offset) - 1
-        return _Mark(line, offset - line_starts[line])
+        return _Mark(line, offset - line_starts[line], offset)
 
     pos = 0
     while True:
@@ -512,7 +562,7 @@ def _json_events(text: str):
     yield ev.StreamEndEvent(mark(pos))
 
 
-def _read_json(text: str, source: SourceFile) -> None:
+def _read_json(text: str, source: SourceFile, lazy: _Positions | None) -> None:
     try:
         json.loads(text)
     except json.JSONDecodeError as error:
@@ -521,7 +571,7 @@ def _read_json(text: str, source: SourceFile) -> None:
     except RecursionError:
         pass  # too deep for the json module; the builder stops at MAX_DEPTH, with a position
     try:
-        _build(_json_events(text).__next__, 0, 0, source.documents)
+        _build(_json_events(text).__next__, 0, 0, source.documents, None, lazy)
     except _LoadError as error:
         source.errors.append(ParseError(error.line, error.column, error.message))
 
@@ -566,13 +616,18 @@ def load(raw: bytes, path: str, as_json: bool = False) -> SourceFile:
             match = _PRAGMA.search(line)
             if match:
                 source.pragmas[number] = (match.group(1), line.lstrip().startswith("#"))
-    if as_json:
-        _read_json(text, source)
-    else:
-        _read_yaml(text, source)
-        if "# Source: " in text:
-            _rendered_origins(text, source)
+    source.text, source.as_json = text, as_json
+    _read(text, source, as_json, _Positions(text, as_json))
+    if source.errors:  # a message may name a position read before the error: read again, with positions
+        source.documents, source.errors = [], []
+        _read(text, source, as_json, None)
+    if not as_json and "# Source: " in text:
+        _rendered_origins(text, source)
     return source
+
+
+def _read(text: str, source: SourceFile, as_json: bool, lazy: _Positions | None) -> None:
+    (_read_json if as_json else _read_yaml)(text, source, lazy)
 
 
 _SOURCE_COMMENT = re.compile(r"^# Source: (\S.*?)\s*$", re.M)

@@ -7,11 +7,12 @@ namespaces are apart.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from sslint.load import Document, SourceFile
+from sslint.names import bigrams
 from sslint.selectors import map_selects, selects
 
 WORKLOAD_KINDS = frozenset(("StatefulSet", "Deployment", "ReplicaSet", "ReplicationController", "DaemonSet"))
@@ -28,23 +29,20 @@ class Obj:
     context: bool  # loaded only to resolve references: never reported on
     name: str | None = field(init=False)  # metadata.name, when it is a string
     namespace: str | None = field(init=False)  # metadata.namespace, when it is a non-empty string
+    # A workload without a pod template, or any object of a file a kustomization names as a patch,
+    # is a patch, not a whole object.
+    fragment: bool = field(init=False)
 
     def __post_init__(self):
         name, namespace = self.get("metadata", "name"), self.get("metadata", "namespace")
         self.name = name if isinstance(name, str) else None
         self.namespace = namespace if isinstance(namespace, str) and namespace else None
+        self.fragment = self.source.patch or (
+            self.kind in WORKLOAD_KINDS and not isinstance(self.get("spec", "template"), dict))
 
     @property
     def ref(self) -> str:
         return object_ref(self.kind, self.namespace, self.name)
-
-    @property
-    def fragment(self) -> bool:
-        """A workload without a pod template, or any object of a file a kustomization names as a
-        patch, is a patch, not a whole object."""
-        if self.source.patch:
-            return True
-        return self.kind in WORKLOAD_KINDS and not isinstance(self.get("spec", "template"), dict)
 
     def get(self, *path, default: Any = None) -> Any:
         """The value at a field path, or `default` where the path does not exist in this shape."""
@@ -196,6 +194,7 @@ class Model:
         self._by_kind_name: dict[tuple[str, str], list[Obj]] = defaultdict(list)
         self._by_kind_namespace: dict[tuple[str, str | None], list[Obj]] = defaultdict(list)
         self._selector_indexes: dict[tuple, _SelectorIndex] = {}
+        self._spellings: dict[tuple, tuple[list[Obj], dict[str, list[int]]]] = {}
         self._autoscalers: dict | None = None
         self._pod_templates: LabelIndex | None = None
         self.previous: Model | None = None  # the manifests at --diff-base
@@ -234,6 +233,26 @@ class Model:
     def named_elsewhere(self, kind: str, name: str, near: Obj) -> list[Obj]:
         """Objects of `kind` called `name` in an explicit namespace other than `near`'s."""
         return [o for o in self._by_kind_name.get((kind, name), []) if not same_namespace(o, near)]
+
+    def spelled_like(self, kind: str, near: Obj, name: str, shared: int) -> list[Obj]:
+        """Named objects of `kind` that can share `near`'s namespace and whose names have at least
+        `shared` of the bigrams (two-letter substrings) of `name`, in model order: the candidates for a
+        near spelling, looked up by bigram instead of compared one by one."""
+        key = (kind, near.namespace)
+        if key not in self._spellings:
+            named = [o for o in self.in_namespace_of(kind, near) if o.name]
+            by_bigram: dict[str, list[int]] = defaultdict(list)
+            for number, obj in enumerate(named):
+                for gram in bigrams(obj.name):
+                    by_bigram[gram].append(number)
+            self._spellings[key] = named, by_bigram
+        named, by_bigram = self._spellings[key]
+        if shared <= 0:
+            return named
+        counts: Counter = Counter()
+        for gram in bigrams(name):
+            counts.update(by_bigram.get(gram, ()))
+        return [named[number] for number in sorted(n for n, count in counts.items() if count >= shared)]
 
     def selecting(self, kind: str, near: Obj, labels: dict, selector_path: tuple = ("spec", "selector")) -> list[Obj]:
         """Objects of `kind` that can share `near`'s namespace and whose selector (a LabelSelector,

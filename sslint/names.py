@@ -1,6 +1,7 @@
-"""Kubernetes name forms (k8s.io/apimachinery validation), in one place."""
+"""Kubernetes name forms (k8s.io/apimachinery validation), and near spellings of names."""
 
 import re
+from functools import cache
 
 DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")  # most object names, label-like names
 DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")  # Service names: must start with a letter
@@ -13,3 +14,33 @@ def is_dns1123_label(name: str) -> bool:
 
 def is_dns1035_label(name: str) -> bool:
     return len(name) <= MAX_LABEL and DNS1035_LABEL.fullmatch(name) is not None
+
+
+# -- near spellings ---------------------------------------------------------------------------------
+
+SHARED_BIGRAMS_LOST = 3  # one edit removes at most three kinds of bigram: strings sharing too few are far apart
+
+
+@cache
+def bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+
+
+def within(a: str, b: str, limit: int) -> int | None:
+    """The optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)
+    between a and b when it is at most `limit`, else None; gives up as soon as it must exceed it."""
+    if abs(len(a) - len(b)) > limit:
+        return None
+    first, second = bigrams(a), bigrams(b)
+    if len(first & second) < max(len(first), len(second)) - SHARED_BIGRAMS_LOST * limit:
+        return None
+    previous, current = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        before, previous, current = previous, current, [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit and (before is None or min(previous) > limit):
+            return None  # every alignment already costs more (a swap looks back only one row)
+    return current[len(b)] if current[len(b)] <= limit else None

@@ -54,3 +54,19 @@ def test_yaml_test_suite_lints_and_rejected_inputs_are_parse_errors(sslint):
     valid = {row["file"] for row in rows if row["fail"] == "false"}
     assert rejected - flagged == {f"{name}.yaml" for name in ACCEPTED_INVALID.split()}
     assert valid & flagged == {f"{name}.yaml" for name in UNREADABLE_VALID.split()}
+
+
+def test_positions_read_on_demand_equal_those_recorded_while_loading():
+    """A document's positions are read again, from its own lines, only when a finding needs them:
+    they must be the very positions a full read records, in every real and test-suite file."""
+    from sslint.load import _Positions, _read, load
+
+    for path in sorted([*REAL.rglob("*.y*ml"), *REAL.rglob("*.json"), *YAML_SUITE.glob("*.yaml")]):
+        source = load(path.read_bytes(), str(path), as_json=path.suffix == ".json")
+        if source.errors or source.template:
+            continue
+        eager = type(source)("")
+        _read(source.text, eager, source.as_json, None)
+        assert [type(d._positions) for d in source.documents] == [_Positions] * len(source.documents), path
+        assert [(d.index, d.positions) for d in reversed(source.documents)] == \
+               [(d.index, d.positions) for d in reversed(eager.documents)], path

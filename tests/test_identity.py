@@ -172,7 +172,7 @@ def test_placeholders_are_not_names(sslint):
 def test_the_bounded_edit_distance_agrees_with_the_full_one():
     import random
 
-    from sslint.checks.identity import _within
+    from sslint.names import within as _within
 
     def full(a, b):
         d = [[i + j if not i or not j else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]

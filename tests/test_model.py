@@ -92,3 +92,52 @@ def test_list_items_and_non_objects():
     model = model_of("apiVersion: v1\nkind: ServiceList\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: a}}\n"
                      "- {kind: Service}\n---\nfoo: bar\n---\n- 1\n")
     assert [(o.kind, o.name, o.prefix) for o in model.objects] == [("Service", "a", ("items", 0))]
+
+
+def test_the_spelling_index_misses_no_service_within_the_distance():
+    """spelled_like narrows the Services a misspelt name is compared with; it must keep every one
+    `within` would accept, for names of every length (short ones share no bigram at all)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from sslint.names import SHARED_BIGRAMS_LOST, bigrams, within
+
+    letters = "abcdef-1"
+
+    @st.composite
+    def misspelt(draw, name):  # the name after one or two edits: what a typo does
+        for _ in range(draw(st.integers(1, 2))):
+            at = draw(st.integers(0, len(name)))
+            edit = draw(st.sampled_from(["swap", "substitute", "insert", "delete"]))
+            letter = draw(st.sampled_from(letters))
+            if edit == "swap" and at + 1 < len(name):
+                name = name[:at] + name[at + 1] + name[at] + name[at + 2:]
+            elif edit == "substitute" and at < len(name):
+                name = name[:at] + letter + name[at + 1:]
+            elif edit == "insert":
+                name = name[:at] + letter + name[at:]
+            elif edit == "delete" and len(name) > 1:
+                name = name[:at] + name[at + 1:]
+        return name
+
+    @st.composite
+    def cases(draw):
+        wanted = draw(st.text(alphabet=letters, min_size=1, max_size=12))
+        services = draw(st.lists(st.one_of(misspelt(wanted), st.text(alphabet=letters, min_size=1, max_size=12)),
+                                 min_size=1, max_size=8))
+        return wanted, services
+
+    @settings(max_examples=400, deadline=None)
+    @given(case=cases())
+    def check(case):
+        wanted, services = case
+        model = Model()
+        text = "\n---\n".join(f"{{kind: Service, apiVersion: v1, metadata: {{name: '{n}'}}}}" for n in services)
+        model.add(load(text.encode(), "s.yaml"), context=False)
+        near = model.of_kind("Service")[0]
+        for limit in (1, 2):
+            found = model.spelled_like("Service", near, wanted, len(bigrams(wanted)) - SHARED_BIGRAMS_LOST * limit)
+            expected = [s for s in model.in_namespace_of("Service", near) if within(wanted, s.name, limit) is not None]
+            assert [s for s in found if within(wanted, s.name, limit) is not None] == expected
+
+    check()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Iterator
 
 from sslint import versions
 from sslint.finding import Finding, Related
 from sslint.model import Model, Obj
-from sslint.names import DNS1035_LABEL, is_dns1035_label, is_dns1123_label
+from sslint.names import DNS1035_LABEL, SHARED_BIGRAMS_LOST, bigrams, is_dns1035_label, is_dns1123_label, within
 from sslint.selectors import map_selects
 
 SERVICE_NAME = ("spec", "serviceName")
@@ -79,32 +78,6 @@ def service_name_invalid(sts: Obj, model: Model, version: str) -> Iterator[Findi
     )
 
 
-@cache
-def _bigrams(text: str) -> frozenset[str]:
-    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
-
-
-def _within(a: str, b: str, limit: int) -> int | None:
-    """The optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)
-    between a and b when it is at most `limit`, else None; gives up as soon as it must exceed it."""
-    if abs(len(a) - len(b)) > limit:
-        return None
-    # Each edit removes at most three kinds of bigram: strings that share too few are too far apart.
-    first, second = _bigrams(a), _bigrams(b)
-    if len(first & second) < max(len(first), len(second)) - 3 * limit:
-        return None
-    previous, current = None, list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        before, previous, current = previous, current, [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], before[j - 2] + 1)
-        if min(current) > limit and (before is None or min(previous) > limit):
-            return None  # every alignment already costs more (a swap looks back only one row)
-    return current[len(b)] if current[len(b)] <= limit else None
-
-
 def _is_headless(service: Obj) -> bool:
     return service.get("spec", "clusterIP") == "None" and (service.get("spec", "type") or "ClusterIP") == "ClusterIP"
 
@@ -112,7 +85,8 @@ def _is_headless(service: Obj) -> bool:
 def _likely_meant(sts: Obj, name: str, model: Model) -> Obj | None:
     """The Service the author probably meant: a near spelling, else a headless one selecting the pods."""
     limit = min(2, max(1, len(name) // 3))
-    near = [(_within(name, s.name, limit), s) for s in model.in_namespace_of("Service", sts) if s.name]
+    candidates = model.spelled_like("Service", sts, name, len(bigrams(name)) - SHARED_BIGRAMS_LOST * limit)
+    near = [(within(name, s.name, limit), s) for s in candidates]
     near = [(d, s) for d, s in near if d is not None]
     if near:
         return min(near, key=lambda pair: pair[0])[1]
