@@ -196,6 +196,32 @@ for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.yaml")):
 """
 
 
+# The rules alone (every check of every object, and the positions of its findings), on one core, timed
+# inside a process that has loaded the tree: how rule time grows with the tree. Run with the Python
+# that sslint is installed in.
+RULES = """
+import sys, time
+from sslint import catalogue, engine
+from sslint.model import Model
+options = engine.Options(paths=[sys.argv[1]])
+built, targets, context = engine._discover(options)
+sources, _ = engine._gather(options, built, targets, context)
+model = Model()
+for source in sources:
+    model.add(source, context=False)
+rules = catalogue.rules()
+start = time.perf_counter()
+engine._check(model, rules, set(rules), options.kubernetes_version, 1)
+print(time.perf_counter() - start)
+"""
+
+
+def rule_time(tree: Path, runs: int) -> float:
+    times = [float(subprocess.run([sys.executable, "-c", RULES, str(tree)], check=True, capture_output=True,
+                                  text=True).stdout) for _ in range(runs)]
+    return round(statistics.median(times), 4)
+
+
 def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, int]:
     """Seconds, exit code and peak RSS (KiB, the process and the workers it waited for) of one run."""
     start = time.perf_counter()
@@ -225,6 +251,7 @@ def measure(objects: int, runs: int, workdir: Path, sslint: list[str], peers: bo
     record["sslint"] = median_run([*sslint, "--no-cache", "--format", "json", "-o", os.devnull, str(tree)], workdir, runs, env)
     record["sslint_1_core"] = median_run([*sslint, "--no-cache", "--jobs", "1", "--format", "json", "-o", os.devnull,
                                           str(tree)], workdir, runs, env)
+    record["rules_s"] = rule_time(tree, runs)
     cache_env = {**os.environ, "XDG_CACHE_HOME": str(workdir / "cache")}
     shutil.rmtree(workdir / "cache", ignore_errors=True)
     timed([*sslint, "--format", "json", "-o", os.devnull, str(tree)], workdir, cache_env)  # fills the cache
@@ -239,6 +266,7 @@ def measure(objects: int, runs: int, workdir: Path, sslint: list[str], peers: bo
     record["documents_per_s"] = round(documents / seconds)
     record["mb_per_s"] = round(size / 1e6 / seconds, 2)
     record["ratio_to_floor"] = round(seconds / record["floor"]["median_s"], 2)
+    record["ratio_to_floor_1_core"] = round(record["sslint_1_core"]["median_s"] / record["floor"]["median_s"], 2)
     record["speedup_2_cores"] = round(record["sslint_1_core"]["median_s"] / seconds, 2)
     record["speedup_cached"] = round(seconds / record["sslint_cached"]["median_s"], 2)
     return record
@@ -260,14 +288,20 @@ def startup(runs: int, workdir: Path, sslint: list[str]) -> dict:
 def markdown(records: list[dict], machine: dict) -> str:
     lines = [f"Measured by `python bench/bench.py` on {machine['cpus']} cores ({machine['machine']}, Python "
              f"{machine['python']}); medians of {machine['runs']} runs.", "",
-             "| objects | MB | floor (C events) | sslint | ×floor | docs/s | 1 core | cached | peak RSS | yamllint |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| objects | MB | floor (C events) | sslint | ×floor | docs/s | 1 core | ×floor, 1 core | rules, 1 core "
+             "| cached | peak RSS | yamllint |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in records:
         yamllint = f"{r['yamllint']['median_s']:.2f} s" if "yamllint" in r else "—"
         lines.append(
             f"| {r['objects']:,} | {r['bytes'] / 1e6:.1f} | {r['floor']['median_s']:.2f} s | {r['sslint']['median_s']:.2f} s "
             f"| {r['ratio_to_floor']} | {r['documents_per_s']:,} | {r['sslint_1_core']['median_s']:.2f} s "
-            f"| {r['sslint_cached']['median_s']:.2f} s | {r['sslint']['peak_rss_mb']} MB | {yamllint} |")
+            f"| {r['ratio_to_floor_1_core']} | {r['rules_s']:.2f} s | {r['sslint_cached']['median_s']:.2f} s | {r['sslint']['peak_rss_mb']} MB | {yamllint} |")
+    for smaller, larger in zip(records, records[1:]):
+        growth = (larger["rules_s"] / smaller["rules_s"]) / (larger["objects"] / smaller["objects"])
+        lines += ["", f"Rule time from {smaller['objects']:,} to {larger['objects']:,} objects: ×"
+                      f"{larger['rules_s'] / smaller['rules_s']:.1f} for ×{larger['objects'] / smaller['objects']:.1f} "
+                      f"the objects ({growth:.2f} per object)."]
     if "startup" in machine:
         first = machine["startup"]
         versus = f", yamllint {first['yamllint']['median_s']:.3f} s" if "yamllint" in first else ""

@@ -63,21 +63,39 @@ def _read(path: Path | str, stdin_filename: str | None, use_cache: bool) -> Sour
     return cache.load_cached(raw, name, as_json) if use_cache else load(raw, name, as_json=as_json)
 
 
-def _read_chunk(paths: list[Path], use_cache: bool) -> bytes:
-    return marshal.dumps([(s.path, s.to_plain()) for s in (_read(p, None, use_cache) for p in paths)])
+def _in_parallel(shares: list, here: Callable, there: Callable) -> list:
+    """[here(shares[0]), there(shares[1]), …]: this process takes the first share while forked worker
+    processes, started first, take the others; they see this process's memory as it was, unsent."""
+    with multiprocessing.get_context("fork").Pool(len(shares) - 1) as pool:
+        pending = pool.map_async(there, shares[1:])
+        return [here(shares[0]), *pending.get()]
+
+
+def _read_chunk(paths: list[Path], use_cache: bool) -> list[SourceFile]:
+    return [_read(p, None, use_cache) for p in paths]
+
+
+def _read_chunk_plain(chunk: tuple[list[Path], bool]) -> bytes:
+    return marshal.dumps([(s.path, s.to_plain()) for s in _read_chunk(*chunk)])
 
 
 def _read_all(paths: list[Path], use_cache: bool, jobs: int, progress: Callable[[int, int], None]) -> list[SourceFile]:
-    """The files loaded in order; a large input is split between `jobs` worker processes."""
+    """The files loaded in order; a large input is split between this process and `jobs` - 1
+    workers, in shares of about the same number of bytes."""
     if jobs > 1 and len(paths) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        size = sum(p.stat().st_size for p in paths if p.is_file())
-        if size >= PARALLEL_BYTES:
-            chunks = [paths[n::jobs] for n in range(jobs)]
+        sizes = {p: p.stat().st_size if p.is_file() else 0 for p in paths}
+        if sum(sizes.values()) >= PARALLEL_BYTES:
+            chunks: list[list[Path]] = [[] for _ in range(jobs)]
+            totals = [0] * jobs
+            for path in sorted(paths, key=sizes.__getitem__, reverse=True):  # the largest files first
+                smallest = totals.index(min(totals))
+                chunks[smallest].append(path)
+                totals[smallest] += sizes[path]
             progress(0, len(paths))  # the workers report nothing until they are all done
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                blobs = pool.starmap(_read_chunk, [(chunk, use_cache) for chunk in chunks])
-            loaded = {}
-            for chunk, blob in zip(chunks, blobs):
+            mine, *theirs = _in_parallel([(chunk, use_cache) for chunk in chunks],
+                                         lambda share: _read_chunk(*share), _read_chunk_plain)
+            loaded = dict(zip(chunks[0], mine))
+            for chunk, blob in zip(chunks[1:], theirs):
                 for path, (name, plain) in zip(chunk, marshal.loads(blob)):
                     loaded[path] = SourceFile.from_plain(name, plain)
             progress(len(paths), len(paths))
@@ -215,34 +233,38 @@ def _check_all(model: Model, rules: dict, work: list[tuple[str, Obj]], version: 
 _FORKED: tuple = ()  # what a forked checking worker reads: (model, rules, work, version), set before the fork
 
 
-def _check_share(start: int, step: int) -> tuple[list[tuple], list[str]]:
-    """A worker's share of the checks; findings travel as tuples naming their object by index."""
+def _check_share(share: list[str]) -> tuple[list[tuple], list[str]]:
+    """A worker's share of the checks (whole rules); its findings travel back as tuples naming their
+    object by number."""
     model, rules, work, version = _FORKED
-    findings, internal_errors = _check_all(model, rules, work[start::step], version)
+    findings, internal_errors = _check_all(model, rules, [(r, obj) for r in share for obj in work[r]], version)
     number = {id(obj): n for n, obj in enumerate(model.objects)}
     return [(f.rule.id, number[id(f.obj)], f.path, f.message, f.fix, f.severity, f.location, f.related_locations)
             for f in findings], internal_errors
 
 
 def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: int) -> tuple[list[Finding], list[str]]:
-    """Every selected check on every reported object of its kinds; a large model is checked by `jobs`
-    forked workers, which share the model with this process instead of receiving a copy."""
-    work = [(rule_id, obj) for rule_id in sorted(selected & CHECKS.keys()) for kind in rules[rule_id].kinds
-            for obj in model.of_kind(kind) if not obj.context]
+    """Every selected check on every reported object of its kinds. A large model is checked by `jobs`
+    forked workers, which share the model instead of receiving a copy; each takes one rule at a time,
+    so that the indexes a rule builds as it goes are built by few of them."""
+    work = {rule_id: [obj for kind in rules[rule_id].kinds for obj in model.of_kind(kind) if not obj.context]
+            for rule_id in sorted(selected & CHECKS.keys())}
     if jobs < 2 or len(model.objects) < PARALLEL_OBJECTS or "fork" not in multiprocessing.get_all_start_methods():
-        return _check_all(model, rules, work, version)
+        return _check_all(model, rules, [(r, obj) for r, objects in work.items() for obj in objects], version)
+    largest_first = sorted(work, key=lambda r: len(work[r]), reverse=True)
     global _FORKED
     _FORKED = (model, rules, work, version)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            shares = pool.starmap(_check_share, [(n, jobs) for n in range(jobs)])
+            shares = dict(zip(largest_first, pool.imap(_check_share, [[r] for r in largest_first])))
     finally:
         _FORKED = ()
     findings, internal_errors = [], []
-    for produced, errors in shares:
+    for rule_id in work:  # in rule order, as one process would have found them
+        produced, errors = shares[rule_id]
         internal_errors += errors
-        for rule_id, number, path, message, fix, severity, location, related_locations in produced:
-            finding = Finding(message, model.objects[number], path, fix, severity=severity, rule=rules[rule_id])
+        for rule_id, n, path, message, fix, severity, location, related_locations in produced:
+            finding = Finding(message, model.objects[n], path, fix, severity=severity, rule=rules[rule_id])
             finding.location, finding.related_locations = location, related_locations
             findings.append(finding)
     return findings, internal_errors
@@ -277,7 +299,9 @@ def run(options: Options) -> Result:
     try:
         return _run(options)
     finally:
-        if enabled:
+        if enabled:  # the run's objects join the oldest generation unexamined, not walked at the next allocation
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

@@ -131,8 +131,13 @@ def _compile(schema: dict) -> Any:
     required = tuple(schema.get("required", ()))
     items = _compile(schema["items"]) if isinstance(schema.get("items"), dict) else None
     objects = bool(properties or closed or extra or required)
-    if enum is None and not branches and not objects and items is None:
-        return typed
+    if enum is None and not branches:
+        if not objects and items is None:
+            return typed
+        if items is None:
+            return _object_check(typed, properties, required, closed, extra)
+        if not objects:
+            return _array_check(typed, items)
 
     def check(value):
         if not typed(value):
@@ -157,6 +162,46 @@ def _compile(schema: dict) -> Any:
             for item in value:
                 if not items(item):
                     return False
+        return True
+
+    return check
+
+
+def _object_check(typed, properties: dict, required: tuple, closed: bool, extra) -> Any:
+    """The check of an object schema: its type, required keys and every property (the common node)."""
+    objects = typed({})
+
+    def check(value):
+        if type(value) is not dict:
+            return typed(value)
+        if not objects:
+            return False
+        for key in required:
+            if key not in value:
+                return False
+        for key, item in value.items():
+            known = properties.get(key)
+            if known is None:
+                if closed or (extra is not None and not extra(item)):
+                    return False
+            elif not known(item):
+                return False
+        return True
+
+    return check
+
+
+def _array_check(typed, items) -> Any:
+    arrays = typed([])
+
+    def check(value):
+        if type(value) is not list:
+            return typed(value)
+        if not arrays:
+            return False
+        for item in value:
+            if not items(item):
+                return False
         return True
 
     return check

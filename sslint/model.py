@@ -70,8 +70,7 @@ class Obj:
     @property
     def replicas(self) -> int | None:
         """spec.replicas, 1 when unset (the API default); None when it is not an integer."""
-        value = self.get("spec", "replicas", default=1)
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+        return integer(self.get("spec", "replicas", default=1))
 
     @property
     def pod_labels(self) -> dict:
@@ -86,6 +85,11 @@ class Obj:
                 return positions[full]
             full = full[:-1]
         return min(positions.values(), default=(1, 1))
+
+
+def integer(value: Any) -> int | None:
+    """The value when it is an integer, else None: a YAML `true` is a bool, never an int here."""
+    return value if type(value) is int else None
 
 
 def object_ref(kind: str, namespace: str | None, name: str | None) -> str:
@@ -257,13 +261,20 @@ class Model:
     def selecting(self, kind: str, near: Obj, labels: dict, selector_path: tuple = ("spec", "selector")) -> list[Obj]:
         """Objects of `kind` that can share `near`'s namespace and whose selector (a LabelSelector,
         or a plain map for Services and ReplicationControllers) selects `labels`."""
-        plain = kind in ("Service", "ReplicationController")
+        return [o for o in self._selecting(kind, labels, selector_path) if same_namespace(o, near) and o is not near]
+
+    def selecting_elsewhere(self, kind: str, near: Obj, labels: dict, selector_path: tuple = ("spec", "selector")) -> list[Obj]:
+        """Objects of `kind` in an explicit namespace other than `near`'s whose selector selects `labels`."""
+        return [o for o in self._selecting(kind, labels, selector_path) if not same_namespace(o, near)]
+
+    def _selecting(self, kind: str, labels: dict, selector_path: tuple) -> list[Obj]:
         key = (kind, selector_path)
         if key not in self._selector_indexes:
+            plain = kind in ("Service", "ReplicationController")
             self._selector_indexes[key] = _SelectorIndex(
                 self.of_kind(kind), lambda o: o.get(*selector_path), label_selector=not plain
             )
-        return [o for o in self._selector_indexes[key].selecting(labels) if same_namespace(o, near) and o is not near]
+        return self._selector_indexes[key].selecting(labels)
 
     def autoscalers_of(self, workload: Obj) -> list[Obj]:
         """HorizontalPodAutoscalers whose scaleTargetRef names `workload`, in a namespace it can share."""

@@ -61,5 +61,6 @@ def removed(api_version: str, kind: str, version: str) -> tuple[str, str] | None
 
 
 def defaults_selector(api_version: str) -> bool:
-    """Older workload apiVersions default spec.selector to the pod template's labels."""
-    return api_version in ("apps/v1beta1", "apps/v1beta2", "extensions/v1beta1")
+    """The oldest workload apiVersions default spec.selector to the pod template's labels (from
+    apps/v1beta2 on, the selector is required)."""
+    return api_version in ("apps/v1beta1", "extensions/v1beta1")

@@ -50,6 +50,15 @@ def related(finding):
 # -- SS401 disruption-budget-missing -------------------------------------------------------------------
 
 
+def test_a_budget_in_another_namespace_is_named(sslint):
+    files = {"zk.yaml": workload(namespace="data"), "pdb.yaml": budget(namespace="ops")}
+    [finding] = lint(sslint, files, "SS401").findings("SS401")
+    assert where(finding) == ("zk.yaml", 7, 3)
+    assert ("(PodDisruptionBudget ops/zk selects these labels, but a budget only covers pods of its own namespace)"
+            in finding["message"])
+    assert ("pdb.yaml", 5, 3) in related(finding)  # its metadata.namespace
+
+
 def test_replicated_set_without_budget(sslint):
     run = lint(sslint, {"zk.yaml": workload()}, "SS401")
     [finding] = run.findings("SS401")

@@ -7,8 +7,9 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Iterator, NamedTuple
 
+from sslint import versions
 from sslint.finding import Finding, Related
-from sslint.model import WORKLOAD_KINDS, LabelIndex, Model, Obj, same_namespace
+from sslint.model import WORKLOAD_KINDS, LabelIndex, Model, Obj, integer, same_namespace
 from sslint.selectors import selects
 
 NODE_KEY = "kubernetes.io/hostname"
@@ -21,10 +22,6 @@ PARTITION = ("spec", "updateStrategy", "rollingUpdate", "partition")
 PERCENT = re.compile(r"([0-9]+)%")
 OPERATORS = frozenset(("In", "NotIn", "Exists", "DoesNotExist"))
 ADOPTERS = frozenset(("ReplicaSet", "ReplicationController", "DaemonSet"))  # claim any orphan their selector matches
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _labels(labels: dict) -> str:
@@ -66,7 +63,7 @@ def _most_replicas(workload: Obj, model: Model) -> tuple[int | None, Obj | None]
         return None, None
     for hpa in model.autoscalers_of(workload):
         ceiling = hpa.get("spec", "maxReplicas")
-        if _is_int(ceiling) and ceiling > most:
+        if integer(ceiling) is not None and ceiling > most:
             most, scaler = ceiling, hpa
     return most, scaler
 
@@ -120,7 +117,7 @@ def _pods_counted(budget: Obj, workload: Obj, most: int, model: Model) -> int | 
 
 def _scaled(value, pods: int) -> int | None:
     """An int-or-percent of `pods`, percentages rounded up as the disruption controller does."""
-    if _is_int(value) and value >= 0:
+    if integer(value) is not None and value >= 0:
         return value
     match = PERCENT.fullmatch(value) if isinstance(value, str) else None
     return -(-int(match.group(1)) * pods // 100) if match and int(match.group(1)) <= 100 else None
@@ -159,8 +156,7 @@ def _missing_budget(sts: Obj, model: Model, most: int, scaler: Obj | None) -> Fi
     message = (f"{sts.ref} {_how_many(most, scaler)} but no PodDisruptionBudget in {where} selects its pods "
                f"({_labels(sts.pod_labels)}): a node drain or cluster upgrade may evict several replicas at once, "
                "and a clustered store (etcd, ZooKeeper, a replicated database) loses its quorum")
-    elsewhere = [b for b in model.of_kind("PodDisruptionBudget")
-                 if not same_namespace(b, sts) and selects(b.get(*SELECTOR), sts.pod_labels)]
+    elsewhere = model.selecting_elsewhere("PodDisruptionBudget", sts, sts.pod_labels)
     related = _scaled_by(scaler, most)
     if elsewhere:
         message += f" ({elsewhere[0].ref} selects these labels, but a budget only covers pods of its own namespace)"
@@ -284,7 +280,7 @@ def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> 
 
 def grace_period_zero(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
     value = sts.get(*GRACE_PERIOD)
-    if _is_int(value) and value == 0:
+    if integer(value) is not None and value == 0:
         yield Finding(
             f"{sts.ref} sets terminationGracePeriodSeconds: 0: its pods are killed without a chance to flush data or "
             "leave their cluster, and a deletion that does not wait for the shutdown can leave two pods with one "
@@ -301,7 +297,7 @@ def replicas_managed_by_hpa(sts: Obj, model: Model, version: str) -> Iterator[Fi
         low, high = hpa.get("spec", "minReplicas", default=1), hpa.get("spec", "maxReplicas")
         if low == high == replicas:  # the autoscaler can only ever choose this same count
             continue
-        between = f" between {low} and {high} replicas" if _is_int(low) and _is_int(high) else ""
+        between = f" between {low} and {high} replicas" if integer(low) is not None and integer(high) is not None else ""
         yield Finding(
             f"{sts.ref} sets spec.replicas: {replicas}, but {hpa.ref} scales it{between}: every "
             f"apply resets the scale to {replicas}, undoing the autoscaler's choice until it reacts again",
@@ -315,7 +311,7 @@ def partition_exceeds_replicas(sts: Obj, model: Model, version: str) -> Iterator
     partition = sts.get(*PARTITION)
     most, scaler = _most_replicas(sts, model)
     strategy = sts.get("spec", "updateStrategy", "type", default="RollingUpdate")
-    if sts.fragment or not _is_int(partition) or strategy != "RollingUpdate" or not most or partition < most:
+    if sts.fragment or integer(partition) is None or strategy != "RollingUpdate" or not most or partition < most:
         return
     if scaler:
         count = f"the {most} replicas {scaler.ref} can scale it to"
@@ -337,9 +333,7 @@ def _pod_selector(workload: Obj) -> dict | None:
     """The workload's pod selector as a LabelSelector, defaulted as the API does; None where the API
     would refuse it (SS301 reports those)."""
     selector = workload.get(*SELECTOR)
-    defaults_to_labels = workload.kind == "ReplicationController" or workload.api_version in (
-        "extensions/v1beta1", "apps/v1beta1"
-    )
+    defaults_to_labels = workload.kind == "ReplicationController" or versions.defaults_selector(workload.api_version)
     if selector is None and defaults_to_labels:
         return {"matchLabels": workload.pod_labels}
     if workload.kind == "ReplicationController":

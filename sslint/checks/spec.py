@@ -8,16 +8,12 @@ from typing import Iterator
 
 from sslint import versions
 from sslint.finding import Finding
-from sslint.model import Model, Obj
+from sslint.model import Model, Obj, integer
 from sslint.names import is_dns1123_label
 from sslint.quantity import parse_quantity
 from sslint.selectors import map_selects, selects
 
 MAX_SET_NAME = 52  # pods carry controller-revision-hash=<name>-<hash of up to 10>, a label value of at most 63
-
-
-def _int(value) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 # -- SS301 -----------------------------------------------------------------------------------------
@@ -160,7 +156,7 @@ def spec_value_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding
         if value is not None and value not in allowed:
             yield invalid(path, f"is {value!r}, not one of {', '.join(allowed)}", f"Use {' or '.join(allowed)}.")
     for path in _NON_NEGATIVE:
-        value = _int(sts.get(*path))
+        value = integer(sts.get(*path))
         if value is not None and value < 0:
             yield invalid(path, f"is {value}; it must not be negative", "Use 0 or a positive number.")
     strategy = ("spec", "updateStrategy")
@@ -170,7 +166,7 @@ def spec_value_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding
     path = strategy + ("rollingUpdate", "maxUnavailable")
     value = sts.get(*path)
     percent = _PERCENT.fullmatch(value) if isinstance(value, str) else None
-    if _int(value) is not None and value < 1:
+    if integer(value) is not None and value < 1:
         yield invalid(path, f"is {value}; it must be at least 1", "Use 1 or more, or a percentage from 1% to 100%.")
     elif isinstance(value, str) and (percent is None or not 1 <= int(percent.group(1)) <= 100):
         yield invalid(path, f"is {value!r}; it must be at least 1, or a percentage from 1% to 100%",

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from sslint import versions
 from sslint.finding import Finding, Related
-from sslint.model import Model, Obj
+from sslint.model import Model, Obj, integer
 from sslint.names import is_dns1123_label
 from sslint.quantity import format_bytes, parse_quantity
 from sslint.selectors import selects
@@ -63,7 +63,7 @@ def _scale(workload: Obj, model: Model) -> tuple[int, Obj | None] | None:
     """How many replicas may share the claim, and the autoscaler that makes it more than one."""
     for hpa in model.autoscalers_of(workload):
         maximum = hpa.get("spec", "maxReplicas")
-        if isinstance(maximum, int) and not isinstance(maximum, bool) and maximum > 1:
+        if integer(maximum) is not None and maximum > 1:
             return maximum, hpa
     if workload.replicas is not None and workload.replicas > 1:
         return workload.replicas, None
