@@ -1,3 +1,3 @@
-from sslint.cli import main
+from sslint.cli import console
 
-main()
+console()

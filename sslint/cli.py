@@ -168,6 +168,22 @@ def command(paths, output_format, output, show_statistics, select, ignore, fail_
     return _exit_code(result, fail_on or config.get("fail-on") or "warning")
 
 
+def console() -> None:
+    """The `sslint` command: main(), then the process ends at once. A large run's objects would
+    otherwise be freed one by one, and walked by a last collection, after the report is written."""
+    try:
+        main()
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away (`sslint … | head`), or a closed stream
+            pass
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         code = command.main(args=argv, prog_name="sslint", standalone_mode=False)

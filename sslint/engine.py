@@ -7,12 +7,13 @@ import marshal
 import multiprocessing
 import sys
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sslint import cache, catalogue, discover, kustomize, suppress, versions
 from sslint.checks import CHECKS
-from sslint.finding import Finding, Location
+from sslint.finding import Finding, Location, Related
 from sslint.load import ParseError, SourceFile, load
 from sslint.model import Model, Obj, ObjectRef
 
@@ -63,43 +64,57 @@ def _read(path: Path | str, stdin_filename: str | None, use_cache: bool) -> Sour
     return cache.load_cached(raw, name, as_json) if use_cache else load(raw, name, as_json=as_json)
 
 
-def _in_parallel(shares: list, here: Callable, there: Callable) -> list:
-    """[here(shares[0]), there(shares[1]), …]: this process takes the first share while forked worker
-    processes, started first, take the others; they see this process's memory as it was, unsent."""
-    with multiprocessing.get_context("fork").Pool(len(shares) - 1) as pool:
-        pending = pool.map_async(there, shares[1:])
-        return [here(shares[0]), *pending.get()]
+_SHARED: tuple = ()  # the tasks forked workers take: (count, next-task counter, run), set before the fork
 
 
-def _read_chunk(paths: list[Path], use_cache: bool) -> list[SourceFile]:
-    return [_read(p, None, use_cache) for p in paths]
+def _shared_out(count: int, jobs: int, run: Callable[[int, bool], Any]) -> dict[int, Any]:
+    """{n: run(n, here)} for every n < count, computed by this process (here=True) and `jobs` - 1
+    forked workers (here=False: run returns marshal data) that each take the next task when done
+    with one, so that fast and slow shares even out. The workers see this process's memory as it
+    was at the fork; nothing but their results is sent."""
+    global _SHARED
+    context = multiprocessing.get_context("fork")
+    _SHARED = (count, context.Value("q", 0), run)
+    try:
+        with context.Pool(jobs - 1) as pool:
+            pending = pool.map_async(_take_tasks, [False] * (jobs - 1))
+            done = _take_tasks(True)
+            for blob in pending.get():
+                done.update(marshal.loads(blob))
+    finally:
+        _SHARED = ()
+    return done
 
 
-def _read_chunk_plain(chunk: tuple[list[Path], bool]) -> bytes:
-    return marshal.dumps([(s.path, s.to_plain()) for s in _read_chunk(*chunk)])
+def _take_tasks(here: bool) -> dict[int, Any] | bytes:
+    count, counter, run = _SHARED
+    done = {}
+    while True:
+        with counter.get_lock():
+            n = counter.value
+            counter.value += 1
+        if n >= count:
+            return done if here else marshal.dumps(done)
+        done[n] = run(n, here)
 
 
 def _read_all(paths: list[Path], use_cache: bool, jobs: int, progress: Callable[[int, int], None]) -> list[SourceFile]:
-    """The files loaded in order; a large input is split between this process and `jobs` - 1
-    workers, in shares of about the same number of bytes."""
+    """The files loaded in order; a large input is shared out between this process and `jobs` - 1
+    workers, the largest files first."""
     if jobs > 1 and len(paths) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        sizes = {p: p.stat().st_size if p.is_file() else 0 for p in paths}
-        if sum(sizes.values()) >= PARALLEL_BYTES:
-            chunks: list[list[Path]] = [[] for _ in range(jobs)]
-            totals = [0] * jobs
-            for path in sorted(paths, key=sizes.__getitem__, reverse=True):  # the largest files first
-                smallest = totals.index(min(totals))
-                chunks[smallest].append(path)
-                totals[smallest] += sizes[path]
+        sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
+        if sum(sizes) >= PARALLEL_BYTES:
+            order = sorted(range(len(paths)), key=sizes.__getitem__, reverse=True)
+
+            def read(n: int, here: bool):
+                source = _read(paths[order[n]], None, use_cache)
+                return source if here else (source.path, source.to_plain())
+
             progress(0, len(paths))  # the workers report nothing until they are all done
-            mine, *theirs = _in_parallel([(chunk, use_cache) for chunk in chunks],
-                                         lambda share: _read_chunk(*share), _read_chunk_plain)
-            loaded = dict(zip(chunks[0], mine))
-            for chunk, blob in zip(chunks[1:], theirs):
-                for path, (name, plain) in zip(chunk, marshal.loads(blob)):
-                    loaded[path] = SourceFile.from_plain(name, plain)
+            loaded = {order[n]: s if isinstance(s, SourceFile) else SourceFile.from_plain(*s)
+                      for n, s in _shared_out(len(paths), jobs, read).items()}
             progress(len(paths), len(paths))
-            return [loaded[p] for p in paths]
+            return [loaded[n] for n in range(len(paths))]
     loaded = []
     for path in paths:
         loaded.append(_read(path, None, use_cache))
@@ -212,7 +227,8 @@ def _result_from_plain(plain: tuple, rules: dict) -> Result:
     return Result(findings, files, notices)
 
 
-def _check_all(model: Model, rules: dict, work: list[tuple[str, Obj]], version: str) -> tuple[list[Finding], list[str]]:
+def _check_all(model: Model, rules: dict, work: list[tuple[str, Obj]], version: str,
+               locate: bool = True) -> tuple[list[Finding], list[str]]:
     findings, internal_errors = [], []
     for rule_id, obj in work:
         rule = rules[rule_id]
@@ -225,47 +241,44 @@ def _check_all(model: Model, rules: dict, work: list[tuple[str, Obj]], version: 
             continue
         for finding in produced:
             finding.rule = rule
-            _locate(finding)
+            if locate:
+                _locate(finding)
             findings.append(finding)
     return findings, internal_errors
 
 
-_FORKED: tuple = ()  # what a forked checking worker reads: (model, rules, work, version), set before the fork
-
-
-def _check_share(share: list[str]) -> tuple[list[tuple], list[str]]:
-    """A worker's share of the checks (whole rules); its findings travel back as tuples naming their
-    object by number."""
-    model, rules, work, version = _FORKED
-    findings, internal_errors = _check_all(model, rules, [(r, obj) for r in share for obj in work[r]], version)
-    number = {id(obj): n for n, obj in enumerate(model.objects)}
-    return [(f.rule.id, number[id(f.obj)], f.path, f.message, f.fix, f.severity, f.location, f.related_locations)
-            for f in findings], internal_errors
-
-
 def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: int) -> tuple[list[Finding], list[str]]:
-    """Every selected check on every reported object of its kinds. A large model is checked by `jobs`
-    forked workers, which share the model instead of receiving a copy; each takes one rule at a time,
-    so that the indexes a rule builds as it goes are built by few of them."""
+    """Every selected check on every reported object of its kinds. A large model is checked by this
+    process and `jobs` - 1 forked workers, which share the model instead of receiving a copy; each
+    takes whole rules, so that the indexes a rule builds as it goes are built by few of them."""
     work = {rule_id: [obj for kind in rules[rule_id].kinds for obj in model.of_kind(kind) if not obj.context]
             for rule_id in sorted(selected & CHECKS.keys())}
     if jobs < 2 or len(model.objects) < PARALLEL_OBJECTS or "fork" not in multiprocessing.get_all_start_methods():
         return _check_all(model, rules, [(r, obj) for r, objects in work.items() for obj in objects], version)
-    largest_first = sorted(work, key=lambda r: len(work[r]), reverse=True)
-    global _FORKED
-    _FORKED = (model, rules, work, version)
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            shares = dict(zip(largest_first, pool.imap(_check_share, [[r] for r in largest_first])))
-    finally:
-        _FORKED = ()
+    order = sorted(work, key=lambda r: len(work[r]), reverse=True)  # the rules with the most objects first
+    number = {id(obj): n for n, obj in enumerate(model.objects)}
+
+    def check(n: int, here: bool):
+        # Positions are read here, in this process, as workers read them only by allocating in memory
+        # shared with it, which costs a copy of every page they write.
+        findings, internal_errors = _check_all(model, rules, [(order[n], obj) for obj in work[order[n]]], version,
+                                               locate=here)
+        if here:
+            return findings, internal_errors
+        return [(number[id(f.obj)], f.path, f.message, f.fix, f.severity,
+                 [(number[id(r.obj)], r.path, r.message) for r in f.related]) for f in findings], internal_errors
+
+    done = _shared_out(len(order), jobs, check)
     findings, internal_errors = [], []
     for rule_id in work:  # in rule order, as one process would have found them
-        produced, errors = shares[rule_id]
+        produced, errors = done[order.index(rule_id)]
         internal_errors += errors
-        for rule_id, n, path, message, fix, severity, location, related_locations in produced:
-            finding = Finding(message, model.objects[n], path, fix, severity=severity, rule=rules[rule_id])
-            finding.location, finding.related_locations = location, related_locations
+        for finding in produced:
+            if not isinstance(finding, Finding):
+                n, path, message, fix, severity, related = finding
+                finding = Finding(message, model.objects[n], tuple(path), fix, severity=severity, rule=rules[rule_id],
+                                  related=[Related(model.objects[r], tuple(p), m) for r, p, m in related])
+                _locate(finding)
             findings.append(finding)
     return findings, internal_errors
 

@@ -238,3 +238,18 @@ def test_worker_processes_give_the_same_report(sslint, monkeypatch):
         assert parallel.out == serial.out and parallel.code == serial.code == 1
     assert {f["rule"] for f in serial.json["findings"]} >= {"SS001", "SS102", "SS401"}
     assert any(f["suppressed"] for f in serial.json["findings"])
+
+
+def test_the_command_ends_at_once_with_its_report_and_exit_code_whole(tmp_path):
+    """`sslint` (cli.console) ends the process without freeing the run's objects: what it wrote must
+    be complete and its exit code kept, through a pipe too."""
+    import subprocess
+    import sys
+
+    (tmp_path / "sts.yaml").write_text(replicated_statefulset(service="missing"))
+    command = [sys.executable, "-m", "sslint", "--no-cache", "--format", "json", "sts.yaml"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and done.stderr == ""
+    assert "SS102" in [f["rule"] for f in json.loads(done.stdout)["findings"]]
+    bad = subprocess.run([*command, "--fail-on", "nope"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and bad.stderr.startswith("sslint: error:") and bad.stdout == ""
