@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import marshal
 import multiprocessing
+import signal
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -76,7 +77,9 @@ def _shared_out(count: int, jobs: int, run: Callable[[int, bool], Any]) -> dict[
     context = multiprocessing.get_context("fork")
     _SHARED = (count, context.Value("q", 0), run)
     try:
-        with context.Pool(jobs - 1) as pool:
+        # Only this process answers Ctrl-C: a worker interrupted while it holds a lock of the pool's
+        # queues would leave terminate() waiting for it forever.
+        with context.Pool(jobs - 1, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
             pending = pool.map_async(_take_tasks, [False] * (jobs - 1))
             done = _take_tasks(True)
             for blob in pending.get():

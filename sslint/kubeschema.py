@@ -230,7 +230,11 @@ def _reference(name: str) -> Any:
     is compiled) gets a check that looks the finished one up when it runs."""
     if name not in _COMPILED:
         _COMPILED[name] = None
-        _COMPILED[name] = _compile(_definitions()[name])
+        try:
+            _COMPILED[name] = _compile(_definitions()[name])
+        except BaseException:
+            del _COMPILED[name]
+            raise
     return _COMPILED[name] or (lambda value: _COMPILED[name](value))
 
 

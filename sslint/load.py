@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import codecs
 import json
-import marshal
 import math
 import re
 from dataclasses import dataclass, field
@@ -44,8 +43,9 @@ class Document:
     """One document's data, and the position of every key and list item in it.
 
     positions: field path → (line, column), 1-based; a key's path points at the key itself. Most
-    documents never have a finding, so positions are read on the first question, from the text
-    of the file, for all its documents at once (they would cost a fifth of the reading)."""
+    documents never have a finding, so positions are read on the first question, from the
+    document's own lines in the text of the file (recording them all would cost a fifth of the
+    reading)."""
 
     __slots__ = ("data", "_positions", "index", "origin", "origin_line")
 
@@ -79,15 +79,19 @@ class _Positions:
     def of(self, index: int) -> dict:
         if index not in self.read:
             documents: list[Document] = []
-            if self.as_json or index not in self.starts:
+            start = self.starts.get(index)
+            if start is not None and _CParser is not None:  # (the pure parser starts a document after its directives)
+                line, offset = start
+                text = self.text[offset:self.starts.get(index + 1, (0, len(self.text)))[1]]
+                try:
+                    if not text.startswith("\ufeff"):  # a BOM begins a slice, but not a document
+                        _build(_yaml_parser(text).get_event, line, index, documents, text, None)
+                except (_LoadError, YAMLError):
+                    documents = []
+            if not documents:
                 source = SourceFile("")
                 _read(self.text, source, self.as_json, None)
                 documents = source.documents
-            else:
-                line, start = self.starts[index]
-                end = self.starts.get(index + 1, (0, len(self.text)))[1]
-                text = self.text[start:end]
-                _build(_yaml_parser(text).get_event, line, index, documents, text, None)
             self.read.update((d.index, d.positions) for d in documents)
         return self.read.get(index, {})
 
@@ -440,7 +444,9 @@ def _merge(frame: list, value, line: int, column: int) -> None:
     sources = value if isinstance(value, list) else [value]
     if not all(isinstance(s, dict) for s in sources):
         raise _LoadError("a merge key (<<) must be given a mapping or a list of mappings", line, column)
-    frame[MERGES] = (frame[MERGES] or []) + sources
+    if frame[MERGES] is None:
+        frame[MERGES] = []
+    frame[MERGES].extend(sources)
     frame[KEY] = _NO_KEY
 
 
@@ -458,7 +464,10 @@ def _yaml_parser(text: str):
             self.events = YAML(typ="safe", pure=True).parse(text)
 
         def get_event(self):
-            return next(self.events)
+            try:
+                return next(self.events)
+            except (AssertionError, TypeError, ValueError) as error:  # its checks of %YAML versions and the like
+                raise _LoadError(f"invalid YAML: {error}", 1, 1) from None
 
     return _Pure(text)
 

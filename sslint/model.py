@@ -133,6 +133,7 @@ class _SelectorIndex:
 
     def __init__(self, objects: list[Obj], selector_of: Callable[[Obj], Any], label_selector: bool):
         self._selector_of, self._label_selector = selector_of, label_selector
+        self._order = {id(obj): n for n, obj in enumerate(objects)}
         self._by_pair: dict[tuple[str, str], list[Obj]] = defaultdict(list)
         self._unkeyed: list[Obj] = []  # selectors with no required label: match-all or expressions only
         for obj in objects:
@@ -147,7 +148,8 @@ class _SelectorIndex:
     def selecting(self, labels: dict) -> list[Obj]:
         candidates = [o for pair in labels.items() for o in self._by_pair.get((str(pair[0]), str(pair[1])), [])]
         test = selects if self._label_selector else map_selects
-        return [o for o in candidates + self._unkeyed if test(self._selector_of(o), labels)]
+        found = [o for o in candidates + self._unkeyed if test(self._selector_of(o), labels)]
+        return sorted(found, key=lambda o: self._order[id(o)])  # in model order, whichever label found them
 
 
 # Where objects of any kind (Job, CronJob, PodTemplate, Argo Rollout …) keep the labels of the pods they make.

@@ -56,10 +56,16 @@ def test_yaml_test_suite_lints_and_rejected_inputs_are_parse_errors(sslint):
     assert valid & flagged == {f"{name}.yaml" for name in UNREADABLE_VALID.split()}
 
 
-def test_positions_read_on_demand_equal_those_recorded_while_loading():
+@pytest.mark.parametrize("parser", ["C", "pure Python"])
+def test_positions_read_on_demand_equal_those_recorded_while_loading(parser, monkeypatch):
     """A document's positions are read again, from its own lines, only when a finding needs them:
-    they must be the very positions a full read records, in every real and test-suite file."""
+    they must be the very positions a full read records, in every real and test-suite file, with
+    either parser (the pure one starts a document after its directives)."""
+    from sslint import load as loader
     from sslint.load import _Positions, _read, load
+
+    if parser != "C":
+        monkeypatch.setattr(loader, "_CParser", None)
 
     for path in sorted([*REAL.rglob("*.y*ml"), *REAL.rglob("*.json"), *YAML_SUITE.glob("*.yaml")]):
         source = load(path.read_bytes(), str(path), as_json=path.suffix == ".json")

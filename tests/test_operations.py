@@ -59,6 +59,14 @@ def test_a_budget_in_another_namespace_is_named(sslint):
     assert ("pdb.yaml", 5, 3) in related(finding)  # its metadata.namespace
 
 
+def test_the_budget_elsewhere_named_is_the_first_in_the_files(sslint):
+    files = {"a.yaml": budget(selector="matchLabels: {tier: db}", namespace="b"),
+             "b.yaml": budget(selector="matchLabels: {app: web}", namespace="c"),
+             "zk.yaml": workload(namespace="a", labels="{app: web, tier: db}", selector="{app: web}")}
+    [finding] = lint(sslint, files, "SS401").findings("SS401")
+    assert "(PodDisruptionBudget b/zk selects these labels" in finding["message"]
+
+
 def test_replicated_set_without_budget(sslint):
     run = lint(sslint, {"zk.yaml": workload()}, "SS401")
     [finding] = run.findings("SS401")
