@@ -200,8 +200,9 @@ for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.yaml")):
 # inside a process that has loaded the tree: how rule time grows with the tree. Run with the Python
 # that sslint is installed in.
 RULES = """
-import sys, time
+import gc, sys, time
 from sslint import catalogue, engine
+gc.disable()  # as engine.run does
 from sslint.model import Model
 options = engine.Options(paths=[sys.argv[1]])
 built, targets, context = engine._discover(options)
@@ -233,13 +234,22 @@ def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float
 
 
 def median_run(command: list[str], cwd: Path, runs: int, env: dict | None = None) -> dict:
-    times, peaks, code = [], [], None
+    return median_runs({"run": (command, env)}, cwd, runs)["run"]
+
+
+def median_runs(commands: dict[str, tuple[list[str], dict | None]], cwd: Path, runs: int) -> dict[str, dict]:
+    """Each command run `runs` times, taking turns (run 1 of each, then run 2 of each …), so that a
+    slow spell of a shared machine falls on all of them alike; their medians and peak RSS."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, list[int]] = {name: [] for name in commands}
+    codes: dict[str, int] = {}
     for _ in range(runs):
-        elapsed, code, peak = timed(command, cwd, env)
-        times.append(elapsed)
-        peaks.append(peak)
-    return {"median_s": round(statistics.median(times), 4), "runs_s": [round(t, 4) for t in times],
-            "exit": code, "peak_rss_mb": round(max(peaks) / 1024, 1)}
+        for name, (command, env) in commands.items():
+            elapsed, codes[name], peak = timed(command, cwd, env)
+            times[name].append(elapsed)
+            peaks[name].append(peak)
+    return {name: {"median_s": round(statistics.median(times[name]), 4), "runs_s": [round(t, 4) for t in times[name]],
+                   "exit": codes[name], "peak_rss_mb": round(max(peaks[name]) / 1024, 1)} for name in commands}
 
 
 def measure(objects: int, runs: int, workdir: Path, sslint: list[str], peers: bool = True) -> dict:
@@ -247,10 +257,11 @@ def measure(objects: int, runs: int, workdir: Path, sslint: list[str], peers: bo
     documents, size = generate(objects, tree)
     record = {"objects": documents, "bytes": size, "files": sum(1 for _ in tree.rglob("*.yaml"))}
     env = {**os.environ, "SSLINT_NO_CACHE": "1"}
-    record["floor"] = median_run([sys.executable, "-c", FLOOR, str(tree)], workdir, runs)
-    record["sslint"] = median_run([*sslint, "--no-cache", "--format", "json", "-o", os.devnull, str(tree)], workdir, runs, env)
-    record["sslint_1_core"] = median_run([*sslint, "--no-cache", "--jobs", "1", "--format", "json", "-o", os.devnull,
-                                          str(tree)], workdir, runs, env)
+    record.update(median_runs({
+        "floor": ([sys.executable, "-c", FLOOR, str(tree)], None),
+        "sslint": ([*sslint, "--no-cache", "--format", "json", "-o", os.devnull, str(tree)], env),
+        "sslint_1_core": ([*sslint, "--no-cache", "--jobs", "1", "--format", "json", "-o", os.devnull, str(tree)], env),
+    }, workdir, runs))
     record["rules_s"] = rule_time(tree, runs)
     cache_env = {**os.environ, "XDG_CACHE_HOME": str(workdir / "cache")}
     shutil.rmtree(workdir / "cache", ignore_errors=True)
