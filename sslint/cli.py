@@ -119,7 +119,7 @@ def _exit_code(result, threshold: str) -> int:
 @click.option("--context", multiple=True, metavar="PATH", help="Manifests used to resolve references, never reported on (repeatable).")
 @click.option("--kustomize", "build_kustomizations", is_flag=True, help="Lint a directory holding a kustomization as `kubectl kustomize` builds it.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache (of loaded files and of whole runs).")
-@click.option("--jobs", type=click.IntRange(1, 64), metavar="N", help="Worker processes that load and check large inputs [default: the CPU count, at most 4].")
+@click.option("--jobs", type=click.IntRange(1, 64), metavar="N", help="Processes that load and check large inputs: this one and N-1 workers [default: the CPU count, at most 4].")
 @click.option("--diff-base", metavar="GIT_REF", help="Compare StatefulSets with the manifests at this git revision (SS305).")
 @click.option("--config", "config_path", metavar="FILE", help="Configuration file [default: .sslint.yaml found upward].")
 @click.option("--stdin-filename", metavar="NAME", help="The name findings on standard input are reported under.")

@@ -34,7 +34,7 @@ class Options:
     exclude: list[str] = field(default_factory=list)
     stdin_filename: str | None = None
     use_cache: bool = False  # the command line turns it on; --no-cache off
-    jobs: int = 1  # worker processes for loading large inputs
+    jobs: int = 1  # processes that load and check large inputs, this one included
     kustomize: bool = False  # build directories holding a kustomization, as kubectl kustomize does
     diff_base: str | None = None  # a git revision to compare StatefulSets with (SS305)
     progress: Callable[[int, int], None] = lambda loaded, total: None  # told (files loaded, of total) as loading goes
