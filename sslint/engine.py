@@ -8,9 +8,9 @@ import multiprocessing
 import signal
 import sys
 from collections.abc import Callable
-from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sslint import cache, catalogue, discover, kustomize, suppress, versions
 from sslint.checks import CHECKS
@@ -65,17 +65,17 @@ def _read(path: Path | str, stdin_filename: str | None, use_cache: bool) -> Sour
     return cache.load_cached(raw, name, as_json) if use_cache else load(raw, name, as_json=as_json)
 
 
-_SHARED: tuple = ()  # the tasks forked workers take: (count, next-task counter, run), set before the fork
+_SHARED: tuple = ()  # what forked workers take tasks from: (tasks, next-task counter, run), set before the fork
 
 
-def _shared_out(count: int, jobs: int, run: Callable[[int, bool], Any]) -> dict[int, Any]:
-    """{n: run(n, here)} for every n < count, computed by this process (here=True) and `jobs` - 1
+def _shared_out(tasks: list, jobs: int, run: Callable[[Any, bool], Any]) -> list:
+    """[run(task, here) for task in tasks], computed by this process (here=True) and `jobs` - 1
     forked workers (here=False: run returns marshal data) that each take the next task when done
     with one, so that fast and slow shares even out. The workers see this process's memory as it
     was at the fork; nothing but their results is sent."""
     global _SHARED
     context = multiprocessing.get_context("fork")
-    _SHARED = (count, context.Value("q", 0), run)
+    _SHARED = (tasks, context.Value("q", 0), run)
     try:
         # Only this process answers Ctrl-C: a worker interrupted while it holds a lock of the pool's
         # queues would leave terminate() waiting for it forever.
@@ -86,19 +86,19 @@ def _shared_out(count: int, jobs: int, run: Callable[[int, bool], Any]) -> dict[
                 done.update(marshal.loads(blob))
     finally:
         _SHARED = ()
-    return done
+    return [done[n] for n in range(len(tasks))]
 
 
 def _take_tasks(here: bool) -> dict[int, Any] | bytes:
-    count, counter, run = _SHARED
+    tasks, counter, run = _SHARED
     done = {}
     while True:
         with counter.get_lock():
             n = counter.value
             counter.value += 1
-        if n >= count:
+        if n >= len(tasks):
             return done if here else marshal.dumps(done)
-        done[n] = run(n, here)
+        done[n] = run(tasks[n], here)
 
 
 def _read_all(paths: list[Path], use_cache: bool, jobs: int, progress: Callable[[int, int], None]) -> list[SourceFile]:
@@ -107,17 +107,17 @@ def _read_all(paths: list[Path], use_cache: bool, jobs: int, progress: Callable[
     if jobs > 1 and len(paths) > 1 and "fork" in multiprocessing.get_all_start_methods():
         sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
         if sum(sizes) >= PARALLEL_BYTES:
-            order = sorted(range(len(paths)), key=sizes.__getitem__, reverse=True)
+            largest_first = sorted(paths, key=dict(zip(paths, sizes)).__getitem__, reverse=True)
 
-            def read(n: int, here: bool):
-                source = _read(paths[order[n]], None, use_cache)
+            def read(path: Path, here: bool):
+                source = _read(path, None, use_cache)
                 return source if here else (source.path, source.to_plain())
 
             progress(0, len(paths))  # the workers report nothing until they are all done
-            loaded = {order[n]: s if isinstance(s, SourceFile) else SourceFile.from_plain(*s)
-                      for n, s in _shared_out(len(paths), jobs, read).items()}
+            loaded = {path: s if isinstance(s, SourceFile) else SourceFile.from_plain(*s)
+                      for path, s in zip(largest_first, _shared_out(largest_first, jobs, read))}
             progress(len(paths), len(paths))
-            return [loaded[n] for n in range(len(paths))]
+            return [loaded[p] for p in paths]
     loaded = []
     for path in paths:
         loaded.append(_read(path, None, use_cache))
@@ -258,23 +258,23 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
             for rule_id in sorted(selected & CHECKS.keys())}
     if jobs < 2 or len(model.objects) < PARALLEL_OBJECTS or "fork" not in multiprocessing.get_all_start_methods():
         return _check_all(model, rules, [(r, obj) for r, objects in work.items() for obj in objects], version)
-    order = sorted(work, key=lambda r: len(work[r]), reverse=True)  # the rules with the most objects first
+    largest_first = sorted(work, key=lambda r: len(work[r]), reverse=True)  # the rules with the most objects first
     number = {id(obj): n for n, obj in enumerate(model.objects)}
 
-    def check(n: int, here: bool):
+    def check(rule_id: str, here: bool):
         # Positions are read here, in this process, as workers read them only by allocating in memory
         # shared with it, which costs a copy of every page they write.
-        findings, internal_errors = _check_all(model, rules, [(order[n], obj) for obj in work[order[n]]], version,
+        findings, internal_errors = _check_all(model, rules, [(rule_id, obj) for obj in work[rule_id]], version,
                                                locate=here)
         if here:
             return findings, internal_errors
         return [(number[id(f.obj)], f.path, f.message, f.fix, f.severity,
                  [(number[id(r.obj)], r.path, r.message) for r in f.related]) for f in findings], internal_errors
 
-    done = _shared_out(len(order), jobs, check)
+    done = dict(zip(largest_first, _shared_out(largest_first, jobs, check)))
     findings, internal_errors = [], []
     for rule_id in work:  # in rule order, as one process would have found them
-        produced, errors = done[order.index(rule_id)]
+        produced, errors = done[rule_id]
         internal_errors += errors
         for finding in produced:
             if not isinstance(finding, Finding):
