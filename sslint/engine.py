@@ -230,8 +230,7 @@ def _result_from_plain(plain: tuple, rules: dict) -> Result:
     return Result(findings, files, notices)
 
 
-def _check_all(model: Model, rules: dict, work: list[tuple[str, Obj]], version: str,
-               locate: bool = True) -> tuple[list[Finding], list[str]]:
+def _check_all(model: Model, rules: dict, work: list[tuple[str, Obj]], version: str) -> tuple[list[Finding], list[str]]:
     findings, internal_errors = [], []
     for rule_id, obj in work:
         rule = rules[rule_id]
@@ -244,16 +243,20 @@ def _check_all(model: Model, rules: dict, work: list[tuple[str, Obj]], version: 
             continue
         for finding in produced:
             finding.rule = rule
-            if locate:
-                _locate(finding)
+            _locate(finding)
             findings.append(finding)
     return findings, internal_errors
+
+
+def _plain(location: Location) -> tuple:
+    return location.file, location.line, location.column, location.message
 
 
 def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: int) -> tuple[list[Finding], list[str]]:
     """Every selected check on every reported object of its kinds. A large model is checked by this
     process and `jobs` - 1 forked workers, which share the model instead of receiving a copy; each
-    takes whole rules, so that the indexes a rule builds as it goes are built by few of them."""
+    takes whole rules, so that the indexes a rule builds as it goes are built by few of them, and
+    sends back its findings with their positions (read where they were found, not one by one here)."""
     work = {rule_id: [obj for kind in rules[rule_id].kinds for obj in model.of_kind(kind) if not obj.context]
             for rule_id in sorted(selected & CHECKS.keys())}
     if jobs < 2 or len(model.objects) < PARALLEL_OBJECTS or "fork" not in multiprocessing.get_all_start_methods():
@@ -262,14 +265,12 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
     number = {id(obj): n for n, obj in enumerate(model.objects)}
 
     def check(rule_id: str, here: bool):
-        # Positions are read here, in this process, as workers read them only by allocating in memory
-        # shared with it, which costs a copy of every page they write.
-        findings, internal_errors = _check_all(model, rules, [(rule_id, obj) for obj in work[rule_id]], version,
-                                               locate=here)
+        findings, internal_errors = _check_all(model, rules, [(rule_id, obj) for obj in work[rule_id]], version)
         if here:
             return findings, internal_errors
         return [(number[id(f.obj)], f.path, f.message, f.fix, f.severity,
-                 [(number[id(r.obj)], r.path, r.message) for r in f.related]) for f in findings], internal_errors
+                 [(number[id(r.obj)], r.path, r.message) for r in f.related], _plain(f.location),
+                 [_plain(r) for r in f.related_locations]) for f in findings], internal_errors
 
     done = dict(zip(largest_first, _shared_out(largest_first, jobs, check)))
     findings, internal_errors = [], []
@@ -278,10 +279,11 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
         internal_errors += errors
         for finding in produced:
             if not isinstance(finding, Finding):
-                n, path, message, fix, severity, related = finding
+                n, path, message, fix, severity, related, location, related_locations = finding
                 finding = Finding(message, model.objects[n], tuple(path), fix, severity=severity, rule=rules[rule_id],
                                   related=[Related(model.objects[r], tuple(p), m) for r, p, m in related])
-                _locate(finding)
+                finding.location = Location(*location)
+                finding.related_locations = [Location(*r) for r in related_locations]
             findings.append(finding)
     return findings, internal_errors
 

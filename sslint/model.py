@@ -7,12 +7,12 @@ namespaces are apart.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from sslint.load import Document, SourceFile
-from sslint.names import bigrams
+from sslint.names import SHARED_BIGRAMS_LOST, bigrams
 from sslint.selectors import map_selects, selects
 
 WORKLOAD_KINDS = frozenset(("StatefulSet", "Deployment", "ReplicaSet", "ReplicationController", "DaemonSet"))
@@ -200,9 +200,10 @@ class Model:
         self._by_kind_name: dict[tuple[str, str], list[Obj]] = defaultdict(list)
         self._by_kind_namespace: dict[tuple[str, str | None], list[Obj]] = defaultdict(list)
         self._selector_indexes: dict[tuple, _SelectorIndex] = {}
-        self._spellings: dict[tuple, tuple[list[Obj], dict[str, list[int]]]] = {}
+        self._spellings: dict[tuple, tuple[list[Obj], dict[tuple, list[int]]]] = {}
         self._autoscalers: dict | None = None
         self._pod_templates: LabelIndex | None = None
+        self._derived: dict[Callable, Any] = {}
         self.previous: Model | None = None  # the manifests at --diff-base
 
     def add(self, source: SourceFile, context: bool) -> None:
@@ -214,6 +215,12 @@ class Model:
                 self._by_kind_namespace[obj.kind, obj.namespace].append(obj)
                 if obj.name is not None:
                     self._by_kind_name[obj.kind, obj.name].append(obj)
+
+    def derived(self, build: Callable[[Model], Any]) -> Any:
+        """build(model), built once per model: an index a rule derives from every object."""
+        if build not in self._derived:
+            self._derived[build] = build(self)
+        return self._derived[build]
 
     def of_kind(self, kind: str) -> list[Obj]:
         return self._by_kind.get(kind, [])
@@ -240,25 +247,36 @@ class Model:
         """Objects of `kind` called `name` in an explicit namespace other than `near`'s."""
         return [o for o in self._by_kind_name.get((kind, name), []) if not same_namespace(o, near)]
 
-    def spelled_like(self, kind: str, near: Obj, name: str, shared: int) -> list[Obj]:
-        """Named objects of `kind` that can share `near`'s namespace and whose names have at least
-        `shared` of the bigrams (two-letter substrings) of `name`, in model order: the candidates for a
-        near spelling, looked up by bigram instead of compared one by one."""
+    def spelled_like(self, kind: str, near: Obj, name: str, limit: int) -> list[Obj]:
+        """Named objects of `kind` that can share `near`'s namespace and whose names may be within
+        `limit` edits of `name` (names.within decides), in model order: those at most `limit` longer
+        or shorter that share enough of its bigrams, looked up by length and bigram instead of
+        compared one by one."""
         key = (kind, near.namespace)
         if key not in self._spellings:
             named = [o for o in self.in_namespace_of(kind, near) if o.name]
-            by_bigram: dict[str, list[int]] = defaultdict(list)
+            index: dict[tuple, list[int]] = defaultdict(list)  # (length, bigram or None for all) → numbers
             for number, obj in enumerate(named):
+                index[len(obj.name), None].append(number)
                 for gram in bigrams(obj.name):
-                    by_bigram[gram].append(number)
-            self._spellings[key] = named, by_bigram
-        named, by_bigram = self._spellings[key]
-        if shared <= 0:
-            return named
-        counts: Counter = Counter()
-        for gram in bigrams(name):
-            counts.update(by_bigram.get(gram, ()))
-        return [named[number] for number in sorted(n for n, count in counts.items() if count >= shared)]
+                    index[len(obj.name), gram].append(number)
+            self._spellings[key] = named, index
+        named, index = self._spellings[key]
+        grams = bigrams(name)
+        shared = len(grams) - SHARED_BIGRAMS_LOST * limit  # as names.within requires, at least
+        found: set[int] = set()
+        for length in range(len(name) - limit, len(name) + limit + 1):
+            if shared <= 0:
+                found.update(index.get((length, None), ()))
+                continue
+            # A name with `shared` of the bigrams lacks at most len(grams) - shared of them, so it has
+            # one of any len(grams) - shared + 1: only that many of the rarest are looked up.
+            rarest = sorted((index.get((length, gram), ()) for gram in grams), key=len)[: len(grams) - shared + 1]
+            for numbers in rarest:
+                found.update(numbers)
+        if shared > 0:
+            found = {n for n in found if len(bigrams(named[n].name) & grams) >= shared}
+        return [named[number] for number in sorted(found)]
 
     def selecting(self, kind: str, near: Obj, labels: dict, selector_path: tuple = ("spec", "selector")) -> list[Obj]:
         """Objects of `kind` that can share `near`'s namespace and whose selector (a LabelSelector,

@@ -34,13 +34,17 @@ def within(a: str, b: str, limit: int) -> int | None:
     first, second = bigrams(a), bigrams(b)
     if len(first & second) < max(len(first), len(second)) - SHARED_BIGRAMS_LOST * limit:
         return None
-    previous, current = None, list(range(len(b) + 1))
+    # Only cells within `limit` of the diagonal can lie on an alignment that cheap; the others, and
+    # any cost above the limit, are held as limit + 1.
+    far = limit + 1
+    previous, current = None, [min(j, far) for j in range(len(b) + 1)]
     for i in range(1, len(a) + 1):
-        before, previous, current = previous, current, [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
+        before, previous, current = previous, current, [min(i, far)] + [far] * len(b)
+        for j in range(max(1, i - limit), min(len(b), i + limit) + 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], before[j - 2] + 1)
+                cost = min(cost, before[j - 2] + 1)
+            current[j] = min(cost, far)
         if min(current) > limit and (before is None or min(previous) > limit):
             return None  # every alignment already costs more (a swap looks back only one row)
     return current[len(b)] if current[len(b)] <= limit else None

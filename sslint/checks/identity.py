@@ -8,7 +8,7 @@ from typing import Iterator
 from sslint import versions
 from sslint.finding import Finding, Related
 from sslint.model import Model, Obj
-from sslint.names import DNS1035_LABEL, SHARED_BIGRAMS_LOST, bigrams, is_dns1035_label, is_dns1123_label, within
+from sslint.names import DNS1035_LABEL, is_dns1035_label, is_dns1123_label, within
 from sslint.selectors import map_selects
 
 SERVICE_NAME = ("spec", "serviceName")
@@ -85,8 +85,7 @@ def _is_headless(service: Obj) -> bool:
 def _likely_meant(sts: Obj, name: str, model: Model) -> Obj | None:
     """The Service the author probably meant: a near spelling, else a headless one selecting the pods."""
     limit = min(2, max(1, len(name) // 3))
-    candidates = model.spelled_like("Service", sts, name, len(bigrams(name)) - SHARED_BIGRAMS_LOST * limit)
-    near = [(within(name, s.name, limit), s) for s in candidates]
+    near = [(within(name, s.name, limit), s) for s in model.spelled_like("Service", sts, name, limit)]
     near = [(d, s) for d, s in near if d is not None]
     if near:
         return min(near, key=lambda pair: pair[0])[1]

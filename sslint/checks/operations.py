@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from functools import lru_cache
 from typing import Iterator, NamedTuple
 
 from sslint import versions
@@ -365,7 +364,6 @@ def _apart(a: Obj, b: Obj) -> bool:
     return (a.kind, a.name) == (b.kind, b.name) or not same_namespace(a, b) or _owns(a, b) or _owns(b, a)
 
 
-@lru_cache(maxsize=1)
 def _selections(model: Model) -> tuple[dict, dict]:
     """For each whole workload, the other workloads whose pods its selector selects, and the reverse."""
     workloads = [w for kind in sorted(WORKLOAD_KINDS) for w in model.of_kind(kind) if _manages_own_pods(w)]
@@ -381,7 +379,7 @@ def _selections(model: Model) -> tuple[dict, dict]:
 
 
 def duplicate_pod_selection(workload: Obj, model: Model, version: str) -> Iterator[Finding]:
-    selected, selected_by = _selections(model)
+    selected, selected_by = model.derived(_selections)
     mine, theirs = selected.get(workload, []), selected_by.get(workload, [])
     for other in dict.fromkeys(mine + theirs):
         selects_other, selected_by_other = other in mine, other in theirs
