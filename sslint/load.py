@@ -198,13 +198,6 @@ def _mark(event_or_mark, line_offset: int = 0) -> tuple[int, int]:
 
 # -- one builder for both input languages: parser events → data and positions ----------------------
 
-_NO_KEY = object()
-_MERGE = object()
-# A frame of the builder's stack, as a list for speed: the container being filled, its field path,
-# the pending key (or _NO_KEY / _MERGE), its anchor, merge sources, where it starts, whether it is a
-# flow collection ([…] or {…}), and its offset in the YAML text.
-CONTAINER, PATH, KEY, ANCHOR, MERGES, LINE, COLUMN, FLOW, OFFSET = range(9)
-
 
 def _size(value: Any, sizes: dict) -> int:
     """Nodes in a value, a container shared by aliases counted once per use; `sizes` remembers
@@ -219,8 +212,9 @@ def _size(value: Any, sizes: dict) -> int:
 
 def _build(next_event, line_offset: int, index: int, documents: list, yaml_text: str | None,
            lazy: _Positions | None) -> int:
-    """Read events up to the end of the stream into Documents (appended to `documents`).
-    Returns the index the next document would have. Raises _LoadError or a YAMLError.
+    """Read events up to the end of the stream into Documents (appended to `documents`), each
+    collection by a call of its own. Returns the index the next document would have. Raises
+    _LoadError or a YAMLError.
     With `lazy`, records no positions: the documents read them from `lazy` when asked.
     With the `yaml_text`, also rejects what libyaml lets through but YAML forbids: a comment
     glued to a quoted scalar, a flow collection, a comma or a block scalar header, a plain `-` in a
@@ -229,127 +223,145 @@ def _build(next_event, line_offset: int, index: int, documents: list, yaml_text:
     mapping_start, sequence_start = ev.MappingStartEvent, ev.SequenceStartEvent
     mapping_end, sequence_end = ev.MappingEndEvent, ev.SequenceEndEvent
     document_start, document_end, stream_end = ev.DocumentStartEvent, ev.DocumentEndEvent, ev.StreamEndEvent
+    maybe_typed, words = _MAYBE_TYPED, _WORDS
     track = lazy is None
-    stack: list[list] = []
-    top = None  # stack[-1]
-    positions: dict = {}
+    positions: dict = {}  # of the document being read
     anchors: dict = {}
-    open_anchors: set = set()
+    open_anchors: set = set()  # anchors of the collections being read: an alias to one is recursive
     sizes: dict = {}
     nodes = 0  # the nodes aliases stand for
+
+    def scalar(event, block_top: bool) -> Any:
+        """A scalar's value, whatever its tag, anchor or style; `block_top`: its collection is a
+        block collection in the first column."""
+        value, tagged = event.value, event.ctag is not None  # ctag: the tag, unconverted
+        if tagged:
+            value = _scalar_value(event)
+        elif not event.style and (value[:1] in maybe_typed or value in words):
+            value = resolve_plain(value)
+        if yaml_text is not None and (value == "-" or tagged or event.style):
+            _strict_scalar(event, yaml_text, block_top)
+        if event.anchor is not None:
+            anchors[event.anchor] = value
+        return value
+
+    def alias(event, as_key: bool) -> Any:
+        nonlocal nodes
+        name = event.anchor
+        if name in open_anchors:
+            raise _LoadError(f"alias *{name} refers to a node that contains it (a recursive alias)", *_mark(event))
+        if name not in anchors:
+            raise _LoadError(f"alias *{name} names no anchor defined before it", *_mark(event))
+        value = anchors[name]
+        if as_key:
+            if isinstance(value, (dict, list)):
+                raise _LoadError(f"alias *{name} used as a key is not a string", *_mark(event))
+            value = "" if value is None else str(value)
+        nodes += 1 if as_key else _size(value, sizes)
+        if nodes > MAX_NODES:
+            raise _LoadError(f"aliases expand to more than {MAX_NODES:,} nodes (an alias bomb?); not read", *_mark(event))
+        return value
+
+    def value_of(event, cls, path: tuple, depth: int, flow: bool, column: int) -> Any:
+        """The value an event starts, inside a collection (`depth` deep, `flow`, at `column`)."""
+        if cls is scalar_event:
+            if event.ctag is None and event.anchor is None and (yaml_text is None or not event.style and event.value != "-"):
+                value = event.value  # the common case: a plain or JSON scalar, untagged, unanchored
+                return resolve_plain(value) if not event.style and (value[:1] in maybe_typed or value in words) else value
+            return scalar(event, not flow and column == 1)
+        if cls is alias_event:
+            return alias(event, False)
+        if depth >= MAX_DEPTH:
+            raise _LoadError(f"nested more than {MAX_DEPTH} levels deep; not read", *_mark(event))
+        return (mapping if cls is mapping_start else sequence)(event, path, depth + 1, flow, column)
+
+    def mapping(start, path: tuple, depth: int, parent_flow: bool, parent_column: int) -> dict:
+        flow, column = bool(start.flow_style), start.start_mark.column + 1
+        if start.anchor is not None:
+            open_anchors.add(start.anchor)
+        result: dict = {}
+        merges: list | None = None
+        while True:
+            event = next_event()
+            cls = type(event)
+            if cls is scalar_event:
+                key = event.value  # keys are not typed: `1: x` is the key "1"
+                if event.anchor is not None:
+                    anchors[event.anchor] = key
+                if key == "<<" and not event.style and event.ctag is None:
+                    event = next_event()
+                    cls = type(event)
+                    sources = value_of(event, cls, path, depth, flow, column)  # merged keys keep this path
+                    sources = sources if isinstance(sources, list) else [sources]
+                    if not all(isinstance(s, dict) for s in sources):
+                        raise _LoadError("a merge key (<<) must be given a mapping or a list of mappings", *_mark(event))
+                    merges = merges or []
+                    merges.extend(sources)
+                    continue
+            elif cls is mapping_end:
+                break
+            elif cls is alias_event:
+                key = alias(event, True)
+            else:
+                raise _LoadError("a mapping key is a mapping or a sequence; Kubernetes keys are strings", *_mark(event))
+            if key in result:
+                first = positions.get(path + (key,), ("?",))[0] if track else "?"
+                raise _LoadError(f"duplicate key {key!r} (first defined on line {first})", *_mark(event))
+            if track:
+                positions[path + (key,)] = _mark(event, line_offset)
+            event = next_event()
+            result[key] = value_of(event, type(event), path + (key,) if track else path, depth, flow, column)
+        if yaml_text is not None and (flow or yaml_text.startswith("#", event.end_mark.index)):
+            _strict_end(start, event.end_mark, flow, parent_flow, parent_column)
+        if merges:
+            merged: dict = {}
+            for source in merges:
+                for k, v in source.items():
+                    merged.setdefault(k, v)
+            merged.update(result)
+            result = merged
+        if start.anchor is not None:
+            open_anchors.discard(start.anchor)
+            anchors[start.anchor] = result
+        return result
+
+    def sequence(start, path: tuple, depth: int, parent_flow: bool, parent_column: int) -> list:
+        flow, column = bool(start.flow_style), start.start_mark.column + 1
+        if start.anchor is not None:
+            open_anchors.add(start.anchor)
+        result: list = []
+        while True:
+            event = next_event()
+            cls = type(event)
+            if cls is sequence_end:
+                break
+            if track:
+                path_here = path + (len(result),)
+                positions[path_here] = _mark(event, line_offset)
+            else:
+                path_here = path
+            result.append(value_of(event, cls, path_here, depth, flow, column))
+        if yaml_text is not None and (flow or yaml_text.startswith("#", event.end_mark.index)):
+            _strict_end(start, event.end_mark, flow, parent_flow, parent_column)
+        if start.anchor is not None:
+            open_anchors.discard(start.anchor)
+            anchors[start.anchor] = result
+        return result
+
+    def _strict_end(start, end_mark, flow: bool, parent_flow: bool, parent_column: int) -> None:
+        """The end of a collection: no comment glued to a closing bracket; an outermost flow collection
+        as _strict_flow requires."""
+        offset = end_mark.index
+        if yaml_text[offset : offset + 1] == "#" and yaml_text[offset - 1 : offset] in ("]", "}"):
+            raise _LoadError("a comment must be separated from ']' or '}' by a space", *_mark(end_mark))
+        if flow and not parent_flow:
+            _strict_flow(start.start_mark.index, end_mark, yaml_text, parent_column == 1)
+
     root = None
     while True:
         event = next_event()
         cls = type(event)
-        if cls is scalar_event or cls is alias_event:
-            if cls is alias_event:
-                name = event.anchor
-                if name in open_anchors:
-                    raise _LoadError(f"alias *{name} refers to a node that contains it (a recursive alias)", *_mark(event))
-                if name not in anchors:
-                    raise _LoadError(f"alias *{name} names no anchor defined before it", *_mark(event))
-                value = anchors[name]
-                if top is not None and top[KEY] is _NO_KEY and type(top[CONTAINER]) is dict:
-                    if isinstance(value, (dict, list)):
-                        raise _LoadError(f"alias *{name} used as a key is not a string", *_mark(event))
-                    text, value = ("" if value is None else str(value)), _NO_KEY
-                nodes += _size(value, sizes)
-                if nodes > MAX_NODES:
-                    raise _LoadError(f"aliases expand to more than {MAX_NODES:,} nodes (an alias bomb?); not read",
-                                     *_mark(event))
-            else:
-                if top is not None and top[KEY] is _NO_KEY and type(top[CONTAINER]) is dict:
-                    text, value = event.value, _NO_KEY
-                    if event.anchor is not None:
-                        anchors[event.anchor] = text
-                    if text == "<<" and not event.style and event.tag is None:
-                        top[KEY] = _MERGE
-                        continue
-                else:
-                    value, tagged = event.value, event.ctag is not None  # ctag: the tag, unconverted
-                    if tagged:
-                        value = _scalar_value(event)
-                    elif not event.style and (value[:1] in _MAYBE_TYPED or value in _WORDS):
-                        value = resolve_plain(value)
-                    if yaml_text is not None and (value == "-" or tagged or event.style):
-                        _strict_scalar(event, yaml_text, top is not None and not top[FLOW] and top[COLUMN] == 1)
-                    if event.anchor is not None:
-                        anchors[event.anchor] = value
-            if top is None:
-                root = value
-                continue
-            container = top[CONTAINER]
-            if value is _NO_KEY:  # a key
-                if text in container:
-                    first = positions.get(top[PATH] + (text,), ("?",))[0] if track else "?"
-                    raise _LoadError(f"duplicate key {text!r} (first defined on line {first})", *_mark(event))
-                container[text] = None  # holds the key's place, so a later duplicate is seen at once
-                top[KEY] = text
-                if track:
-                    positions[top[PATH] + (text,)] = _mark(event, line_offset)
-            elif type(container) is list:
-                if track:
-                    positions[top[PATH] + (len(container),)] = _mark(event, line_offset)
-                container.append(value)
-            elif top[KEY] is _MERGE:
-                _merge(top, value, *_mark(event))
-            else:
-                container[top[KEY]] = value
-                top[KEY] = _NO_KEY
-        elif cls is mapping_start or cls is sequence_start:
-            mark = event.start_mark
-            line, column = mark.line + 1, mark.column + 1
-            path = ()
-            if top is not None:
-                container = top[CONTAINER]
-                if type(container) is list:
-                    if track:
-                        path = top[PATH] + (len(container),)
-                        positions[path] = (line + line_offset, column)
-                elif top[KEY] is _NO_KEY:
-                    raise _LoadError("a mapping key is a mapping or a sequence; Kubernetes keys are strings", line, column)
-                elif track:
-                    path = top[PATH] if top[KEY] is _MERGE else top[PATH] + (top[KEY],)
-                if len(stack) >= MAX_DEPTH:
-                    raise _LoadError(f"nested more than {MAX_DEPTH} levels deep; not read", line, column)
-            if event.anchor is not None:
-                open_anchors.add(event.anchor)
-            top = [{} if cls is mapping_start else [], path, _NO_KEY, event.anchor, None, line, column,
-                   bool(event.flow_style), mark.index]
-            stack.append(top)
-        elif cls is mapping_end or cls is sequence_end:
-            if yaml_text is not None and event.end_mark is not None:
-                end = event.end_mark.index
-                if yaml_text[end : end + 1] == "#" and yaml_text[end - 1 : end] in ("]", "}"):
-                    raise _LoadError("a comment must be separated from ']' or '}' by a space", *_mark(event.end_mark))
-                if top[FLOW] and (len(stack) == 1 or not stack[-2][FLOW]):
-                    top_level = len(stack) > 1 and stack[-2][COLUMN] == 1
-                    _strict_flow(top, event.end_mark, yaml_text, top_level)
-            frame = stack.pop()
-            value = frame[CONTAINER]
-            if frame[MERGES]:
-                merged: dict = {}
-                for source in frame[MERGES]:
-                    for k, v in source.items():
-                        merged.setdefault(k, v)
-                merged.update(value)
-                value = merged
-            if frame[ANCHOR] is not None:
-                open_anchors.discard(frame[ANCHOR])
-                anchors[frame[ANCHOR]] = value
-            if not stack:
-                root, top = value, None
-                continue
-            top = stack[-1]
-            container = top[CONTAINER]
-            if type(container) is list:
-                container.append(value)
-            elif top[KEY] is _MERGE:
-                _merge(top, value, frame[LINE], frame[COLUMN])
-            else:
-                container[top[KEY]] = value
-                top[KEY] = _NO_KEY
-        elif cls is document_start:
+        if cls is document_start:
             if not track:
                 mark = event.start_mark
                 lazy.starts[index] = (mark.line + line_offset, mark.index - mark.column)
@@ -360,14 +372,16 @@ def _build(next_event, line_offset: int, index: int, documents: list, yaml_text:
             positions, anchors, open_anchors, sizes, nodes, root = {}, {}, set(), {}, 0, None
         elif cls is stream_end:
             return index
+        elif cls is scalar_event or cls is alias_event or cls is mapping_start or cls is sequence_start:
+            root = value_of(event, cls, (), 0, False, 0)  # a document's root: in no collection
 
 
 def _top_level_continuation(text: str, start: int, end: int) -> tuple[int, int] | None:
     """In a top-level block, a value's continuation lines must be indented by at least one space.
     (Deeper blocks are not checked: libyaml and kubectl accept less, and real manifests use it.)"""
-    if "\n" not in text[start:end]:
+    offset = text.find("\n", start, end) + 1
+    if not offset:
         return None
-    offset = text.index("\n", start) + 1
     while offset < end:
         line_end = text.find("\n", offset)
         line_end = end if line_end < 0 or line_end > end else line_end
@@ -378,17 +392,16 @@ def _top_level_continuation(text: str, start: int, end: int) -> tuple[int, int] 
     return None
 
 
-def _strict_flow(frame: list, end_mark, text: str, top_level: bool) -> None:
-    """An outermost flow collection: lines of a top-level value indented; no comment glued to a comma."""
-    start = frame[OFFSET]
-    span = text[start : end_mark.index]
+def _strict_flow(start: int, end_mark, text: str, top_level: bool) -> None:
+    """An outermost flow collection (from offset `start`): lines of a top-level value indented; no
+    comment glued to a comma."""
     if top_level:
         problem = _top_level_continuation(text, start, end_mark.index)
         if problem:
             raise _LoadError("a continuation line of a top-level value must be indented", *problem)
-    if "#" not in span:
+    if text.find("#", start, end_mark.index) < 0:
         return
-    glued = re.search(r",#", _unquoted(span))
+    glued = re.search(r",#", _unquoted(text[start : end_mark.index]))
     if glued:
         line = text.count("\n", 0, start + glued.start()) + 1
         column = start + glued.start() + 2 - (text.rfind("\n", 0, start + glued.start()) + 1)
@@ -438,16 +451,6 @@ def _directive_problem(text: str) -> tuple[int, int, str] | None:
         elif line.startswith("---") or (line.strip() and not line.lstrip().startswith("#")):
             in_document = True
     return None
-
-
-def _merge(frame: list, value, line: int, column: int) -> None:
-    sources = value if isinstance(value, list) else [value]
-    if not all(isinstance(s, dict) for s in sources):
-        raise _LoadError("a merge key (<<) must be given a mapping or a list of mappings", line, column)
-    if frame[MERGES] is None:
-        frame[MERGES] = []
-    frame[MERGES].extend(sources)
-    frame[KEY] = _NO_KEY
 
 
 # -- YAML ------------------------------------------------------------------------------------------
