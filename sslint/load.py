@@ -85,7 +85,8 @@ class _Positions:
                 text = self.text[offset:self.starts.get(index + 1, (0, len(self.text)))[1]]
                 try:
                     if not text.startswith("\ufeff"):  # a BOM begins a slice, but not a document
-                        _build(_yaml_parser(text).get_event, line, index, documents, text, None)
+                        # (no strict checks: the file passed them when it was first read)
+                        _build(_yaml_parser(text).get_event, line, index, documents, None, None)
                 except (_LoadError, YAMLError):
                     documents = []
             if not documents:
