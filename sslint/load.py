@@ -231,6 +231,7 @@ def _build(next_event, line_offset: int, index: int, documents: list, yaml_text:
     open_anchors: set = set()  # anchors of the collections being read: an alias to one is recursive
     sizes: dict = {}
     nodes = 0  # the nodes aliases stand for
+    readers: dict = {}  # the class of a collection's start event → the function that reads the collection
 
     def scalar(event, block_top: bool) -> Any:
         """A scalar's value, whatever its tag, anchor or style; `block_top`: its collection is a
@@ -274,7 +275,7 @@ def _build(next_event, line_offset: int, index: int, documents: list, yaml_text:
             return alias(event, False)
         if depth >= MAX_DEPTH:
             raise _LoadError(f"nested more than {MAX_DEPTH} levels deep; not read", *_mark(event))
-        return (mapping if cls is mapping_start else sequence)(event, path, depth + 1, flow, column)
+        return readers[cls](event, path, depth + 1, flow, column)
 
     def mapping(start, path: tuple, depth: int, parent_flow: bool, parent_column: int) -> dict:
         flow, column = bool(start.flow_style), start.start_mark.column + 1
@@ -358,23 +359,29 @@ def _build(next_event, line_offset: int, index: int, documents: list, yaml_text:
         if flow and not parent_flow:
             _strict_flow(start.start_mark.index, end_mark, yaml_text, parent_column == 1)
 
+    readers.update({mapping_start: mapping, sequence_start: sequence})
     root = None
-    while True:
-        event = next_event()
-        cls = type(event)
-        if cls is document_start:
-            if not track:
-                mark = event.start_mark
-                lazy.starts[index] = (mark.line + line_offset, mark.index - mark.column)
-        elif cls is document_end:
-            if root is not None:
-                documents.append(Document(root, positions if track else lazy, index))
-            index += 1
-            positions, anchors, open_anchors, sizes, nodes, root = {}, {}, set(), {}, 0, None
-        elif cls is stream_end:
-            return index
-        elif cls is scalar_event or cls is alias_event or cls is mapping_start or cls is sequence_start:
-            root = value_of(event, cls, (), 0, False, 0)  # a document's root: in no collection
+    try:
+        while True:
+            event = next_event()
+            cls = type(event)
+            if cls is document_start:
+                if not track:
+                    mark = event.start_mark
+                    lazy.starts[index] = (mark.line + line_offset, mark.index - mark.column)
+            elif cls is document_end:
+                if root is not None:
+                    documents.append(Document(root, positions if track else lazy, index))
+                index += 1
+                positions, anchors, open_anchors, sizes, nodes, root = {}, {}, set(), {}, 0, None
+            elif cls is stream_end:
+                return index
+            elif cls is scalar_event or cls is alias_event or cls is mapping_start or cls is sequence_start:
+                root = value_of(event, cls, (), 0, False, 0)  # a document's root: in no collection
+    finally:
+        # The readers call each other through `readers`: a reference cycle that would keep the parser
+        # and its text alive until the next collection (and a run collects nothing).
+        readers.clear()
 
 
 def _top_level_continuation(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -195,3 +195,27 @@ def test_strictness_leaves_valid_yaml_alone():
     assert doc.data == {"a": ["x,#y", "p,#q"], "b": "#not a comment", "c": "http://example.com/#fragment",
                         "d": "#!/bin/sh\necho [1,#2]\n", "e": [1], "f": -1, "g": [-1, "-x"],
                         "h": {"deep": "a b"}}
+
+
+def test_loading_leaves_no_reference_cycles():
+    """A run turns the cyclic collector off (engine.run): what loading leaves behind, reading
+    positions included, must be freed by reference counting alone, or a large run keeps every
+    file's parser and text until it ends."""
+    import gc
+
+    text = (b"a: &x {b: [1, {c: d}]}\nm:\n  <<: *x\n  e: *x\n---\n- [x, y]\n- {k: v}\n---\nbroken: [\n---\n"
+            b"s: 'quoted'\n")
+    load(text, "warm.yaml")  # whatever the first call imports
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for as_json, raw in ((False, text), (True, b'{"a": [1, {"b": null}]}')):
+            source = load(raw, "t.json" if as_json else "t.yaml", as_json=as_json)
+            assert source.documents
+            for document in source.documents:
+                assert document.positions
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
