@@ -86,7 +86,7 @@ class _Positions:
                 try:
                     if not text.startswith("\ufeff"):  # a BOM begins a slice, but not a document
                         # (no strict checks: the file passed them when it was first read)
-                        _build(_yaml_parser(text).get_event, line, index, documents, None, None)
+                        _Builder(_yaml_parser(text).get_event, line, None, None).read(index, documents)
                 except (_LoadError, YAMLError):
                     documents = []
             if not documents:
@@ -211,110 +211,128 @@ def _size(value: Any, sizes: dict) -> int:
     return known
 
 
-def _build(next_event, line_offset: int, index: int, documents: list, yaml_text: str | None,
-           lazy: _Positions | None) -> int:
-    """Read events up to the end of the stream into Documents (appended to `documents`), each
-    collection by a call of its own. Returns the index the next document would have. Raises
-    _LoadError or a YAMLError.
-    With `lazy`, records no positions: the documents read them from `lazy` when asked.
-    With the `yaml_text`, also rejects what libyaml lets through but YAML forbids: a comment
-    glued to a quoted scalar, a flow collection, a comma or a block scalar header, a plain `-` in a
-    flow collection, a tag ending in a comma."""
-    scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
-    mapping_start, sequence_start = ev.MappingStartEvent, ev.SequenceStartEvent
-    mapping_end, sequence_end = ev.MappingEndEvent, ev.SequenceEndEvent
-    document_start, document_end, stream_end = ev.DocumentStartEvent, ev.DocumentEndEvent, ev.StreamEndEvent
-    maybe_typed, words = _MAYBE_TYPED, _WORDS
-    track = lazy is None
-    positions: dict = {}  # of the document being read
-    anchors: dict = {}
-    open_anchors: set = set()  # anchors of the collections being read: an alias to one is recursive
-    sizes: dict = {}
-    nodes = 0  # the nodes aliases stand for
-    readers: dict = {}  # the class of a collection's start event → the function that reads the collection
+class _Builder:
+    """Parser events → Documents of plain data, each collection read by a call of its own.
 
-    def scalar(event, block_top: bool) -> Any:
-        """A scalar's value, whatever its tag, anchor or style; `block_top`: its collection is a
-        block collection in the first column."""
+    With `lazy`, records no positions: the documents read them from `lazy` when asked. With the
+    `yaml_text`, also rejects what libyaml lets through but YAML forbids: a comment glued to a quoted
+    scalar, a flow collection, a comma or a block scalar header, a plain `-` in a flow collection, a
+    tag ending in a comma."""
+
+    def __init__(self, next_event, line_offset: int, yaml_text: str | None, lazy: _Positions | None):
+        self.next_event, self.line_offset, self.yaml_text, self.lazy = next_event, line_offset, yaml_text, lazy
+        self.track = lazy is None
+        self.positions: dict = {}  # of the document being read
+        self.anchors: dict = {}
+        self.open_anchors: set = set()  # anchors of the collections being read: an alias to one is recursive
+        self.sizes: dict = {}
+        self.nodes = 0  # the nodes aliases stand for
+
+    def read(self, index: int, documents: list) -> int:
+        """Read events up to the end of the stream into `documents`; returns the index the next
+        document would have. Raises _LoadError or a YAMLError."""
+        root = None
+        while True:
+            event = self.next_event()
+            cls = type(event)
+            if cls is ev.DocumentStartEvent:
+                if not self.track:
+                    mark = event.start_mark
+                    self.lazy.starts[index] = (mark.line + self.line_offset, mark.index - mark.column)
+            elif cls is ev.DocumentEndEvent:
+                if root is not None:
+                    documents.append(Document(root, self.positions if self.track else self.lazy, index))
+                index += 1
+                self.positions, self.anchors, self.open_anchors, self.sizes, self.nodes = {}, {}, set(), {}, 0
+                root = None
+            elif cls is ev.StreamEndEvent:
+                return index
+            elif cls is not ev.StreamStartEvent:
+                root = self.value(event, (), 0, False, 0)  # a document's root: in no collection
+
+    def value(self, event, path: tuple, depth: int, flow: bool, column: int) -> Any:
+        """The value an event starts, inside a collection `depth` deep (`flow`, at `column`)."""
+        cls = type(event)
+        if cls is ev.ScalarEvent:
+            return self.scalar(event, not flow and column == 1)
+        if cls is ev.AliasEvent:
+            return self.alias(event, as_key=False)
+        if depth >= MAX_DEPTH:
+            raise _LoadError(f"nested more than {MAX_DEPTH} levels deep; not read", *_mark(event))
+        try:
+            return (self.mapping if cls is ev.MappingStartEvent else self.sequence)(event, path, depth + 1, flow, column)
+        except RecursionError:  # a caller with a deep stack of its own: the innermost collection that can say so
+            raise _LoadError("nested too deeply for the stack of this Python process; not read", *_mark(event)) from None
+
+    def scalar(self, event, block_top: bool) -> Any:
+        """A scalar's value, as kubectl reads it; `block_top`: its collection is a block collection in
+        the first column."""
         value, tagged = event.value, event.ctag is not None  # ctag: the tag, unconverted
         if tagged:
             value = _scalar_value(event)
-        elif not event.style and (value[:1] in maybe_typed or value in words):
+        elif not event.style and (value[:1] in _MAYBE_TYPED or value in _WORDS):
             value = resolve_plain(value)
-        if yaml_text is not None and (value == "-" or tagged or event.style):
-            _strict_scalar(event, yaml_text, block_top)
+        if self.yaml_text is not None and (tagged or event.style or value == "-"):
+            _strict_scalar(event, self.yaml_text, block_top)
         if event.anchor is not None:
-            anchors[event.anchor] = value
+            self.define(event.anchor, value)
         return value
 
-    def alias(event, as_key: bool) -> Any:
-        nonlocal nodes
+    def define(self, anchor: str, value: Any) -> None:
+        """An anchor names its newest node: an alias after it no longer means an enclosing one."""
+        self.anchors[anchor] = value
+        self.open_anchors.discard(anchor)
+
+    def alias(self, event, as_key: bool) -> Any:
         name = event.anchor
-        if name in open_anchors:
+        if name in self.open_anchors:
             raise _LoadError(f"alias *{name} refers to a node that contains it (a recursive alias)", *_mark(event))
-        if name not in anchors:
+        if name not in self.anchors:
             raise _LoadError(f"alias *{name} names no anchor defined before it", *_mark(event))
-        value = anchors[name]
+        value = self.anchors[name]
         if as_key:
             if isinstance(value, (dict, list)):
                 raise _LoadError(f"alias *{name} used as a key is not a string", *_mark(event))
             value = "" if value is None else str(value)
-        nodes += 1 if as_key else _size(value, sizes)
-        if nodes > MAX_NODES:
+        self.nodes += 1 if as_key else _size(value, self.sizes)
+        if self.nodes > MAX_NODES:
             raise _LoadError(f"aliases expand to more than {MAX_NODES:,} nodes (an alias bomb?); not read", *_mark(event))
         return value
 
-    def value_of(event, cls, path: tuple, depth: int, flow: bool, column: int) -> Any:
-        """The value an event starts, inside a collection (`depth` deep, `flow`, at `column`)."""
-        if cls is scalar_event:
-            if event.ctag is None and event.anchor is None and (yaml_text is None or not event.style and event.value != "-"):
-                value = event.value  # the common case: a plain or JSON scalar, untagged, unanchored
-                return resolve_plain(value) if not event.style and (value[:1] in maybe_typed or value in words) else value
-            return scalar(event, not flow and column == 1)
-        if cls is alias_event:
-            return alias(event, False)
-        if depth >= MAX_DEPTH:
-            raise _LoadError(f"nested more than {MAX_DEPTH} levels deep; not read", *_mark(event))
-        return readers[cls](event, path, depth + 1, flow, column)
-
-    def mapping(start, path: tuple, depth: int, parent_flow: bool, parent_column: int) -> dict:
+    def mapping(self, start, path: tuple, depth: int, parent_flow: bool, parent_column: int) -> dict:
         flow, column = bool(start.flow_style), start.start_mark.column + 1
         if start.anchor is not None:
-            open_anchors.add(start.anchor)
+            self.open_anchors.add(start.anchor)
         result: dict = {}
-        merges: list | None = None
+        merges: list = []
         while True:
-            event = next_event()
+            event = self.next_event()
             cls = type(event)
-            if cls is scalar_event:
+            if cls is ev.MappingEndEvent:
+                break
+            if cls is ev.ScalarEvent:
                 key = event.value  # keys are not typed: `1: x` is the key "1"
                 if event.anchor is not None:
-                    anchors[event.anchor] = key
+                    self.define(event.anchor, key)
                 if key == "<<" and not event.style and event.ctag is None:
-                    event = next_event()
-                    cls = type(event)
-                    sources = value_of(event, cls, path, depth, flow, column)  # merged keys keep this path
+                    event = self.next_event()
+                    sources = self.value(event, path, depth, flow, column)  # merged keys keep this path
                     sources = sources if isinstance(sources, list) else [sources]
                     if not all(isinstance(s, dict) for s in sources):
                         raise _LoadError("a merge key (<<) must be given a mapping or a list of mappings", *_mark(event))
-                    merges = merges or []
                     merges.extend(sources)
                     continue
-            elif cls is mapping_end:
-                break
-            elif cls is alias_event:
-                key = alias(event, True)
+            elif cls is ev.AliasEvent:
+                key = self.alias(event, as_key=True)
             else:
                 raise _LoadError("a mapping key is a mapping or a sequence; Kubernetes keys are strings", *_mark(event))
             if key in result:
-                first = positions.get(path + (key,), ("?",))[0] if track else "?"
+                first = self.positions.get(path + (key,), ("?",))[0] if self.track else "?"
                 raise _LoadError(f"duplicate key {key!r} (first defined on line {first})", *_mark(event))
-            if track:
-                positions[path + (key,)] = _mark(event, line_offset)
-            event = next_event()
-            result[key] = value_of(event, type(event), path + (key,) if track else path, depth, flow, column)
-        if yaml_text is not None and (flow or yaml_text.startswith("#", event.end_mark.index)):
-            _strict_end(start, event.end_mark, flow, parent_flow, parent_column)
+            if self.track:
+                self.positions[path + (key,)] = _mark(event, self.line_offset)
+            result[key] = self.value(self.next_event(), path + (key,) if self.track else path, depth, flow, column)
+        self.close(start, event.end_mark, flow, parent_flow, parent_column)
         if merges:
             merged: dict = {}
             for source in merges:
@@ -323,65 +341,39 @@ def _build(next_event, line_offset: int, index: int, documents: list, yaml_text:
             merged.update(result)
             result = merged
         if start.anchor is not None:
-            open_anchors.discard(start.anchor)
-            anchors[start.anchor] = result
+            self.define(start.anchor, result)
         return result
 
-    def sequence(start, path: tuple, depth: int, parent_flow: bool, parent_column: int) -> list:
+    def sequence(self, start, path: tuple, depth: int, parent_flow: bool, parent_column: int) -> list:
         flow, column = bool(start.flow_style), start.start_mark.column + 1
         if start.anchor is not None:
-            open_anchors.add(start.anchor)
+            self.open_anchors.add(start.anchor)
         result: list = []
         while True:
-            event = next_event()
-            cls = type(event)
-            if cls is sequence_end:
+            event = self.next_event()
+            if type(event) is ev.SequenceEndEvent:
                 break
-            if track:
-                path_here = path + (len(result),)
-                positions[path_here] = _mark(event, line_offset)
+            if self.track:
+                self.positions[path + (len(result),)] = _mark(event, self.line_offset)
+                result.append(self.value(event, path + (len(result),), depth, flow, column))
             else:
-                path_here = path
-            result.append(value_of(event, cls, path_here, depth, flow, column))
-        if yaml_text is not None and (flow or yaml_text.startswith("#", event.end_mark.index)):
-            _strict_end(start, event.end_mark, flow, parent_flow, parent_column)
+                result.append(self.value(event, path, depth, flow, column))
+        self.close(start, event.end_mark, flow, parent_flow, parent_column)
         if start.anchor is not None:
-            open_anchors.discard(start.anchor)
-            anchors[start.anchor] = result
+            self.define(start.anchor, result)
         return result
 
-    def _strict_end(start, end_mark, flow: bool, parent_flow: bool, parent_column: int) -> None:
-        """The end of a collection: no comment glued to a closing bracket; an outermost flow collection
-        as _strict_flow requires."""
+    def close(self, start, end_mark, flow: bool, parent_flow: bool, parent_column: int) -> None:
+        """The end of a collection: no comment glued to a closing bracket; an outermost flow
+        collection as _strict_flow requires."""
+        text = self.yaml_text
+        if text is None or end_mark is None:
+            return
         offset = end_mark.index
-        if yaml_text[offset : offset + 1] == "#" and yaml_text[offset - 1 : offset] in ("]", "}"):
+        if text[offset : offset + 1] == "#" and text[offset - 1 : offset] in ("]", "}"):
             raise _LoadError("a comment must be separated from ']' or '}' by a space", *_mark(end_mark))
         if flow and not parent_flow:
-            _strict_flow(start.start_mark.index, end_mark, yaml_text, parent_column == 1)
-
-    readers.update({mapping_start: mapping, sequence_start: sequence})
-    root = None
-    try:
-        while True:
-            event = next_event()
-            cls = type(event)
-            if cls is document_start:
-                if not track:
-                    mark = event.start_mark
-                    lazy.starts[index] = (mark.line + line_offset, mark.index - mark.column)
-            elif cls is document_end:
-                if root is not None:
-                    documents.append(Document(root, positions if track else lazy, index))
-                index += 1
-                positions, anchors, open_anchors, sizes, nodes, root = {}, {}, set(), {}, 0, None
-            elif cls is stream_end:
-                return index
-            elif cls is scalar_event or cls is alias_event or cls is mapping_start or cls is sequence_start:
-                root = value_of(event, cls, (), 0, False, 0)  # a document's root: in no collection
-    finally:
-        # The readers call each other through `readers`: a reference cycle that would keep the parser
-        # and its text alive until the next collection (and a run collects nothing).
-        readers.clear()
+            _strict_flow(start.start_mark.index, end_mark, text, parent_column == 1)
 
 
 def _top_level_continuation(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -466,21 +458,20 @@ def _directive_problem(text: str) -> tuple[int, int, str] | None:
 
 def _yaml_parser(text: str):
     """A parser whose get_event() yields ruamel.yaml events: the C one, else the pure-Python one."""
-    if _CParser is not None:
-        return _CParser(text)
-    from ruamel.yaml import YAML
+    return _CParser(text) if _CParser is not None else _PureParser(text)
 
-    class _Pure:
-        def __init__(self, text):
-            self.events = YAML(typ="safe", pure=True).parse(text)
 
-        def get_event(self):
-            try:
-                return next(self.events)
-            except (AssertionError, TypeError, ValueError) as error:  # its checks of %YAML versions and the like
-                raise _LoadError(f"invalid YAML: {error}", 1, 1) from None
+class _PureParser:
+    def __init__(self, text: str):
+        from ruamel.yaml import YAML
 
-    return _Pure(text)
+        self.events = YAML(typ="safe", pure=True).parse(text)
+
+    def get_event(self):
+        try:
+            return next(self.events)
+        except (AssertionError, TypeError, ValueError) as error:  # its checks of %YAML versions and the like
+            raise _LoadError(f"invalid YAML: {error}", 1, 1) from None
 
 
 def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
@@ -493,7 +484,7 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
             return
     while True:
         try:
-            _build(_yaml_parser(text).get_event, line_offset, index, source.documents, text, lazy)
+            _Builder(_yaml_parser(text).get_event, line_offset, text, lazy).read(index, source.documents)
             return
         except (_LoadError, YAMLError) as error:
             line, column, message = _describe(error, text)
@@ -561,6 +552,11 @@ def _json_events(text: str):
     while True:
         match = _JSON_TOKEN.match(text, pos)
         if match is None:
+            rest = text[pos:].lstrip()
+            if rest:  # what json.loads accepts beyond JSON: NaN, Infinity, -Infinity
+                at = mark(len(text) - len(rest))
+                word = re.match(r"-?\w{1,20}|.", rest).group()
+                raise _LoadError(f"invalid JSON: {word!r} is not a JSON value", at.line + 1, at.column + 1)
             break
         opening, closing, quote, _punctuation, literal = match.groups()
         start = match.end() - 1 if (opening or closing or quote) else match.start(match.lastindex)
@@ -591,7 +587,7 @@ def _read_json(text: str, source: SourceFile, lazy: _Positions | None) -> None:
     except RecursionError:
         pass  # too deep for the json module; the builder stops at MAX_DEPTH, with a position
     try:
-        _build(_json_events(text).__next__, 0, 0, source.documents, None, lazy)
+        _Builder(_json_events(text).__next__, 0, None, lazy).read(0, source.documents)
     except _LoadError as error:
         source.errors.append(ParseError(error.line, error.column, error.message))
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from sslint.load import MAX_NODES, load
+from sslint.load import MAX_NODES, _CParser, load
 
 
 def one(text: str):
@@ -197,6 +197,7 @@ def test_strictness_leaves_valid_yaml_alone():
                         "h": {"deep": "a b"}}
 
 
+@pytest.mark.skipif(_CParser is None, reason="ruamel.yaml's pure-Python parser makes cycles of its own")
 def test_loading_leaves_no_reference_cycles():
     """A run turns the cyclic collector off (engine.run): what loading leaves behind, reading
     positions included, must be freed by reference counting alone, or a large run keeps every
@@ -219,3 +220,34 @@ def test_loading_leaves_no_reference_cycles():
     finally:
         if enabled:
             gc.enable()
+
+
+def test_an_anchor_names_its_newest_node():
+    """YAML lets an anchor be defined again; an alias means the newest definition, even inside a
+    collection that carries the same anchor (which is then not a recursive alias)."""
+    assert one("x: &a\n  y: &a 1\n  z: *a\n").data == {"x": {"y": 1, "z": 1}}
+    source = load(b"x: &a\n  y: 1\n  z: *a\n", "t.yaml")
+    assert [(e.line, e.column) for e in source.errors] == [(3, 6)] and "recursive" in source.errors[0].message
+
+
+def test_a_caller_with_a_deep_stack_gets_a_parse_error_not_a_crash():
+    """Collections are read by recursive calls: a library caller already deep in its own stack
+    gets an error with a position for a deeply nested document, never a RecursionError."""
+    import sys
+
+    raw = ("[" * 256 + "]" * 256).encode()
+    assert load(raw, "t.yaml").errors == []
+
+    def at(depth):
+        return load(raw, "t.yaml") if depth == 0 else at(depth - 1)
+
+    source = at(sys.getrecursionlimit() - 400)
+    assert source.documents == []
+    assert [e.line for e in source.errors] == [1] and "nested too deeply" in source.errors[0].message
+
+
+@pytest.mark.parametrize("text, column", [('{"a": NaN}', 7), ('[1, -Infinity]', 5), ('Infinity', 1)])
+def test_what_python_reads_as_json_but_kubectl_does_not_is_a_parse_error(text, column):
+    source = load(text.encode(), "t.json", as_json=True)
+    assert source.documents == []
+    assert [(e.line, e.column) for e in source.errors] == [(1, column)] and "not a JSON value" in source.errors[0].message
