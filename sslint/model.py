@@ -264,18 +264,18 @@ class Model:
         named, index = self._spellings[key]
         grams = bigrams(name)
         shared = len(grams) - SHARED_BIGRAMS_LOST * limit  # as names.within requires, at least
-        found: set[int] = set()
-        for length in range(len(name) - limit, len(name) + limit + 1):
-            if shared <= 0:
-                found.update(index.get((length, None), ()))
-                continue
+        lengths = range(len(name) - limit, len(name) + limit + 1)
+        if shared <= 0:  # a short name: every name of a near length
+            found = {number for length in lengths for number in index.get((length, None), ())}
+        else:
             # A name with `shared` of the bigrams lacks at most len(grams) - shared of them, so it has
             # one of any len(grams) - shared + 1: only that many of the rarest are looked up.
-            rarest = sorted((index.get((length, gram), ()) for gram in grams), key=len)[: len(grams) - shared + 1]
-            for numbers in rarest:
-                found.update(numbers)
-        if shared > 0:
-            found = {n for n in found if len(bigrams(named[n].name) & grams) >= shared}
+            found = set()
+            for length in lengths:
+                postings = sorted((index.get((length, gram), ()) for gram in grams), key=len)
+                for numbers in postings[: len(grams) - shared + 1]:
+                    found.update(numbers)
+            found = {number for number in found if len(bigrams(named[number].name) & grams) >= shared}
         return [named[number] for number in sorted(found)]
 
     def selecting(self, kind: str, near: Obj, labels: dict, selector_path: tuple = ("spec", "selector")) -> list[Obj]:
