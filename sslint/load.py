@@ -21,6 +21,8 @@ from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
+from sslint import strict
+
 try:
     from _ruamel_yaml import CParser as _CParser
 except ImportError:  # no C extension on this platform
@@ -273,7 +275,9 @@ class _Builder:
         elif not event.style and (value[:1] in _MAYBE_TYPED or value in _WORDS):
             value = resolve_plain(value)
         if self.yaml_text is not None and (tagged or event.style or value == "-"):
-            _strict_scalar(event, self.yaml_text, block_top)
+            problem = strict.scalar(event, self.yaml_text, block_top)
+            if problem:
+                raise _LoadError(*problem)
         if event.anchor is not None:
             self.define(event.anchor, value)
         return value
@@ -364,93 +368,12 @@ class _Builder:
         return result
 
     def close(self, start, end_mark, flow: bool, parent_flow: bool, parent_column: int) -> None:
-        """The end of a collection: no comment glued to a closing bracket; an outermost flow
-        collection as _strict_flow requires."""
-        text = self.yaml_text
-        if text is None or end_mark is None:
-            return
-        offset = end_mark.index
-        if text[offset : offset + 1] == "#" and text[offset - 1 : offset] in ("]", "}"):
-            raise _LoadError("a comment must be separated from ']' or '}' by a space", *_mark(end_mark))
-        if flow and not parent_flow:
-            _strict_flow(start.start_mark.index, end_mark, text, parent_column == 1)
-
-
-def _top_level_continuation(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """In a top-level block, a value's continuation lines must be indented by at least one space.
-    (Deeper blocks are not checked: libyaml and kubectl accept less, and real manifests use it.)"""
-    offset = text.find("\n", start, end) + 1
-    if not offset:
-        return None
-    while offset < end:
-        line_end = text.find("\n", offset)
-        line_end = end if line_end < 0 or line_end > end else line_end
-        first = text[offset:offset + 1]
-        if first not in ("", " ", "\n", "\r", "]", "}") and text[offset:line_end].strip():
-            return text.count("\n", 0, offset) + 1, 1
-        offset = line_end + 1
-    return None
-
-
-def _strict_flow(start: int, end_mark, text: str, top_level: bool) -> None:
-    """An outermost flow collection (from offset `start`): lines of a top-level value indented; no
-    comment glued to a comma."""
-    if top_level:
-        problem = _top_level_continuation(text, start, end_mark.index)
-        if problem:
-            raise _LoadError("a continuation line of a top-level value must be indented", *problem)
-    if text.find("#", start, end_mark.index) < 0:
-        return
-    glued = re.search(r",#", _unquoted(text[start : end_mark.index]))
-    if glued:
-        line = text.count("\n", 0, start + glued.start()) + 1
-        column = start + glued.start() + 2 - (text.rfind("\n", 0, start + glued.start()) + 1)
-        raise _LoadError("a comment must be separated from ',' by a space", line, column)
-
-
-def _unquoted(span: str) -> str:
-    """The span with its quoted scalars blanked out (same length), so text inside them matches nothing."""
-    return re.sub(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'", lambda m: " " * len(m.group()), span)
-
-
-def _strict_scalar(event, text: str, top_level: bool) -> None:
-    line, column = _mark(event)
-    if top_level and event.style in ('"', "'") and event.end_mark is not None:
-        problem = _top_level_continuation(text, event.start_mark.index, event.end_mark.index)
-        if problem:
-            raise _LoadError("a continuation line of a top-level value must be indented", *problem)
-    if event.style in ("|", ">") and event.start_mark is not None:
-        if re.match(r"[|>][-+0-9]*#", text[event.start_mark.index:event.start_mark.index + 5]):
-            raise _LoadError("a comment must be separated from a block scalar header by a space", line, column)
-    if not event.style and event.value == "-" and event.tag is None:
-        raise _LoadError("a plain '-' is not a value in a flow collection; quote it", line, column)
-    if event.tag is not None and event.tag.endswith(","):
-        raise _LoadError(f"a tag cannot end with ',' ({event.tag})", line, column)
-    if event.style in ('"', "'") and event.end_mark is not None:
-        end = event.end_mark.index
-        if text[end : end + 1] == "#":
-            raise _LoadError("a comment must be separated from a quoted value by a space",
-                             event.end_mark.line + 1, event.end_mark.column + 1)
-
-
-def _directive_problem(text: str) -> tuple[int, int, str] | None:
-    """A directive (`%YAML`, `%TAG`) after a document needs a `...` line before it. A `%` line
-    that no `---` follows is the continuation of a plain scalar, not a directive."""
-    lines = text.splitlines()
-    last_start = max((n for n, line in enumerate(lines) if line.startswith("---")), default=-1)
-    in_document = False
-    for number, line in enumerate(lines):
-        if line.startswith("%") and number < last_start:
-            if in_document:
-                return number, 1, "a directive after a document needs a '...' line before it"
-            glued = re.search(r"[^ \t]#", line)
-            if glued:
-                return number, glued.start() + 2, "a comment must be separated from a directive by a space"
-        elif line.startswith("..."):
-            in_document = False
-        elif line.startswith("---") or (line.strip() and not line.lstrip().startswith("#")):
-            in_document = True
-    return None
+        """The end of a collection, as strict.collection_end requires."""
+        if self.yaml_text is not None and end_mark is not None:
+            problem = strict.collection_end(self.yaml_text, start.start_mark.index, end_mark,
+                                            outermost_flow=flow and not parent_flow, top_level=parent_column == 1)
+            if problem:
+                raise _LoadError(*problem)
 
 
 # -- YAML ------------------------------------------------------------------------------------------
@@ -478,9 +401,10 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
     """Every document of `text`; after an error, reading resumes at the next `---` line."""
     line_offset, index = 0, 0
     if text.startswith("%") or "\n%" in text:
-        problem = _directive_problem(text)
+        problem = strict.directives(text)
         if problem is not None:
-            source.errors.append(ParseError(problem[0] + 1, problem[1], problem[2]))
+            message, line, column = problem
+            source.errors.append(ParseError(line, column, message))
             return
     while True:
         try:
