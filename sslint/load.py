@@ -217,9 +217,7 @@ class _Builder:
     """Parser events → Documents of plain data, each collection read by a call of its own.
 
     With `lazy`, records no positions: the documents read them from `lazy` when asked. With the
-    `yaml_text`, also rejects what libyaml lets through but YAML forbids: a comment glued to a quoted
-    scalar, a flow collection, a comma or a block scalar header, a plain `-` in a flow collection, a
-    tag ending in a comma."""
+    `yaml_text`, also rejects what sslint.strict finds in it."""
 
     def __init__(self, next_event, line_offset: int, yaml_text: str | None, lazy: _Positions | None):
         self.next_event, self.line_offset, self.yaml_text, self.lazy = next_event, line_offset, yaml_text, lazy
