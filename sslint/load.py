@@ -366,10 +366,15 @@ class _Builder:
         return result
 
     def close(self, start, end_mark, flow: bool, parent_flow: bool, parent_column: int) -> None:
-        """The end of a collection, as strict.collection_end requires."""
-        if self.yaml_text is not None and end_mark is not None:
-            problem = strict.collection_end(self.yaml_text, start.start_mark.index, end_mark,
-                                            outermost_flow=flow and not parent_flow, top_level=parent_column == 1)
+        """The end of a collection, as strict.collection_end requires. (It has nothing to say of a
+        collection that is not an outermost flow one unless a '#' follows it: most are not asked.)"""
+        text = self.yaml_text
+        if text is None or end_mark is None:
+            return
+        outermost_flow = flow and not parent_flow
+        if outermost_flow or text[end_mark.index:end_mark.index + 1] == "#":
+            problem = strict.collection_end(text, start.start_mark.index, end_mark, outermost_flow,
+                                            top_level=parent_column == 1)
             if problem:
                 raise _LoadError(*problem)
 

@@ -59,25 +59,29 @@ def collection_end(text: str, start: int, end_mark, outermost_flow: bool, top_le
 
 def scalar(event, text: str, top_level: bool) -> Problem | None:
     """A scalar event with a style or a tag, or a plain `-`; `top_level`: its collection is a block
-    collection in the first column."""
-    line, column = event.start_mark.line + 1, event.start_mark.column + 1
-    if top_level and event.style in ('"', "'") and event.end_mark is not None:
+    collection in the first column. (Checked in the order the problems are reported.)"""
+    style, tag = event.style, event.tag
+    quoted = style == '"' or style == "'"
+    if quoted and top_level and event.end_mark is not None:
         problem = _top_level_continuation(text, event.start_mark.index, event.end_mark.index)
         if problem:
             return _INDENT, *problem
-    if event.style in ("|", ">") and event.start_mark is not None:
+    if (style == "|" or style == ">") and event.start_mark is not None:
         if re.match(r"[|>][-+0-9]*#", text[event.start_mark.index:event.start_mark.index + 5]):
-            return "a comment must be separated from a block scalar header by a space", line, column
-    if not event.style and event.value == "-" and event.tag is None:
-        return "a plain '-' is not a value in a flow collection; quote it", line, column
-    if event.tag is not None and event.tag.endswith(","):
-        return f"a tag cannot end with ',' ({event.tag})", line, column
-    if event.style in ('"', "'") and event.end_mark is not None:
-        end = event.end_mark.index
-        if text[end : end + 1] == "#":
-            mark = event.end_mark
+            return "a comment must be separated from a block scalar header by a space", *_start(event)
+    if not style and event.value == "-" and tag is None:
+        return "a plain '-' is not a value in a flow collection; quote it", *_start(event)
+    if tag is not None and tag.endswith(","):
+        return f"a tag cannot end with ',' ({tag})", *_start(event)
+    if quoted and event.end_mark is not None:
+        mark = event.end_mark
+        if text[mark.index : mark.index + 1] == "#":
             return "a comment must be separated from a quoted value by a space", mark.line + 1, mark.column + 1
     return None
+
+
+def _start(event) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
 
 
 def directives(text: str) -> Problem | None:
