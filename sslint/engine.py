@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import marshal
-import multiprocessing
 import signal
 import sys
 from collections.abc import Callable
@@ -65,6 +64,12 @@ def _read(path: Path | str, stdin_filename: str | None, use_cache: bool) -> Sour
     return cache.load_cached(raw, name, as_json) if use_cache else load(raw, name, as_json=as_json)
 
 
+def _can_fork() -> bool:
+    import multiprocessing  # only for an input large enough to share out: a small run would import it for nothing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 _SHARED: tuple = ()  # what forked workers take tasks from: (tasks, next-task counter, run), set before the fork
 
 
@@ -73,6 +78,8 @@ def _shared_out(tasks: list, jobs: int, run: Callable[[Any, bool], Any]) -> list
     forked workers (here=False: run returns marshal data) that each take the next task when done
     with one, so that fast and slow shares even out. The workers see this process's memory as it
     was at the fork; nothing but their results is sent."""
+    import multiprocessing
+
     global _SHARED
     context = multiprocessing.get_context("fork")
     _SHARED = (tasks, context.Value("q", 0), run)
@@ -104,9 +111,9 @@ def _take_tasks(here: bool) -> dict[int, Any] | bytes:
 def _read_all(paths: list[Path], use_cache: bool, jobs: int, progress: Callable[[int, int], None]) -> list[SourceFile]:
     """The files loaded in order; a large input is shared out between this process and `jobs` - 1
     workers, the largest files first."""
-    if jobs > 1 and len(paths) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if jobs > 1 and len(paths) > 1:
         sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
-        if sum(sizes) >= PARALLEL_BYTES:
+        if sum(sizes) >= PARALLEL_BYTES and _can_fork():
             largest_first = sorted(paths, key=dict(zip(paths, sizes)).__getitem__, reverse=True)
 
             def read(path: Path, here: bool):
@@ -261,7 +268,7 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
     this process reading them one by one after the workers were done was time no one shared.)"""
     work = {rule_id: [obj for kind in rules[rule_id].kinds for obj in model.of_kind(kind) if not obj.context]
             for rule_id in sorted(selected & CHECKS.keys())}
-    if jobs < 2 or len(model.objects) < PARALLEL_OBJECTS or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs < 2 or len(model.objects) < PARALLEL_OBJECTS or not _can_fork():
         return _check_all(model, rules, [(r, obj) for r, objects in work.items() for obj in objects], version)
     largest_first = sorted(work, key=lambda r: len(work[r]), reverse=True)  # the rules with the most objects first
     number = {id(obj): n for n, obj in enumerate(model.objects)}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from sslint.discover import SUFFIXES
@@ -14,6 +13,8 @@ class HistoryError(Exception):
 
 
 def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
+    import subprocess  # only with --diff-base: the command line imports this module for HistoryError
+
     try:
         done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
     except FileNotFoundError:
