@@ -14,6 +14,7 @@ import codecs
 import json
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +25,10 @@ from ruamel.yaml.reader import ReaderError
 from sslint import strict
 
 try:
+    import _ruamel_yaml
     from _ruamel_yaml import CParser as _CParser
 except ImportError:  # no C extension on this platform
-    _CParser = None
+    _ruamel_yaml = _CParser = None
 
 MAX_NODES = 2_000_000  # per document, the nodes aliases stand for: bounds "billion laughs"
 MAX_DEPTH = 256  # nested mappings and sequences; Kubernetes objects stay far below
@@ -194,6 +196,54 @@ def _scalar_value(event) -> Any:
     raise _LoadError(f"{event.value!r} is not a valid {tag[len(_TAG):]}", *_mark(event))
 
 
+# -- events ----------------------------------------------------------------------------------------
+# The C parser makes each event by calling the event class of that name in its module. ruamel.yaml's
+# classes run two or three Python __init__ frames per event: two fifths of the parsing, measured. The
+# builder's five most frequent events are BaseException subclasses instead, never raised: the one
+# built-in type whose constructor keeps any positional arguments (as `args`) without running Python
+# code. The builder unpacks `args` where it reads many events; properties name the fields for the
+# rest. They stand in the C parser's module only while a builder reads: ruamel.yaml's own loaders
+# need its classes.
+
+
+def _event_class(name: str, fields: str) -> type:
+    """An event whose `args` are `fields`, in the order the C parser passes them."""
+    namespace: dict = {"__slots__": (), "FIELDS": fields.split()}
+    for n, field_name in enumerate(namespace["FIELDS"]):
+        namespace[field_name] = property(lambda self, n=n: self.args[n])
+    return type(name, (BaseException,), namespace)
+
+
+_Scalar = _event_class("ScalarEvent", "anchor tag implicit value start_mark end_mark style")
+_MappingStart = _event_class("MappingStartEvent", "anchor tag implicit start_mark end_mark flow_style")
+_SequenceStart = _event_class("SequenceStartEvent", "anchor tag implicit start_mark end_mark flow_style")
+_MappingEnd = _event_class("MappingEndEvent", "start_mark end_mark")
+_SequenceEnd = _event_class("SequenceEndEvent", "start_mark end_mark")
+_LEAN_EVENTS = {cls.__name__: cls for cls in (_Scalar, _MappingStart, _SequenceStart, _MappingEnd, _SequenceEnd)}
+
+
+@contextmanager
+def _lean_events():
+    """The C parser makes the lean events while in this block."""
+    if _ruamel_yaml is None:
+        yield
+        return
+    saved = {name: getattr(_ruamel_yaml, name) for name in _LEAN_EVENTS}
+    for name, cls in _LEAN_EVENTS.items():
+        setattr(_ruamel_yaml, name, cls)
+    try:
+        yield
+    finally:
+        for name, cls in saved.items():
+            setattr(_ruamel_yaml, name, cls)
+
+
+def _lean(event):
+    """A pure-Python parser's event as the builder reads it."""
+    cls = _LEAN_EVENTS.get(type(event).__name__)
+    return event if cls is None else cls(*(getattr(event, name) for name in cls.FIELDS))
+
+
 def _mark(event_or_mark, line_offset: int = 0) -> tuple[int, int]:
     mark = getattr(event_or_mark, "start_mark", event_or_mark)
     return mark.line + 1 + line_offset, mark.column + 1
@@ -231,6 +281,10 @@ class _Builder:
     def read(self, index: int, documents: list) -> int:
         """Read events up to the end of the stream into `documents`; returns the index the next
         document would have. Raises _LoadError or a YAMLError."""
+        with _lean_events():
+            return self._read(index, documents)
+
+    def _read(self, index: int, documents: list) -> int:
         root = None
         while True:
             event = self.next_event()
@@ -253,31 +307,31 @@ class _Builder:
     def value(self, event, path: tuple, depth: int, flow: bool, column: int) -> Any:
         """The value an event starts, inside a collection `depth` deep (`flow`, at `column`)."""
         cls = type(event)
-        if cls is ev.ScalarEvent:
+        if cls is _Scalar:
             return self.scalar(event, not flow and column == 1)
         if cls is ev.AliasEvent:
             return self.alias(event, as_key=False)
         if depth >= MAX_DEPTH:
             raise _LoadError(f"nested more than {MAX_DEPTH} levels deep; not read", *_mark(event))
         try:
-            return (self.mapping if cls is ev.MappingStartEvent else self.sequence)(event, path, depth + 1, flow, column)
+            return (self.mapping if cls is _MappingStart else self.sequence)(event, path, depth + 1, flow, column)
         except RecursionError:  # a caller with a deep stack of its own: the innermost collection that can say so
             raise _LoadError("nested too deeply for the stack of this Python process; not read", *_mark(event)) from None
 
     def scalar(self, event, block_top: bool) -> Any:
         """A scalar's value, as kubectl reads it; `block_top`: its collection is a block collection in
         the first column."""
-        value, tagged = event.value, event.ctag is not None  # ctag: the tag, unconverted
-        if tagged:
+        anchor, tag, _, value, _, _, style = event.args
+        if tag is not None:
             value = _scalar_value(event)
-        elif not event.style and (value[:1] in _MAYBE_TYPED or value in _WORDS):
+        elif not style and (value[:1] in _MAYBE_TYPED or value in _WORDS):
             value = resolve_plain(value)
-        if self.yaml_text is not None and (tagged or event.style or value == "-"):
+        if self.yaml_text is not None and (tag is not None or style or value == "-"):
             problem = strict.scalar(event, self.yaml_text, block_top)
             if problem:
                 raise _LoadError(*problem)
-        if event.anchor is not None:
-            self.define(event.anchor, value)
+        if anchor is not None:
+            self.define(anchor, value)
         return value
 
     def define(self, anchor: str, value: Any) -> None:
@@ -302,21 +356,22 @@ class _Builder:
         return value
 
     def mapping(self, start, path: tuple, depth: int, parent_flow: bool, parent_column: int) -> dict:
-        flow, column = bool(start.flow_style), start.start_mark.column + 1
-        if start.anchor is not None:
-            self.open_anchors.add(start.anchor)
+        anchor, _, _, start_mark, _, flow = start.args
+        flow, column = bool(flow), start_mark.column + 1
+        if anchor is not None:
+            self.open_anchors.add(anchor)
         result: dict = {}
         merges: list = []
         while True:
             event = self.next_event()
             cls = type(event)
-            if cls is ev.MappingEndEvent:
+            if cls is _MappingEnd:
                 break
-            if cls is ev.ScalarEvent:
-                key = event.value  # keys are not typed: `1: x` is the key "1"
-                if event.anchor is not None:
-                    self.define(event.anchor, key)
-                if key == "<<" and not event.style and event.ctag is None:
+            if cls is _Scalar:
+                key_anchor, tag, _, key, _, _, style = event.args  # keys are not typed: `1: x` is the key "1"
+                if key_anchor is not None:
+                    self.define(key_anchor, key)
+                if key == "<<" and not style and tag is None:
                     event = self.next_event()
                     sources = self.value(event, path, depth, flow, column)  # merged keys keep this path
                     sources = sources if isinstance(sources, list) else [sources]
@@ -334,7 +389,7 @@ class _Builder:
             if self.track:
                 self.positions[path + (key,)] = _mark(event, self.line_offset)
             result[key] = self.value(self.next_event(), path + (key,) if self.track else path, depth, flow, column)
-        self.close(start, event.end_mark, flow, parent_flow, parent_column)
+        self.close(start_mark, event.args[1], flow, parent_flow, parent_column)
         if merges:
             merged: dict = {}
             for source in merges:
@@ -342,30 +397,31 @@ class _Builder:
                     merged.setdefault(k, v)
             merged.update(result)
             result = merged
-        if start.anchor is not None:
-            self.define(start.anchor, result)
+        if anchor is not None:
+            self.define(anchor, result)
         return result
 
     def sequence(self, start, path: tuple, depth: int, parent_flow: bool, parent_column: int) -> list:
-        flow, column = bool(start.flow_style), start.start_mark.column + 1
-        if start.anchor is not None:
-            self.open_anchors.add(start.anchor)
+        anchor, _, _, start_mark, _, flow = start.args
+        flow, column = bool(flow), start_mark.column + 1
+        if anchor is not None:
+            self.open_anchors.add(anchor)
         result: list = []
         while True:
             event = self.next_event()
-            if type(event) is ev.SequenceEndEvent:
+            if type(event) is _SequenceEnd:
                 break
             if self.track:
                 self.positions[path + (len(result),)] = _mark(event, self.line_offset)
                 result.append(self.value(event, path + (len(result),), depth, flow, column))
             else:
                 result.append(self.value(event, path, depth, flow, column))
-        self.close(start, event.end_mark, flow, parent_flow, parent_column)
-        if start.anchor is not None:
-            self.define(start.anchor, result)
+        self.close(start_mark, event.args[1], flow, parent_flow, parent_column)
+        if anchor is not None:
+            self.define(anchor, result)
         return result
 
-    def close(self, start, end_mark, flow: bool, parent_flow: bool, parent_column: int) -> None:
+    def close(self, start_mark, end_mark, flow: bool, parent_flow: bool, parent_column: int) -> None:
         """The end of a collection, as strict.collection_end requires. (It has nothing to say of a
         collection that is not an outermost flow one unless a '#' follows it: most are not asked.)"""
         text = self.yaml_text
@@ -373,7 +429,7 @@ class _Builder:
             return
         outermost_flow = flow and not parent_flow
         if outermost_flow or text[end_mark.index:end_mark.index + 1] == "#":
-            problem = strict.collection_end(text, start.start_mark.index, end_mark, outermost_flow,
+            problem = strict.collection_end(text, start_mark.index, end_mark, outermost_flow,
                                             top_level=parent_column == 1)
             if problem:
                 raise _LoadError(*problem)
@@ -395,7 +451,7 @@ class _PureParser:
 
     def get_event(self):
         try:
-            return next(self.events)
+            return _lean(next(self.events))
         except (AssertionError, TypeError, ValueError) as error:  # its checks of %YAML versions and the like
             raise _LoadError(f"invalid YAML: {error}", 1, 1) from None
 
@@ -489,18 +545,18 @@ def _json_events(text: str):
         start = match.end() - 1 if (opening or closing or quote) else match.start(match.lastindex)
         pos = match.end()
         if opening == "{":
-            yield ev.MappingStartEvent(None, None, True, mark(start))
+            yield _MappingStart(None, None, True, mark(start), None, None)
         elif opening == "[":
-            yield ev.SequenceStartEvent(None, None, True, mark(start))
+            yield _SequenceStart(None, None, True, mark(start), None, None)
         elif closing == "}":
-            yield ev.MappingEndEvent(mark(start))
+            yield _MappingEnd(mark(start), None)
         elif closing == "]":
-            yield ev.SequenceEndEvent(mark(start))
+            yield _SequenceEnd(mark(start), None)
         elif quote:
             string, pos = json.decoder.scanstring(text, pos)
-            yield ev.ScalarEvent(None, None, (False, True), string, mark(start), style='"')
+            yield _Scalar(None, None, (False, True), string, mark(start), None, '"')
         elif literal:  # numbers, true, false, null: their plain YAML reading is their JSON value
-            yield ev.ScalarEvent(None, None, (True, False), literal, mark(start), style="")
+            yield _Scalar(None, None, (True, False), literal, mark(start), None, "")
     yield ev.DocumentEndEvent(mark(pos))
     yield ev.StreamEndEvent(mark(pos))
 

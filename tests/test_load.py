@@ -181,6 +181,18 @@ def test_the_pure_python_parser_reads_the_same(monkeypatch):
     assert [(e.line, e.column) for e in slow.errors] == [(e.line, e.column) for e in fast.errors]
 
 
+def test_ruamel_yamls_own_parser_still_makes_its_events_after_sslint_has_read():
+    """sslint lends the C parser event classes of its own while it reads (sslint.load, events): a
+    library caller parsing with ruamel.yaml afterwards, after an error too, gets ruamel.yaml's."""
+    from ruamel.yaml import YAML, events
+
+    load(b"a: [1, {b: c}]\n", "good.yaml")
+    assert load(b"a: [1,\n", "bad.yaml").errors
+    parsed = list(YAML(typ="safe").parse("a: [1, {b: c}]\n"))
+    assert all(isinstance(event, events.Event) for event in parsed)
+    assert [e.value for e in parsed if isinstance(e, events.ScalarEvent)] == ["a", "1", "b", "c"]
+
+
 def test_strictness_leaves_valid_yaml_alone():
     doc = one(
         'a: ["x,#y", \'p,#q\'] # a comment\n'
