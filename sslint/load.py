@@ -14,6 +14,7 @@ import codecs
 import json
 import math
 import re
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,7 +91,8 @@ class _Positions:
                 try:
                     if not text.startswith("\ufeff"):  # a BOM begins a slice, but not a document
                         # (no strict checks: the file passed them when it was first read)
-                        _Builder(_yaml_parser(text).get_event, line, None, None).read(index, documents)
+                        with _lean_events():
+                            _Builder(_yaml_parser(text).get_event, line, None, None).read(index, documents)
                 except (_LoadError, YAMLError):
                     documents = []
             if not documents:
@@ -198,12 +200,12 @@ def _scalar_value(event) -> Any:
 
 # -- events ----------------------------------------------------------------------------------------
 # The C parser makes each event by calling the event class of that name in its module. ruamel.yaml's
-# classes run two or three Python __init__ frames per event: two fifths of the parsing, measured. The
-# builder's five most frequent events are BaseException subclasses instead, never raised: the one
-# built-in type whose constructor keeps any positional arguments (as `args`) without running Python
-# code. The builder unpacks `args` where it reads many events; properties name the fields for the
-# rest. They stand in the C parser's module only while a builder reads: ruamel.yaml's own loaders
-# need its classes.
+# classes run one to three Python __init__ frames per event: a third to two fifths of the parsing,
+# measured. The builder's five most frequent events are BaseException subclasses instead, never
+# raised: the one built-in type whose constructor keeps any positional arguments (as `args`) without
+# running Python code. The builder unpacks `args` where it reads many events; properties name the
+# fields for the rest. They stand in the C parser's module only while the builder reads YAML:
+# ruamel.yaml's own parse() and emitter need its classes.
 
 
 def _event_class(name: str, fields: str) -> type:
@@ -222,20 +224,26 @@ _SequenceEnd = _event_class("SequenceEndEvent", "start_mark end_mark")
 _LEAN_EVENTS = {cls.__name__: cls for cls in (_Scalar, _MappingStart, _SequenceStart, _MappingEnd, _SequenceEnd)}
 
 
+_LENDING = threading.RLock()
+
+
 @contextmanager
 def _lean_events():
-    """The C parser makes the lean events while in this block."""
+    """The C parser makes the lean events while in this block, for one thread at a time. (They are
+    the module's for the whole process: another thread's ruamel.yaml parse() would meet them too.
+    sslint runs no such thread.)"""
     if _ruamel_yaml is None:
         yield
         return
-    saved = {name: getattr(_ruamel_yaml, name) for name in _LEAN_EVENTS}
-    for name, cls in _LEAN_EVENTS.items():
-        setattr(_ruamel_yaml, name, cls)
-    try:
-        yield
-    finally:
-        for name, cls in saved.items():
-            setattr(_ruamel_yaml, name, cls)
+    with _LENDING:
+        saved = {name: getattr(_ruamel_yaml, name) for name in _LEAN_EVENTS}
+        try:
+            for name, cls in _LEAN_EVENTS.items():
+                setattr(_ruamel_yaml, name, cls)
+            yield
+        finally:
+            for name, cls in saved.items():
+                setattr(_ruamel_yaml, name, cls)
 
 
 def _lean(event):
@@ -281,10 +289,6 @@ class _Builder:
     def read(self, index: int, documents: list) -> int:
         """Read events up to the end of the stream into `documents`; returns the index the next
         document would have. Raises _LoadError or a YAMLError."""
-        with _lean_events():
-            return self._read(index, documents)
-
-    def _read(self, index: int, documents: list) -> int:
         root = None
         while True:
             event = self.next_event()
@@ -389,7 +393,8 @@ class _Builder:
             if self.track:
                 self.positions[path + (key,)] = _mark(event, self.line_offset)
             result[key] = self.value(self.next_event(), path + (key,) if self.track else path, depth, flow, column)
-        self.close(start_mark, event.args[1], flow, parent_flow, parent_column)
+        _, end_mark = event.args
+        self.close(start_mark, end_mark, flow, parent_flow, parent_column)
         if merges:
             merged: dict = {}
             for source in merges:
@@ -416,7 +421,8 @@ class _Builder:
                 result.append(self.value(event, path + (len(result),), depth, flow, column))
             else:
                 result.append(self.value(event, path, depth, flow, column))
-        self.close(start_mark, event.args[1], flow, parent_flow, parent_column)
+        _, end_mark = event.args
+        self.close(start_mark, end_mark, flow, parent_flow, parent_column)
         if anchor is not None:
             self.define(anchor, result)
         return result
@@ -439,7 +445,8 @@ class _Builder:
 
 
 def _yaml_parser(text: str):
-    """A parser whose get_event() yields ruamel.yaml events: the C one, else the pure-Python one."""
+    """A parser whose get_event() yields the events the builder reads: the C one (in _lean_events()),
+    else the pure-Python one."""
     return _CParser(text) if _CParser is not None else _PureParser(text)
 
 
@@ -467,7 +474,8 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
             return
     while True:
         try:
-            _Builder(_yaml_parser(text).get_event, line_offset, text, lazy).read(index, source.documents)
+            with _lean_events():
+                _Builder(_yaml_parser(text).get_event, line_offset, text, lazy).read(index, source.documents)
             return
         except (_LoadError, YAMLError) as error:
             line, column, message = _describe(error, text)
