@@ -32,6 +32,7 @@ class Obj:
     # A workload without a pod template, or any object of a file a kustomization names as a patch,
     # is a patch, not a whole object.
     fragment: bool = field(init=False)
+    _derived: dict = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self):
         name, namespace = self.get("metadata", "name"), self.get("metadata", "namespace")
@@ -43,6 +44,12 @@ class Obj:
     @property
     def ref(self) -> str:
         return object_ref(self.kind, self.namespace, self.name)
+
+    def derived(self, build: Callable[[Obj], Any]) -> Any:
+        """build(self), built once per object: what several rules read from the same object."""
+        if build not in self._derived:
+            self._derived[build] = build(self)
+        return self._derived[build]
 
     def get(self, *path, default: Any = None) -> Any:
         """The value at a field path, or `default` where the path does not exist in this shape."""

@@ -20,6 +20,7 @@ ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce
 
 
 # -- the pod template and claim templates, as (path, entry) pairs ---------------------------------
+# Several rules read them from the same object: they ask for obj.derived(_volumes) and the like.
 
 
 def _volumes(obj: Obj) -> list[tuple[tuple, dict]]:
@@ -78,8 +79,8 @@ def shared_claim_in_template(workload: Obj, model: Model, version: str) -> Itera
         return
     count, autoscaler = scale
     is_set = workload.kind == "StatefulSet"
-    template_names = {name for _, _, name in _claim_templates(workload)} if is_set else set()
-    for path, volume in _volumes(workload):
+    template_names = {name for _, _, name in workload.derived(_claim_templates)} if is_set else set()
+    for path, volume in workload.derived(_volumes):
         claim = volume.get("persistentVolumeClaim")
         claim_name = claim.get("claimName") if isinstance(claim, dict) else None
         if not isinstance(claim_name, str) or volume["name"] in template_names:  # a shadowed volume is SS205
@@ -126,12 +127,12 @@ def shared_claim_in_template(workload: Obj, model: Model, version: str) -> Itera
 def volume_mount_undefined(workload: Obj, model: Model, version: str) -> Iterator[Finding]:
     if workload.fragment:
         return
-    volumes = {v["name"] for _, v in _volumes(workload)}
-    templates = {name for _, _, name in _claim_templates(workload) if name} if workload.kind == "StatefulSet" else set()
+    volumes = {v["name"] for _, v in workload.derived(_volumes)}
+    templates = {name for _, _, name in workload.derived(_claim_templates) if name} if workload.kind == "StatefulSet" else set()
     defined = sorted(volumes | templates)
     rejected = workload.kind != "StatefulSet" or versions.at_least(version, versions.STATEFULSET_TEMPLATE_VALIDATED)
     consequence = "the API server rejects the manifest" if rejected else "every pod fails to be created"
-    for path, name, container in _mounts(workload):
+    for path, name, container in workload.derived(_mounts):
         if name in volumes or name in templates:
             continue
         kinds = "pod volume or volumeClaimTemplate" if workload.kind == "StatefulSet" else "pod volume"
@@ -148,9 +149,9 @@ def volume_mount_undefined(workload: Obj, model: Model, version: str) -> Iterato
 def claim_template_unused(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
     if sts.fragment:
         return
-    mounted = {name for _, name, _ in _mounts(sts)}
-    volumes = {v["name"] for _, v in _volumes(sts)}
-    for path, _, name in _claim_templates(sts):
+    mounted = {name for _, name, _ in sts.derived(_mounts)}
+    volumes = {v["name"] for _, v in sts.derived(_volumes)}
+    for path, _, name in sts.derived(_claim_templates):
         if name is None or name in mounted:
             continue
         strays = sorted(m for m in mounted - volumes if m != name)
@@ -166,8 +167,8 @@ def claim_template_unused(sts: Obj, model: Model, version: str) -> Iterator[Find
 
 
 def claim_template_shadowed(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
-    templates = {name: path for path, _, name in _claim_templates(sts) if name}
-    for path, volume in _volumes(sts):
+    templates = {name: path for path, _, name in sts.derived(_claim_templates) if name}
+    for path, volume in sts.derived(_volumes):
         name = volume["name"]
         if name not in templates:
             continue
@@ -187,9 +188,9 @@ def claim_template_shadowed(sts: Obj, model: Model, version: str) -> Iterator[Fi
 def pod_volume_unused(workload: Obj, model: Model, version: str) -> Iterator[Finding]:
     if workload.fragment:
         return
-    mounted = {name for _, name, _ in _mounts(workload)}
-    templates = {name for _, _, name in _claim_templates(workload)} if workload.kind == "StatefulSet" else set()
-    for path, volume in _volumes(workload):
+    mounted = {name for _, name, _ in workload.derived(_mounts)}
+    templates = {name for _, _, name in workload.derived(_claim_templates)} if workload.kind == "StatefulSet" else set()
+    for path, volume in workload.derived(_volumes):
         name = volume["name"]
         if name in mounted or name in templates:  # a shadowed volume is SS205
             continue
@@ -207,7 +208,7 @@ def pod_volume_unused(workload: Obj, model: Model, version: str) -> Iterator[Fin
 def claim_template_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
     rejected = versions.at_least(version, versions.STATEFULSET_TEMPLATE_VALIDATED)
     consequence = "the API server rejects the StatefulSet" if rejected else "its claims fail and the pods stay Pending"
-    for path, template, name in _claim_templates(sts):
+    for path, template, name in sts.derived(_claim_templates):
         label = repr(name) if name else f"#{path[-1] + 1}"
 
         def problem(what: str, where: tuple, fix: str) -> Finding:
@@ -293,7 +294,7 @@ def claim_unprovisionable(sts: Obj, model: Model, version: str) -> Iterator[Find
     if sts.fragment or not sts.replicas:
         return
     replicas = sts.replicas
-    for path, template, name in _claim_templates(sts):
+    for path, template, name in sts.derived(_claim_templates):
         spec = template.get("spec")
         if not isinstance(spec, dict) or spec.get("storageClassName") != "" or name is None:
             continue
