@@ -217,10 +217,15 @@ print(time.process_time() - start)
 """
 
 
-def rule_time(tree: Path, runs: int) -> float:
-    times = [float(subprocess.run([sys.executable, "-c", RULES, str(tree)], check=True, capture_output=True,
-                                  text=True).stdout) for _ in range(runs)]
-    return round(statistics.median(times), 4)
+def rule_times(trees: list[Path], runs: int) -> list[float]:
+    """The median rule time of each tree, the trees taking turns (as median_runs does), so that the
+    growth from one size to the next is not a slow spell of the machine."""
+    times: list[list[float]] = [[] for _ in trees]
+    for _ in range(runs):
+        for tree, seconds in zip(trees, times):
+            seconds.append(float(subprocess.run([sys.executable, "-c", RULES, str(tree)], check=True,
+                                                capture_output=True, text=True).stdout))
+    return [round(statistics.median(seconds), 4) for seconds in times]
 
 
 def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, int]:
@@ -262,7 +267,6 @@ def measure(objects: int, runs: int, workdir: Path, sslint: list[str], peers: bo
         "sslint": ([*sslint, "--no-cache", "--format", "json", "-o", os.devnull, str(tree)], env),
         "sslint_1_core": ([*sslint, "--no-cache", "--jobs", "1", "--format", "json", "-o", os.devnull, str(tree)], env),
     }, workdir, runs))
-    record["rules_s"] = rule_time(tree, runs)
     cache_env = {**os.environ, "XDG_CACHE_HOME": str(workdir / "cache")}
     shutil.rmtree(workdir / "cache", ignore_errors=True)
     timed([*sslint, "--format", "json", "-o", os.devnull, str(tree)], workdir, cache_env)  # fills the cache
@@ -335,9 +339,12 @@ def main() -> None:
         machine["startup"] = startup(max(arguments.runs, 5), Path(scratch), [arguments.sslint])
         records = []
         for size in arguments.sizes:
-            record = measure(size, arguments.runs, Path(scratch), [arguments.sslint], size <= arguments.peers_up_to)
-            records.append(record)
-            print(json.dumps(record), flush=True)
+            records.append(measure(size, arguments.runs, Path(scratch), [arguments.sslint], size <= arguments.peers_up_to))
+            print(json.dumps(records[-1]), flush=True)
+        trees = [Path(scratch) / f"tree-{size}" for size in arguments.sizes]
+        for record, seconds in zip(records, rule_times(trees, arguments.runs)):
+            record["rules_s"] = seconds
+        print(json.dumps({"rules_s": [r["rules_s"] for r in records]}), flush=True)
     if arguments.json:
         arguments.json.write_text(json.dumps({"machine": machine, "records": records}, indent=2) + "\n")
     if arguments.markdown:
