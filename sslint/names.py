@@ -26,13 +26,26 @@ def bigrams(text: str) -> frozenset[str]:
     return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
+def _share_enough(first: frozenset, second: frozenset, limit: int) -> bool:
+    return len(first & second) >= max(len(first), len(second)) - SHARED_BIGRAMS_LOST * limit
+
+
 def within(a: str, b: str, limit: int) -> int | None:
     """The optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)
     between a and b when it is at most `limit`, else None; gives up as soon as it must exceed it."""
-    if abs(len(a) - len(b)) > limit:
+    if abs(len(a) - len(b)) > limit or not _share_enough(bigrams(a), bigrams(b), limit):
         return None
-    first, second = bigrams(a), bigrams(b)
-    if len(first & second) < max(len(first), len(second)) - SHARED_BIGRAMS_LOST * limit:
+    # A common prefix or suffix changes no distance (so the full table says, for every pair of
+    # strings of up to six letters from three): only what lies between is compared, and its bigrams
+    # are tested again without the common ones, which hid how far apart the rest is.
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    a, b = a[start:len(a) - end], b[start:len(b) - end]
+    if not _share_enough(bigrams.__wrapped__(a), bigrams.__wrapped__(b), limit):
         return None
     # Only cells within `limit` of the diagonal can lie on an alignment that cheap; the others, and
     # any cost above the limit, are held as limit + 1.

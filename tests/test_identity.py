@@ -183,10 +183,25 @@ def test_the_bounded_edit_distance_agrees_with_the_full_one():
                     d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
         return d[-1][-1]
 
+    def edited(text):  # up to three edits, so that many pairs are near and share a prefix or suffix
+        letters = list(text)
+        for _ in range(generator.randint(0, 3)):
+            at, kind = generator.randrange(len(letters) + 1), generator.randrange(4)
+            if kind == 0:
+                letters.insert(at, generator.choice("ab-c"))
+            elif kind == 1 and letters:
+                del letters[min(at, len(letters) - 1)]
+            elif kind == 2 and letters:
+                letters[min(at, len(letters) - 1)] = generator.choice("ab-c")
+            elif kind == 3 and len(letters) > 1:
+                at = min(at, len(letters) - 2)
+                letters[at], letters[at + 1] = letters[at + 1], letters[at]
+        return "".join(letters)
+
     generator = random.Random(7)
-    for _ in range(3000):
+    for n in range(6000):
         a = "".join(generator.choice("ab-c") for _ in range(generator.randint(1, 9)))
-        b = "".join(generator.choice("ab-c") for _ in range(generator.randint(1, 9)))
+        b = edited(a) if n % 2 else "".join(generator.choice("ab-c") for _ in range(generator.randint(1, 9)))
         for limit in (1, 2):
             distance = full(a, b)
             assert _within(a, b, limit) == (distance if distance <= limit else None), (a, b, limit)
