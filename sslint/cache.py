@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -44,6 +43,8 @@ def _fetch(entry: Path):
 
 
 def _store(entry: Path, plain) -> None:
+    import tempfile  # here: a run answered from the cache, or without it, writes nothing
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")

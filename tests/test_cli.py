@@ -256,15 +256,16 @@ def test_the_command_ends_at_once_with_its_report_and_exit_code_whole(tmp_path):
 
 
 def test_a_small_run_imports_only_what_it_needs(tmp_path):
-    """Start-up is most of a pre-commit run: worker processes (multiprocessing), git (subprocess)
-    and the explanations of schema errors (jsonschema) are imported only by a run that uses them."""
+    """Start-up is most of a pre-commit run: worker processes (multiprocessing), git (subprocess),
+    the explanations of schema errors (jsonschema) and the cache's writer (tempfile) are imported
+    only by a run that uses them."""
     import subprocess
     import sys
 
     (tmp_path / "sts.yaml").write_text(replicated_statefulset(service="missing"))
     code = ("import sys\nfrom sslint import cli\ntry:\n    cli.main(['--no-cache', '--jobs', '2', 'sts.yaml'])\n"
             "except SystemExit as done:\n    print(done.code, sorted(set(sys.modules) & "
-            "{'multiprocessing', 'subprocess', 'jsonschema'}), file=sys.stderr)\n")
+            "{'multiprocessing', 'subprocess', 'jsonschema', 'tempfile'}), file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert "SS102" in done.stdout
     assert done.stderr == "1 []\n"
