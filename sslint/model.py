@@ -46,7 +46,8 @@ class Obj:
         return object_ref(self.kind, self.namespace, self.name)
 
     def derived(self, build: Callable[[Obj], Any]) -> Any:
-        """build(self), built once per object: what several rules read from the same object."""
+        """build(self), built once per object: what several rules read from the same object (shared
+        by them all: never changed by a caller). `build` is a module-level function, the cache's key."""
         if build not in self._derived:
             self._derived[build] = build(self)
         return self._derived[build]
