@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import marshal
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -64,48 +65,107 @@ def _read(path: Path | str, stdin_filename: str | None, use_cache: bool) -> Sour
     return cache.load_cached(raw, name, as_json) if use_cache else load(raw, name, as_json=as_json)
 
 
-def _can_fork() -> bool:
-    import multiprocessing  # only for an input large enough to share out: a small run would import it for nothing
-
-    return "fork" in multiprocessing.get_all_start_methods()
+_NUMBER = 4  # bytes of a task number in the pipe the processes take them from
 
 
-_SHARED: tuple = ()  # what forked workers take tasks from: (tasks, next-task counter, run), set before the fork
-
-
-def _shared_out(tasks: list, jobs: int, run: Callable[[Any, bool], Any]) -> list:
+def _shared_out(tasks: list, jobs: int, run: Callable[[Any, bool], Any],
+                progress: Callable[[int], None] = lambda finished: None) -> list:
     """[run(task, here) for task in tasks], computed by this process (here=True) and `jobs` - 1
-    forked workers (here=False: run returns marshal data) that each take the next task when done
-    with one, so that fast and slow shares even out. The workers see this process's memory as it
-    was at the fork; nothing but their results is sent."""
-    import multiprocessing
+    forked workers (here=False: run returns marshal data), which see this process's memory as it was
+    at the fork. Each process takes the next task when done with one, so that fast and slow shares
+    even out: the tasks' numbers wait in a pipe, and reading four bytes from it takes one whole. A
+    worker sends each result as soon as it has it, and this process receives them between its own
+    tasks (telling `progress` how many are finished), so little is left to receive at the end. A task
+    that no worker answered (one killed, or failing) is run here, where its error shows as it would
+    in one process."""
+    import fcntl
 
-    global _SHARED
-    context = multiprocessing.get_context("fork")
-    _SHARED = (tasks, context.Value("q", 0), run)
+    numbers, numbers_in = os.pipe()
+    room = fcntl.fcntl(numbers_in, fcntl.F_GETPIPE_SZ) // _NUMBER if hasattr(fcntl, "F_GETPIPE_SZ") else 1024
+    per = max(1, -(-len(tasks) // room))  # tasks per number: more than one only where the pipe cannot hold them all
+    os.write(numbers_in, b"".join(k.to_bytes(_NUMBER, "little") for k in range(-(-len(tasks) // per))))
+    os.close(numbers_in)  # once they are taken, a read finds the end
+
+    def take(send: Callable[[int, Any], None], here: bool) -> None:
+        while number := os.read(numbers, _NUMBER):
+            first = int.from_bytes(number, "little") * per
+            for n in range(first, min(first + per, len(tasks))):
+                send(n, run(tasks[n], here))
+
+    done: dict[int, Any] = {}
+    inbox: dict[int, bytearray] = {}  # a worker's pipe → what has come of it and is not yet taken
+    workers = []
     try:
-        # Only this process answers Ctrl-C: a worker interrupted while it holds a lock of the pool's
-        # queues would leave terminate() waiting for it forever.
-        with context.Pool(jobs - 1, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
-            pending = pool.map_async(_take_tasks, [False] * (jobs - 1))
-            done = _take_tasks(True)
-            for blob in pending.get():
-                done.update(marshal.loads(blob))
+        for _ in range(jobs - 1):
+            results, results_in = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:  # the system refuses another process: those there are share the work
+                os.close(results)
+                os.close(results_in)
+                break
+            if pid == 0:  # the worker: whatever happens, it ends here, never returning into the caller
+                status = 1
+                try:
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # only the main process answers Ctrl-C
+                    os.close(results)
+                    take(lambda n, result: _send(results_in, marshal.dumps((n, result))), False)
+                    status = 0
+                finally:
+                    os._exit(status)
+            os.close(results_in)
+            os.set_blocking(results, False)
+            workers.append(pid)
+            inbox[results] = bytearray()
+
+        def keep(n: int, result: Any) -> None:
+            done[n] = result
+            _receive(inbox, done)
+            progress(len(done))
+
+        take(keep, True)
+        for results in inbox:
+            os.set_blocking(results, True)
+        _receive(inbox, done)
+    except BaseException:  # Ctrl-C, above all: the workers end with this process
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+        raise
     finally:
-        _SHARED = ()
-    return [done[n] for n in range(len(tasks))]
+        os.close(numbers)
+        for results in inbox:
+            os.close(results)
+        for pid in workers:
+            os.waitpid(pid, 0)
+    return [done[n] if n in done else run(tasks[n], True) for n in range(len(tasks))]
 
 
-def _take_tasks(here: bool) -> dict[int, Any] | bytes:
-    tasks, counter, run = _SHARED
-    done = {}
-    while True:
-        with counter.get_lock():
-            n = counter.value
-            counter.value += 1
-        if n >= len(tasks):
-            return done if here else marshal.dumps(done)
-        done[n] = run(tasks[n], here)
+def _send(pipe: int, blob: bytes) -> None:
+    view = memoryview(len(blob).to_bytes(4, "little") + blob)
+    while view:
+        view = view[os.write(pipe, view):]
+
+
+def _receive(inbox: dict[int, bytearray], done: dict[int, Any]) -> None:
+    """Whatever the workers' pipes hold (until each ends, if they block) into `done`."""
+    for results, buffer in inbox.items():
+        while True:
+            try:
+                chunk = os.read(results, 2**20)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            buffer += chunk
+        start = 0
+        while len(buffer) - start >= 4:
+            size = int.from_bytes(buffer[start : start + 4], "little")
+            if len(buffer) - start - 4 < size:
+                break
+            n, result = marshal.loads(buffer[start + 4 : start + 4 + size])
+            done[n] = result
+            start += 4 + size
+        del buffer[:start]
 
 
 def _read_all(paths: list[Path], use_cache: bool, jobs: int, progress: Callable[[int, int], None]) -> list[SourceFile]:
@@ -113,16 +173,16 @@ def _read_all(paths: list[Path], use_cache: bool, jobs: int, progress: Callable[
     workers, the largest files first."""
     if jobs > 1 and len(paths) > 1:
         sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
-        if sum(sizes) >= PARALLEL_BYTES and _can_fork():
+        if sum(sizes) >= PARALLEL_BYTES and hasattr(os, "fork"):
             largest_first = sorted(paths, key=dict(zip(paths, sizes)).__getitem__, reverse=True)
 
             def read(path: Path, here: bool):
                 source = _read(path, None, use_cache)
                 return source if here else (source.path, source.to_plain())
 
-            progress(0, len(paths))  # the workers report nothing until they are all done
+            shared = _shared_out(largest_first, jobs, read, lambda finished: progress(finished, len(paths)))
             loaded = {path: s if isinstance(s, SourceFile) else SourceFile.from_plain(*s)
-                      for path, s in zip(largest_first, _shared_out(largest_first, jobs, read))}
+                      for path, s in zip(largest_first, shared)}
             progress(len(paths), len(paths))
             return [loaded[p] for p in paths]
     loaded = []
@@ -268,7 +328,7 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
     this process reading them one by one after the workers were done was time no one shared.)"""
     work = {rule_id: [obj for kind in rules[rule_id].kinds for obj in model.of_kind(kind) if not obj.context]
             for rule_id in sorted(selected & CHECKS.keys())}
-    if jobs < 2 or len(model.objects) < PARALLEL_OBJECTS or not _can_fork():
+    if jobs < 2 or len(model.objects) < PARALLEL_OBJECTS or not hasattr(os, "fork"):
         return _check_all(model, rules, [(r, obj) for r, objects in work.items() for obj in objects], version)
     largest_first = sorted(work, key=lambda r: len(work[r]), reverse=True)  # the rules with the most objects first
     number = {id(obj): n for n, obj in enumerate(model.objects)}

@@ -256,9 +256,9 @@ def test_the_command_ends_at_once_with_its_report_and_exit_code_whole(tmp_path):
 
 
 def test_a_small_run_imports_only_what_it_needs(tmp_path):
-    """Start-up is most of a pre-commit run: worker processes (multiprocessing), git (subprocess),
-    the explanations of schema errors (jsonschema) and the cache's writer (tempfile) are imported
-    only by a run that uses them."""
+    """Start-up is most of a pre-commit run: git (subprocess), the explanations of schema errors
+    (jsonschema) and the cache's writer (tempfile) are imported only by a run that uses them, and
+    multiprocessing by none (worker processes are forked and fed through pipes)."""
     import subprocess
     import sys
 

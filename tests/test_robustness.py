@@ -1,9 +1,11 @@
 """Hostile values: every rule meets values of the wrong type anywhere and never raises; the fast
-schema check always agrees with jsonschema."""
+schema check always agrees with jsonschema; bad files, a corrupt cache, a failing check, and
+worker processes that die or are interrupted lose nothing."""
 
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -235,3 +237,91 @@ def test_no_network_is_used(sslint, monkeypatch):
     monkeypatch.setattr(socket, "create_connection", refuse)
     run = sslint("--format", "sarif", files={"sts.yaml": GOOD, "svc.json": '{"apiVersion": "v1", "kind": "Service"}'})
     assert run.code == 1 and "SS102" in run.out
+
+
+# -- work shared out between processes -------------------------------------------------------------
+
+
+def _squares_in(tasks, jobs, run=lambda n, here: n * n):
+    from sslint import engine
+
+    return engine._shared_out(tasks, jobs, run)
+
+
+def _no_worker_left() -> bool:
+    import os
+
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_shared_work_comes_back_whole_and_in_order(jobs):
+    """Results far larger than a pipe holds, and more tasks than the pipe of task numbers has room
+    for (so each number stands for two tasks)."""
+    large = _squares_in(list(range(40)), jobs, lambda n, here: bytes([n]) * 300_000)
+    assert large == [bytes([n]) * 300_000 for n in range(40)]
+    assert _squares_in(list(range(20_000)), jobs) == [n * n for n in range(20_000)]
+    assert _no_worker_left()
+
+
+def test_a_killed_worker_loses_nothing():
+    import os
+    import signal
+
+    def run(n, here):
+        if not here:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
+        return n * n
+
+    assert _squares_in(list(range(200)), 2, run) == [n * n for n in range(200)]
+    assert _no_worker_left()
+
+
+def test_no_worker_at_all_when_the_system_refuses_one(monkeypatch):
+    import os
+
+    def refuse():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    assert _squares_in(list(range(200)), 3) == [n * n for n in range(200)]
+
+
+def test_a_task_that_fails_fails_as_it_would_in_one_process():
+    def run(n, here):
+        if n == 3:
+            raise ValueError(f"task {n}")
+        return n * n
+
+    with pytest.raises(ValueError, match="task 3"):
+        _squares_in(list(range(50)), 2, run)
+    assert _no_worker_left()
+
+
+def test_ctrl_c_ends_the_workers_too():
+    """The workers ignore Ctrl-C (only this process answers it) and would sleep for an hour: this
+    process, interrupted, ends them before it lets the interrupt go on."""
+    import subprocess
+    import sys
+
+    code = """if True:
+        import time
+        from sslint import engine
+
+        def run(n, here):
+            if here and n > 0:
+                raise KeyboardInterrupt
+            time.sleep(0 if here else 3600)
+            return n
+
+        try:
+            engine._shared_out(list(range(100)), 3, run)
+        except KeyboardInterrupt:
+            print("interrupted")
+    """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout == "interrupted\n" and done.returncode == 0
