@@ -168,11 +168,18 @@ def _receive(inbox: dict[int, bytearray], done: dict[int, Any]) -> None:
         del buffer[:start]
 
 
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:  # missing, or a broken symlink: its read says so
+        return 0
+
+
 def _read_all(paths: list[Path], use_cache: bool, jobs: int, progress: Callable[[int, int], None]) -> list[SourceFile]:
     """The files loaded in order; a large input is shared out between this process and `jobs` - 1
     workers, the largest files first."""
     if jobs > 1 and len(paths) > 1:
-        sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
+        sizes = [_size(p) for p in paths]
         if sum(sizes) >= PARALLEL_BYTES and hasattr(os, "fork"):
             largest_first = sorted(paths, key=dict(zip(paths, sizes)).__getitem__, reverse=True)
 
@@ -192,20 +199,19 @@ def _read_all(paths: list[Path], use_cache: bool, jobs: int, progress: Callable[
     return loaded
 
 
-def _resolve(path: Path, directories: dict[Path, Path]) -> Path:
-    """path.resolve(), each directory resolved once (resolving costs a system call per component)."""
-    if path.parent not in directories:
-        directories[path.parent] = path.parent.resolve()
-    resolved = directories[path.parent] / path.name
-    return resolved.resolve() if resolved.is_symlink() else resolved
-
-
-def _unique(paths: list[Path], seen: set) -> list[Path]:
-    """Paths not seen before (by their resolved location), in order; `seen` grows."""
+def _unique(paths: list[Path], seen: set[str]) -> list[Path]:
+    """Paths not seen before (by their resolved location), in order; `seen` grows. Each directory
+    is resolved once, and a file only when it is a symlink: resolving costs a system call per
+    component (and strings, not Paths: a Path costs more than the system call)."""
     found = []
-    directories: dict[Path, Path] = {}
+    directories: dict[str, str] = {}
     for path in paths:
-        key = _resolve(path, directories)
+        parent, name = os.path.split(path)
+        if parent not in directories:
+            directories[parent] = os.path.realpath(parent)
+        key = os.path.join(directories[parent], name)
+        if os.path.islink(key):
+            key = os.path.realpath(key)
         if key not in seen:
             seen.add(key)
             found.append(path)
@@ -237,7 +243,7 @@ def _discover(options: Options) -> tuple[list[Path], list[Path], list[Path]]:
     if stdin and options.stdin_filename:
         explicit_files.append(Path(options.stdin_filename))
     context += discover.siblings(explicit_files)
-    seen = {Path(options.stdin_filename).resolve()} if stdin and options.stdin_filename else set()
+    seen = {os.path.realpath(options.stdin_filename)} if stdin and options.stdin_filename else set()
     return built, _unique(targets, seen), _unique(context, seen)
 
 

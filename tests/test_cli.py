@@ -72,6 +72,19 @@ def test_stdin_with_a_filename_and_its_siblings(sslint):
     assert "did you mean 'other'?" in finding["message"]
 
 
+def test_a_file_named_twice_is_linted_once(sslint, tmp_path):
+    """By another spelling of its path, through its directory, through a symlink; and a file that
+    --stdin-filename names is standard input's, not read from the disk as well."""
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "sts.yaml").write_text(statefulset(service="missing"))
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "k8s" / "sts.yaml")
+    run = sslint("--format", "json", "k8s/sts.yaml", "./k8s/../k8s/sts.yaml", "k8s", "link.yaml")
+    assert run.positions() == [("k8s/sts.yaml", 6, 3)]
+    run = sslint("--format", "json", "--stdin-filename", "link.yaml", "-", "k8s", stdin=statefulset(service="gone"))
+    [finding] = run.findings()
+    assert (finding["file"], "'gone'" in finding["message"]) == ("link.yaml", True)
+
+
 def test_stdin_json(sslint):
     manifest = json.dumps({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "x"},
                            "spec": {"serviceName": "Bad", "template": {}}})
