@@ -66,6 +66,16 @@ def _read(path: Path | str, stdin_filename: str | None, use_cache: bool) -> Sour
 
 
 _NUMBER = 4  # bytes of a task number in the pipe the processes take them from
+_RESULTS_PIPE = 2**20  # bytes a worker's results pipe is asked to hold: a worker waits only when more are unread
+
+
+def _room(pipe: int) -> int:
+    """How many task numbers `pipe` holds: they are written before anyone reads, so all must fit."""
+    import fcntl
+
+    if hasattr(fcntl, "F_GETPIPE_SZ"):
+        return fcntl.fcntl(pipe, fcntl.F_GETPIPE_SZ) // _NUMBER
+    return 4096 // _NUMBER  # macOS and the BSDs hold 16 KiB at least
 
 
 def _shared_out(tasks: list, jobs: int, run: Callable[[Any, bool], Any],
@@ -76,47 +86,49 @@ def _shared_out(tasks: list, jobs: int, run: Callable[[Any, bool], Any],
     even out: the tasks' numbers wait in a pipe, and reading four bytes from it takes one whole. A
     worker sends each result as soon as it has it, and this process receives them between its own
     tasks (telling `progress` how many are finished), so little is left to receive at the end. A task
-    that no worker answered (one killed, or failing) is run here, where its error shows as it would
-    in one process."""
+    that no worker answered (a worker killed, or failing: it says so on standard error) is run here,
+    where an error shows as it would in one process."""
     import fcntl
 
     numbers, numbers_in = os.pipe()
-    room = fcntl.fcntl(numbers_in, fcntl.F_GETPIPE_SZ) // _NUMBER if hasattr(fcntl, "F_GETPIPE_SZ") else 1024
-    per = max(1, -(-len(tasks) // room))  # tasks per number: more than one only where the pipe cannot hold them all
-    os.write(numbers_in, b"".join(k.to_bytes(_NUMBER, "little") for k in range(-(-len(tasks) // per))))
+    count = min(len(tasks), _room(numbers_in))  # number k stands for tasks k, k + count, k + 2 * count …
+    os.write(numbers_in, b"".join(k.to_bytes(_NUMBER, "little") for k in range(count)))
     os.close(numbers_in)  # once they are taken, a read finds the end
 
     def take(send: Callable[[int, Any], None], here: bool) -> None:
         while number := os.read(numbers, _NUMBER):
-            first = int.from_bytes(number, "little") * per
-            for n in range(first, min(first + per, len(tasks))):
+            for n in range(int.from_bytes(number, "little"), len(tasks), count):
                 send(n, run(tasks[n], here))
 
     done: dict[int, Any] = {}
     inbox: dict[int, bytearray] = {}  # a worker's pipe → what has come of it and is not yet taken
-    workers = []
+    workers: dict[int, int] = {}  # a worker's process id → its pipe
     try:
         for _ in range(jobs - 1):
-            results, results_in = os.pipe()
+            # Ctrl-C waits until the worker is recorded: else one could escape the cleanup below,
+            # or run it in the worker itself.
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
-                pid = os.fork()
-            except OSError:  # the system refuses another process: those there are share the work
-                os.close(results)
-                os.close(results_in)
-                break
-            if pid == 0:  # the worker: whatever happens, it ends here, never returning into the caller
-                status = 1
+                results, results_in = os.pipe()
                 try:
-                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # only the main process answers Ctrl-C
+                    pid = os.fork()
+                except OSError:  # the system refuses another process: those there are share the work
                     os.close(results)
-                    take(lambda n, result: _send(results_in, marshal.dumps((n, result))), False)
-                    status = 0
-                finally:
-                    os._exit(status)
-            os.close(results_in)
-            os.set_blocking(results, False)
-            workers.append(pid)
-            inbox[results] = bytearray()
+                    os.close(results_in)
+                    break
+                if pid == 0:  # the worker: whatever happens, it ends here, never returning into the caller
+                    _work(take, results_in, [results, *inbox])
+                workers[pid] = results
+                os.close(results_in)
+                if hasattr(fcntl, "F_SETPIPE_SZ"):
+                    try:
+                        fcntl.fcntl(results, fcntl.F_SETPIPE_SZ, _RESULTS_PIPE)
+                    except OSError:
+                        pass  # above the system's limit: the pipe keeps its size
+                os.set_blocking(results, False)
+                inbox[results] = bytearray()
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
         def keep(n: int, result: Any) -> None:
             done[n] = result
@@ -128,16 +140,49 @@ def _shared_out(tasks: list, jobs: int, run: Callable[[Any, bool], Any],
             os.set_blocking(results, True)
         _receive(inbox, done)
     except BaseException:  # Ctrl-C, above all: the workers end with this process
-        for pid in workers:
-            os.kill(pid, signal.SIGKILL)
+        for pid, results in workers.items():
+            if _open(results):  # else it has ended, and its process id may be another's by now
+                os.kill(pid, signal.SIGKILL)
         raise
     finally:
         os.close(numbers)
-        for results in inbox:
+        for pid, results in workers.items():
             os.close(results)
-        for pid in workers:
-            os.waitpid(pid, 0)
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass  # SIGCHLD is ignored: the system has reaped it
     return [done[n] if n in done else run(tasks[n], True) for n in range(len(tasks))]
+
+
+def _work(take: Callable, results: int, others: list[int]) -> None:
+    """A worker's life: it takes tasks until there are none, sending each result down `results`."""
+    status = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # only the main process answers Ctrl-C
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        for pipe in others:  # the main process's ends: a worker holding them would outlive it
+            os.close(pipe)
+        take(lambda n, result: _send(results, marshal.dumps((n, result))), False)
+        status = 0
+    except BaseException:
+        import traceback
+
+        message = f"sslint: a worker process failed; the main process does its tasks again:\n{traceback.format_exc()}"
+        os.write(2, message.encode(errors="replace"))  # not sys.stderr: whatever buffers it dies with the worker
+    finally:
+        os._exit(status)
+
+
+def _open(pipe: int) -> bool:
+    """Whether the other end of a worker's pipe is still open: its process has not ended."""
+    os.set_blocking(pipe, False)
+    try:
+        while os.read(pipe, 2**20):
+            pass
+    except BlockingIOError:
+        return True
+    return False
 
 
 def _send(pipe: int, blob: bytes) -> None:

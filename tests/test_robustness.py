@@ -242,13 +242,36 @@ def test_no_network_is_used(sslint, monkeypatch):
 # -- work shared out between processes -------------------------------------------------------------
 
 
-def _squares_in(tasks, jobs, run=lambda n, here: n * n):
+def _shared_out(tasks, jobs, run):
     from sslint import engine
 
     return engine._shared_out(tasks, jobs, run)
 
 
+def _tagged(slow_first: float = 0.05, result=lambda n: n * n):
+    """A task runner whose results say which process computed them, and which records the tasks
+    this process ran; the first of them is slow, so that the workers surely take some."""
+    import time
+
+    here_ran = []
+
+    def run(n, here):
+        if here:
+            here_ran.append(n)
+            if len(here_ran) == 1:
+                time.sleep(slow_first)
+        return result(n), here
+
+    return run, here_ran
+
+
+def _shared_fairly(out, here_ran) -> bool:
+    """Some results came from a worker, and this process ran no task twice nor any a worker answered."""
+    return any(not here for _, here in out) and sorted(here_ran) == [n for n, (_, here) in enumerate(out) if here]
+
+
 def _no_worker_left() -> bool:
+    """No child process is left, running or unreaped (this reaps any child of the test process)."""
     import os
 
     try:
@@ -259,25 +282,52 @@ def _no_worker_left() -> bool:
 
 
 @pytest.mark.parametrize("jobs", [2, 3])
-def test_shared_work_comes_back_whole_and_in_order(jobs):
-    """Results far larger than a pipe holds, and more tasks than the pipe of task numbers has room
-    for (so each number stands for two tasks)."""
-    large = _squares_in(list(range(40)), jobs, lambda n, here: bytes([n]) * 300_000)
-    assert large == [bytes([n]) * 300_000 for n in range(40)]
-    assert _squares_in(list(range(20_000)), jobs) == [n * n for n in range(20_000)]
+def test_shared_work_comes_back_whole_in_order_and_shared(jobs, monkeypatch):
+    """Results far larger than a pipe holds; and more tasks than the pipe of task numbers has room
+    for, so that each number stands for many tasks."""
+    from sslint import engine
+
+    run, here_ran = _tagged(result=lambda n: bytes([n]) * 300_000)
+    out = _shared_out(list(range(40)), jobs, run)
+    assert [value for value, _ in out] == [bytes([n]) * 300_000 for n in range(40)]
+    assert _shared_fairly(out, here_ran)
+    monkeypatch.setattr(engine, "_room", lambda pipe: 7)  # number k stands for tasks k, k + 7, k + 14 …
+    run, here_ran = _tagged()
+    out = _shared_out(list(range(20_000)), jobs, run)
+    assert [value for value, _ in out] == [n * n for n in range(20_000)]
+    assert _shared_fairly(out, here_ran)
+    assert all(len({here for _, here in out[k::7]}) == 1 for k in range(7))  # each number's tasks done by its taker
     assert _no_worker_left()
 
 
 def test_a_killed_worker_loses_nothing():
     import os
     import signal
+    import time
 
     def run(n, here):
         if not here:
             os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
+        time.sleep(0.001)  # the worker surely takes a task
         return n * n
 
-    assert _squares_in(list(range(200)), 2, run) == [n * n for n in range(200)]
+    assert _shared_out(list(range(200)), 2, run) == [n * n for n in range(200)]
+    assert _no_worker_left()
+
+
+def test_a_failing_worker_says_so_and_loses_nothing(capfd):
+    import time
+
+    def run(n, here):
+        if not here:
+            raise ValueError("only in the worker")
+        time.sleep(0.001)  # the worker surely takes a task
+        return n * n
+
+    assert _shared_out(list(range(200)), 2, run) == [n * n for n in range(200)]
+    error = capfd.readouterr().err
+    assert error.startswith("sslint: a worker process failed; the main process does its tasks again:\n")
+    assert error.rstrip().endswith("ValueError: only in the worker")
     assert _no_worker_left()
 
 
@@ -288,34 +338,50 @@ def test_no_worker_at_all_when_the_system_refuses_one(monkeypatch):
         raise BlockingIOError(11, "Resource temporarily unavailable")
 
     monkeypatch.setattr(os, "fork", refuse)
-    assert _squares_in(list(range(200)), 3) == [n * n for n in range(200)]
+    run, here_ran = _tagged()
+    assert _shared_out(list(range(200)), 3, run) == [(n * n, True) for n in range(200)]
 
 
-def test_a_task_that_fails_fails_as_it_would_in_one_process():
+def test_workers_of_a_process_that_ignores_sigchld():
+    """Inherited from whatever started sslint: the system then reaps the workers itself."""
+    import signal
+
+    before = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        run, here_ran = _tagged()
+        out = _shared_out(list(range(200)), 3, run)
+    finally:
+        signal.signal(signal.SIGCHLD, before)
+    assert [value for value, _ in out] == [n * n for n in range(200)] and _shared_fairly(out, here_ran)
+
+
+def test_a_task_that_fails_fails_as_it_would_in_one_process(capfd):
     def run(n, here):
         if n == 3:
             raise ValueError(f"task {n}")
         return n * n
 
     with pytest.raises(ValueError, match="task 3"):
-        _squares_in(list(range(50)), 2, run)
+        _shared_out(list(range(50)), 2, run)
     assert _no_worker_left()
 
 
 def test_ctrl_c_ends_the_workers_too():
-    """The workers ignore Ctrl-C (only this process answers it) and would sleep for an hour: this
-    process, interrupted, ends them before it lets the interrupt go on."""
+    """A real SIGINT, while the workers (which ignore it: only this process answers Ctrl-C) sleep
+    for an hour: this process ends them before it lets the interrupt go on."""
+    import os
+    import signal
     import subprocess
     import sys
 
     code = """if True:
-        import time
+        import os, signal, time
         from sslint import engine
 
         def run(n, here):
             if here and n > 0:
-                raise KeyboardInterrupt
-            time.sleep(0 if here else 3600)
+                os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.01 if here else 3600)
             return n
 
         try:
@@ -323,5 +389,13 @@ def test_ctrl_c_ends_the_workers_too():
         except KeyboardInterrupt:
             print("interrupted")
     """
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.stdout == "interrupted\n" and done.returncode == 0
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, _ = process.communicate(timeout=60)
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # whatever is left of it, should the test fail
+            left = True
+        except ProcessLookupError:
+            left = False
+    assert out == "interrupted\n" and process.returncode == 0 and not left
