@@ -195,6 +195,16 @@ for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.yaml")):
         pass
 """
 
+# How much a second core can give on this machine: `n` processes each running the same pure-Python
+# loop at once. On a shared or virtual machine two busy processes can each run slower than one alone,
+# which caps the speedup of any work shared between two cores.
+BUSY = """
+import subprocess, sys
+loop = "s = 0\\nfor i in range(3_000_000):\\n    s += i * i % 7"
+for process in [subprocess.Popen([sys.executable, "-c", loop]) for _ in range(int(sys.argv[1]))]:
+    process.wait()
+"""
+
 
 # The rules alone (every check of every object, and the positions of its findings), on one core, timed
 # inside a process that has loaded the tree: how rule time grows with the tree. CPU time, which leaves
@@ -266,6 +276,8 @@ def measure(objects: int, runs: int, workdir: Path, sslint: list[str], peers: bo
         "floor": ([sys.executable, "-c", FLOOR, str(tree)], None),
         "sslint": ([*sslint, "--no-cache", "--format", "json", "-o", os.devnull, str(tree)], env),
         "sslint_1_core": ([*sslint, "--no-cache", "--jobs", "1", "--format", "json", "-o", os.devnull, str(tree)], env),
+        "busy_1": ([sys.executable, "-c", BUSY, "1"], None),
+        "busy_2": ([sys.executable, "-c", BUSY, "2"], None),
     }, workdir, runs))
     cache_env = {**os.environ, "XDG_CACHE_HOME": str(workdir / "cache")}
     shutil.rmtree(workdir / "cache", ignore_errors=True)
@@ -283,6 +295,7 @@ def measure(objects: int, runs: int, workdir: Path, sslint: list[str], peers: bo
     record["ratio_to_floor"] = round(seconds / record["floor"]["median_s"], 2)
     record["ratio_to_floor_1_core"] = round(record["sslint_1_core"]["median_s"] / record["floor"]["median_s"], 2)
     record["speedup_2_cores"] = round(record["sslint_1_core"]["median_s"] / seconds, 2)
+    record["busy_2_slowdown"] = round(record["busy_2"]["median_s"] / record["busy_1"]["median_s"], 2)
     record["speedup_cached"] = round(seconds / record["sslint_cached"]["median_s"], 2)
     return record
 
@@ -312,6 +325,9 @@ def markdown(records: list[dict], machine: dict) -> str:
             f"| {r['objects']:,} | {r['bytes'] / 1e6:.1f} | {r['floor']['median_s']:.2f} s | {r['sslint']['median_s']:.2f} s "
             f"| {r['ratio_to_floor']} | {r['documents_per_s']:,} | {r['sslint_1_core']['median_s']:.2f} s "
             f"| {r['ratio_to_floor_1_core']} | {r['rules_s']:.2f} s | {r['sslint_cached']['median_s']:.2f} s | {r['sslint']['peak_rss_mb']} MB | {yamllint} |")
+    lines += ["", "Two busy processes at once (a pure-Python loop each, taking turns with the runs above) ran "
+              + ", ".join(f"×{r['busy_2_slowdown']} as long as one alone at {r['objects']:,} objects" for r in records)
+              + ": the most two cores could give here is " + ", ".join(f"{2 / r['busy_2_slowdown']:.2f}×" for r in records) + "."]
     for smaller, larger in zip(records, records[1:]):
         growth = (larger["rules_s"] / smaller["rules_s"]) / (larger["objects"] / smaller["objects"])
         lines += ["", f"Rule time from {smaller['objects']:,} to {larger['objects']:,} objects: ×"
