@@ -313,6 +313,10 @@ def startup(runs: int, workdir: Path, sslint: list[str]) -> dict:
     return record
 
 
+def _listed(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+
 def markdown(records: list[dict], machine: dict) -> str:
     lines = [f"Measured by `python bench/bench.py` on {machine['cpus']} cores ({machine['machine']}, Python "
              f"{machine['python']}); medians of {machine['runs']} runs.", "",
@@ -325,9 +329,11 @@ def markdown(records: list[dict], machine: dict) -> str:
             f"| {r['objects']:,} | {r['bytes'] / 1e6:.1f} | {r['floor']['median_s']:.2f} s | {r['sslint']['median_s']:.2f} s "
             f"| {r['ratio_to_floor']} | {r['documents_per_s']:,} | {r['sslint_1_core']['median_s']:.2f} s "
             f"| {r['ratio_to_floor_1_core']} | {r['rules_s']:.2f} s | {r['sslint_cached']['median_s']:.2f} s | {r['sslint']['peak_rss_mb']} MB | {yamllint} |")
-    lines += ["", "Two busy processes at once (a pure-Python loop each, taking turns with the runs above) ran "
-              + ", ".join(f"×{r['busy_2_slowdown']} as long as one alone at {r['objects']:,} objects" for r in records)
-              + ": the most two cores could give here is " + ", ".join(f"{2 / r['busy_2_slowdown']:.2f}×" for r in records) + "."]
+    slowdowns = _listed([f"×{r['busy_2_slowdown']}" for r in records])
+    sizes = _listed([f"{r['objects']:,}" for r in records])
+    most = _listed([f"{2 / r['busy_2_slowdown']:.2f}×" for r in records])
+    lines += ["", f"Two busy processes at once (a pure-Python loop each, taking turns with the runs above) each ran "
+                  f"{slowdowns} as long as one alone (at {sizes} objects): the most two cores could give here was {most}."]
     for smaller, larger in zip(records, records[1:]):
         growth = (larger["rules_s"] / smaller["rules_s"]) / (larger["objects"] / smaller["objects"])
         lines += ["", f"Rule time from {smaller['objects']:,} to {larger['objects']:,} objects: ×"
