@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sslint import cache, catalogue, discover, kustomize, suppress, versions
 from sslint.checks import CHECKS
@@ -155,7 +155,7 @@ def _shared_out(tasks: list, jobs: int, run: Callable[[Any, bool], Any],
     return [done[n] if n in done else run(tasks[n], True) for n in range(len(tasks))]
 
 
-def _work(take: Callable, results: int, others: list[int]) -> None:
+def _work(take: Callable, results: int, others: list[int]) -> NoReturn:
     """A worker's life: it takes tasks until there are none, sending each result down `results`."""
     status = 1
     try:
