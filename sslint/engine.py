@@ -141,7 +141,8 @@ def _shared_out(tasks: list, jobs: int, run: Callable[[Any, bool], Any],
         _receive(inbox, done)
     except BaseException:  # Ctrl-C, above all: the workers end with this process
         for pid, results in workers.items():
-            if _open(results):  # else it has ended, and its process id may be another's by now
+            os.set_blocking(results, False)
+            if _drain(results, bytearray()):  # else it has ended, and its process id may be another's by now
                 os.kill(pid, signal.SIGKILL)
         raise
     finally:
@@ -174,12 +175,12 @@ def _work(take: Callable, results: int, others: list[int]) -> NoReturn:
         os._exit(status)
 
 
-def _open(pipe: int) -> bool:
-    """Whether the other end of a worker's pipe is still open: its process has not ended."""
-    os.set_blocking(pipe, False)
+def _drain(pipe: int, buffer: bytearray) -> bool:
+    """What a worker's pipe holds (up to its end, if it blocks), onto `buffer`; whether the other end
+    is still open: the worker has not ended."""
     try:
-        while os.read(pipe, 2**20):
-            pass
+        while chunk := os.read(pipe, 2**20):
+            buffer += chunk
     except BlockingIOError:
         return True
     return False
@@ -194,14 +195,7 @@ def _send(pipe: int, blob: bytes) -> None:
 def _receive(inbox: dict[int, bytearray], done: dict[int, Any]) -> None:
     """Whatever the workers' pipes hold (until each ends, if they block) into `done`."""
     for results, buffer in inbox.items():
-        while True:
-            try:
-                chunk = os.read(results, 2**20)
-            except BlockingIOError:
-                break
-            if not chunk:
-                break
-            buffer += chunk
+        _drain(results, buffer)
         start = 0
         while len(buffer) - start >= 4:
             size = int.from_bytes(buffer[start : start + 4], "little")
