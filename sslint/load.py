@@ -76,9 +76,9 @@ class _Positions:
 
     __slots__ = ("text", "as_json", "starts", "read")
 
-    def __init__(self, text: str, as_json: bool):
+    def __init__(self, text: str, as_json: bool, starts: dict[int, tuple[int, int]] | None = None):
         self.text, self.as_json = text, as_json
-        self.starts: dict[int, tuple[int, int]] = {}  # document index → (line, offset) of its first line
+        self.starts = {} if starts is None else starts  # document index → (line, offset) of its first line
         self.read: dict[int, dict] = {}  # document index → positions
 
     def of(self, index: int) -> dict:
@@ -113,6 +113,9 @@ class SourceFile:
     patch: bool = False  # named as a patch by a kustomization: its objects are fragments
     text: str = ""  # what the documents' positions are read from, when asked for
     as_json: bool = False
+    # Where each document's lines begin in the text (_Positions.starts), so that a copy of the file
+    # (from the cache or a worker) reads one document's positions, not the whole file's.
+    starts: dict = field(default_factory=dict)
 
     def to_plain(self) -> tuple:
         """Core types only, for marshal: the cache and the worker processes pass files this way."""
@@ -123,14 +126,15 @@ class SourceFile:
             self.template,
             self.text,
             self.as_json,
+            self.starts,
         )
 
     @classmethod
     def from_plain(cls, path: str, plain: tuple) -> SourceFile:
-        documents, errors, pragmas, template, text, as_json = plain
-        lazy = _Positions(text, as_json)
+        documents, errors, pragmas, template, text, as_json, starts = plain
+        lazy = _Positions(text, as_json, starts)
         return cls(path, [Document(data, lazy, *rest) for data, *rest in documents],
-                   [ParseError(*e) for e in errors], pragmas, template, text=text, as_json=as_json)
+                   [ParseError(*e) for e in errors], pragmas, template, text=text, as_json=as_json, starts=starts)
 
 
 class _LoadError(Exception):
@@ -624,10 +628,13 @@ def load(raw: bytes, path: str, as_json: bool = False) -> SourceFile:
             if match:
                 source.pragmas[number] = (match.group(1), line.lstrip().startswith("#"))
     source.text, source.as_json = text, as_json
-    _read(text, source, as_json, _Positions(text, as_json))
+    lazy = _Positions(text, as_json)
+    _read(text, source, as_json, lazy)
     if source.errors:  # a message may name a position read before the error: read again, with positions
         source.documents, source.errors = [], []
         _read(text, source, as_json, None)
+    else:
+        source.starts = lazy.starts
     if not as_json and "# Source: " in text:
         _rendered_origins(text, source)
     return source

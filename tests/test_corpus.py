@@ -1,6 +1,7 @@
 """Real manifests and the YAML test suite: sslint never crashes, and its SARIF is always valid."""
 
 import csv
+import marshal
 from pathlib import Path
 
 import pytest
@@ -60,19 +61,28 @@ def test_yaml_test_suite_lints_and_rejected_inputs_are_parse_errors(sslint):
 def test_positions_read_on_demand_equal_those_recorded_while_loading(parser, monkeypatch):
     """A document's positions are read again, from its own lines, only when a finding needs them:
     they must be the very positions a full read records, in every real and test-suite file, with
-    either parser (the pure one starts a document after its directives)."""
+    either parser (the pure one starts a document after its directives). A copy of the file, as the
+    cache and the worker processes pass it, reads them the same way: from the document's own lines,
+    never the whole file where the original would not."""
     from sslint import load as loader
-    from sslint.load import _Positions, _read, load
+    from sslint.load import SourceFile, _Positions, _read, load
 
     if parser != "C":
         monkeypatch.setattr(loader, "_CParser", None)
+    whole_reads = []
+    monkeypatch.setattr(loader, "_read", lambda text, *rest: whole_reads.append(text) or _read(text, *rest))
 
     for path in sorted([*REAL.rglob("*.y*ml"), *REAL.rglob("*.json"), *YAML_SUITE.glob("*.yaml")]):
         source = load(path.read_bytes(), str(path), as_json=path.suffix == ".json")
         if source.errors or source.template:
             continue
+        copy = SourceFile.from_plain(source.path, marshal.loads(marshal.dumps(source.to_plain())))
         eager = type(source)("")
         _read(source.text, eager, source.as_json, None)
         assert [type(d._positions) for d in source.documents] == [_Positions] * len(source.documents), path
-        assert [(d.index, d.positions) for d in reversed(source.documents)] == \
-               [(d.index, d.positions) for d in reversed(eager.documents)], path
+        whole_reads.clear()
+        expected = [(d.index, d.positions) for d in reversed(eager.documents)]
+        assert [(d.index, d.positions) for d in reversed(source.documents)] == expected, path
+        original_whole_reads = len(whole_reads)
+        assert [(d.index, d.positions) for d in reversed(copy.documents)] == expected, path
+        assert len(whole_reads) == 2 * original_whole_reads, path

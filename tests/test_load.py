@@ -84,6 +84,24 @@ def test_multi_document_files_and_empty_documents():
     assert [d.index for d in source.documents] == [0, 2]
 
 
+@pytest.mark.skipif(_CParser is None, reason="the pure parser reads the whole file for positions")
+def test_a_copy_of_a_file_reads_one_documents_positions_from_its_own_lines(monkeypatch):
+    """The cache and the worker processes pass a file on in its plain form; a finding in a bundle
+    read that way must cost one document's parse, not the whole file's, and give the same position."""
+    import marshal
+
+    from sslint import load as loader
+
+    text = "".join(f"---\nkind: ConfigMap\nmetadata:\n  name: c{n}\ndata: {{k: v}}\n" for n in range(50))
+    source = load(text.encode(), "bundle.yaml")
+    copy = loader.SourceFile.from_plain("bundle.yaml", marshal.loads(marshal.dumps(source.to_plain())))
+    whole_reads = []
+    monkeypatch.setattr(loader, "_read", lambda *arguments: whole_reads.append(arguments))
+    assert copy.documents[42].positions[("metadata", "name")] == (42 * 5 + 4, 3)
+    assert copy.documents[42].positions == source.documents[42].positions
+    assert whole_reads == []
+
+
 @pytest.mark.parametrize(
     "text, line, column, words",
     [
