@@ -44,7 +44,10 @@ def _selector_text(selector: dict) -> str:
 
 def _well_formed(selector) -> bool:
     """A LabelSelector the API accepts and sslint can read (no ${VAR} or {{ }} left to substitute)."""
-    if not isinstance(selector, dict) or "${" in str(selector) or "{{" in str(selector):
+    if not isinstance(selector, dict):
+        return False
+    text = str(selector)
+    if "${" in text or "{{" in text:
         return False
     match_labels, expressions = selector.get("matchLabels") or {}, selector.get("matchExpressions") or []
     return isinstance(match_labels, dict) and isinstance(expressions, list) and all(
