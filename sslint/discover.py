@@ -12,8 +12,8 @@ SUFFIXES = (".yaml", ".yml", ".json")
 def display(path: Path) -> str:
     """The path as reports show it: relative to the working directory when it lies below it."""
     absolute, here = os.path.abspath(path), os.path.join(os.getcwd(), "")  # not resolved: a symlink keeps its name
-    if absolute.startswith(here):
-        return Path(absolute[len(here):]).as_posix()
+    if absolute.startswith(here):  # (abspath has normalised it: only the separators are left to change)
+        return absolute[len(here):].replace(os.sep, "/")
     return path.as_posix()
 
 

@@ -6,6 +6,7 @@ import gc
 import marshal
 import os
 import signal
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,7 +57,12 @@ def _read(path: Path | str, stdin_filename: str | None, use_cache: bool) -> Sour
             raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
         else:
             with open(path, "rb") as stream:
-                raw = stream.read(MAX_FILE_BYTES + 1)
+                # Asked for its size and one byte more, a read finds the end at once; asked for the
+                # bound, it would first set that much memory aside, whatever the file's size.
+                wanted = min(os.fstat(stream.fileno()).st_size, MAX_FILE_BYTES) + 1
+                raw = stream.read(wanted)
+                if len(raw) == wanted:  # more than its size said: it grew, or is a pipe
+                    raw += stream.read(MAX_FILE_BYTES + 1 - len(raw))
     except OSError as error:
         return _unreadable(name, f"cannot be read: {error.strerror or error}")
     if len(raw) > MAX_FILE_BYTES:
@@ -301,13 +307,17 @@ def _gather(options: Options, built: list[Path], target_paths: list[Path], conte
     return sources, loaded[len(target_paths):]
 
 
-def _run_entry(options: Options, selected: set[str], paths: list[Path]) -> Path:
-    """The cache entry of this run: the options, the working directory, every input's name and bytes."""
+def _run_entry(options: Options, selected: set[str], paths: list[Path]) -> Path | None:
+    """The cache entry of this run: the options, the working directory, every input's name and bytes;
+    None when an input is a pipe or a device (`sslint <(kustomize build)` names one), which can be
+    read only once."""
     settings = repr((sorted(selected), sorted(options.severities.items()), options.kubernetes_version,
                      options.exclude, str(Path.cwd()), [discover.display(p) for p in paths]))
     parts = [settings.encode()]
     for path in paths:
         try:
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                return None
             parts.append(path.read_bytes())
         except OSError as error:
             parts.append(f"unreadable: {error}".encode())
@@ -446,6 +456,7 @@ def _run(options: Options) -> Result:
     entry = None
     if options.use_cache and not (built or options.diff_base or STDIN in options.paths):
         entry = _run_entry(options, selected, target_paths + context_paths)
+    if entry is not None:
         plain = cache.get_run(entry)
         if plain is not None:
             try:

@@ -146,6 +146,35 @@ def test_a_file_deleted_after_the_walk(sslint, tmp_path, monkeypatch):
     assert found == [("gone.yaml", "SS001", "cannot be read: No such file or directory")]
 
 
+def test_a_pipe_named_on_the_command_line_is_read_whole(sslint, tmp_path):
+    """`sslint <(kustomize build)` names a pipe, whose size says 0: all of it is read, far beyond
+    what a pipe holds at once, and the finding at its end keeps its line."""
+    import threading
+
+    os.mkfifo(tmp_path / "built.yaml")
+    padding = "".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{n}}}\n" for n in range(3000))
+    text = padding + "---\n" + GOOD
+    linted = threading.Event()
+
+    def write():
+        (tmp_path / "built.yaml").write_text(text)
+        if not linted.wait(10):  # sslint waits to open the pipe again: let it find the end, and the test fail
+            try:
+                os.close(os.open(tmp_path / "built.yaml", os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                pass
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    run = sslint("--format", "json", "--select", "SS102", "built.yaml")
+    linted.set()
+    writer.join()
+    [finding] = run.findings()
+    assert len(text.encode()) > 2**17 and run.code == 1
+    assert (finding["file"], finding["rule"]) == ("built.yaml", "SS102")
+    assert finding["line"] == padding.count("\n") + 1 + GOOD[: GOOD.index("serviceName")].count("\n") + 1
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
 def test_an_unreadable_file(sslint, tmp_path):
     (tmp_path / "secret.yaml").write_text(GOOD)
