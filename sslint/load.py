@@ -433,14 +433,15 @@ class _Builder:
 
     def close(self, start_mark, end_mark, flow: bool, parent_flow: bool, parent_column: int) -> None:
         """The end of a collection, as strict.collection_end requires. (It has nothing to say of a
-        collection that is not an outermost flow one unless a '#' follows it: most are not asked.)"""
+        collection without a '#' just after it, or inside it for an outermost flow one, unless that is
+        a top-level value: most are not asked.)"""
         text = self.yaml_text
         if text is None or end_mark is None:
             return
-        outermost_flow = flow and not parent_flow
-        if outermost_flow or text[end_mark.index:end_mark.index + 1] == "#":
-            problem = strict.collection_end(text, start_mark.index, end_mark, outermost_flow,
-                                            top_level=parent_column == 1)
+        outermost_flow, top_level = flow and not parent_flow, parent_column == 1
+        end = end_mark.index
+        if outermost_flow and top_level or text.find("#", start_mark.index if outermost_flow else end, end + 1) >= 0:
+            problem = strict.collection_end(text, start_mark.index, end_mark, outermost_flow, top_level)
             if problem:
                 raise _LoadError(*problem)
 

@@ -116,6 +116,8 @@ def test_a_copy_of_a_file_reads_one_documents_positions_from_its_own_lines(monke
         ('a: "x"# glued\n', 1, 7, "separated from a quoted value"),
         ("a: [1, 2]#glued\n", 1, 10, "separated from ']' or '}'"),
         ("a: [1,#glued\n  2]\n", 1, 7, "separated from ','"),
+        ("a:\n  b: [1,#glued\n    2]\n", 2, 9, "separated from ','"),
+        ("a:\n  - {b: [1]}#glued\n", 2, 13, "separated from ']' or '}'"),
         ("a: >#glued\n  text\n", 1, 4, "block scalar header"),
         ("a: [-]\n", 1, 5, "a plain '-'"),
         ("- !!str, x\n", 1, 3, "a tag cannot end"),
