@@ -59,14 +59,16 @@ def _read(path: Path | str, stdin_filename: str | None, use_cache: bool) -> Sour
             with open(path, "rb") as stream:
                 # Asked for its size and one byte more, a read finds the end at once; asked for the
                 # bound, it would first set that much memory aside, whatever the file's size.
-                wanted = min(os.fstat(stream.fileno()).st_size, MAX_FILE_BYTES) + 1
-                raw = stream.read(wanted)
-                if len(raw) == wanted:  # more than its size said: it grew, or is a pipe
+                size = os.fstat(stream.fileno()).st_size
+                if size > MAX_FILE_BYTES:
+                    return _too_large(name)
+                raw = stream.read(size + 1)
+                if len(raw) > size:  # more than its size said: it grew, or is a pipe or a device
                     raw += stream.read(MAX_FILE_BYTES + 1 - len(raw))
     except OSError as error:
         return _unreadable(name, f"cannot be read: {error.strerror or error}")
     if len(raw) > MAX_FILE_BYTES:
-        return _unreadable(name, f"larger than {MAX_FILE_BYTES // 2**20} MiB; not read (split the file)")
+        return _too_large(name)
     as_json = name.endswith(".json") or (path == STDIN and raw.lstrip()[:1] in (b"{", b"["))
     return cache.load_cached(raw, name, as_json) if use_cache else load(raw, name, as_json=as_json)
 
@@ -263,6 +265,10 @@ def _unique(paths: list[Path], seen: set[str]) -> list[Path]:
     return found
 
 
+def _too_large(name: str) -> SourceFile:
+    return _unreadable(name, f"larger than {MAX_FILE_BYTES // 2**20} MiB; not read (split the file)")
+
+
 def _unreadable(name: str, message: str) -> SourceFile:
     source = SourceFile(name)
     source.errors.append(ParseError(1, 1, message))
@@ -308,15 +314,19 @@ def _gather(options: Options, built: list[Path], target_paths: list[Path], conte
 
 
 def _run_entry(options: Options, selected: set[str], paths: list[Path]) -> Path | None:
-    """The cache entry of this run: the options, the working directory, every input's name and bytes;
-    None when an input is a pipe or a device (`sslint <(kustomize build)` names one), which can be
-    read only once."""
+    """The cache entry of this run: the options, the working directory, every input's name and bytes.
+    None when an input can be read only once: a pipe or a device (`sslint <(kustomize build)` names
+    one), or a name for a file this process has open (/dev/stdin, /dev/fd/N: on macOS and the BSDs a
+    second open shares the first one's offset, and would find the end); and None when an input is too
+    large to read."""
     settings = repr((sorted(selected), sorted(options.severities.items()), options.kubernetes_version,
                      options.exclude, str(Path.cwd()), [discover.display(p) for p in paths]))
     parts = [settings.encode()]
     for path in paths:
         try:
-            if not stat.S_ISREG(os.stat(path).st_mode):
+            status = os.stat(path)
+            if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FILE_BYTES or \
+                    os.path.abspath(path).startswith(("/dev/", "/proc/")):
                 return None
             parts.append(path.read_bytes())
         except OSError as error:

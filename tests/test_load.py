@@ -102,6 +102,21 @@ def test_a_copy_of_a_file_reads_one_documents_positions_from_its_own_lines(monke
     assert whole_reads == []
 
 
+def test_a_copy_of_a_file_with_a_parse_error_keeps_its_positions():
+    """After an error, reading resumes at the next document, in a shorter text: a copy reads the
+    positions of what follows from the whole file again, not from where documents began in that text."""
+    import marshal
+
+    from sslint.load import SourceFile
+
+    text = "a: 1\n---\nb: [\n---\nx: 1\n---\nkind: ConfigMap\nmetadata:\n  name: c\n"
+    source = load(text.encode(), "broken.yaml")
+    copy = SourceFile.from_plain("broken.yaml", marshal.loads(marshal.dumps(source.to_plain())))
+    assert [(e.line, e.column) for e in source.errors] == [(4, 1)]
+    assert [d.positions for d in copy.documents] == [d.positions for d in source.documents]
+    assert copy.documents[2].positions[("metadata", "name")] == (9, 3)
+
+
 @pytest.mark.parametrize(
     "text, line, column, words",
     [

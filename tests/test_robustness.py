@@ -3,6 +3,7 @@ schema check always agrees with jsonschema; bad files, a corrupt cache, a failin
 worker processes that die or are interrupted lose nothing."""
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -146,29 +147,42 @@ def test_a_file_deleted_after_the_walk(sslint, tmp_path, monkeypatch):
     assert found == [("gone.yaml", "SS001", "cannot be read: No such file or directory")]
 
 
-def test_a_pipe_named_on_the_command_line_is_read_whole(sslint, tmp_path):
-    """`sslint <(kustomize build)` names a pipe, whose size says 0: all of it is read, far beyond
-    what a pipe holds at once, and the finding at its end keeps its line."""
+@contextmanager
+def fed(pipe: Path, write):
+    """A thread writes to the named pipe with write(stream) while the block runs. Were sslint to open
+    the pipe a second time, it would wait for ever for another writer: after 10 s that open is let
+    through to find the end, so that the test fails instead of hanging."""
     import threading
 
-    os.mkfifo(tmp_path / "built.yaml")
-    padding = "".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{n}}}\n" for n in range(3000))
-    text = padding + "---\n" + GOOD
-    linted = threading.Event()
+    done = threading.Event()
 
-    def write():
-        (tmp_path / "built.yaml").write_text(text)
-        if not linted.wait(10):  # sslint waits to open the pipe again: let it find the end, and the test fail
+    def feed():
+        with open(pipe, "wb", buffering=0) as stream:
             try:
-                os.close(os.open(tmp_path / "built.yaml", os.O_WRONLY | os.O_NONBLOCK))
+                write(stream)
+            except BrokenPipeError:
+                pass  # sslint closed it: read as far as it wanted
+        if not done.wait(10):
+            try:
+                os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
             except OSError:
                 pass
 
-    writer = threading.Thread(target=write)
-    writer.start()
-    run = sslint("--format", "json", "--select", "SS102", "built.yaml")
-    linted.set()
-    writer.join()
+    feeder = threading.Thread(target=feed, daemon=True)  # (left waiting to open, should sslint never read)
+    feeder.start()
+    yield
+    done.set()
+    feeder.join(timeout=10)
+
+
+def test_a_pipe_named_on_the_command_line_is_read_whole(sslint, tmp_path):
+    """`sslint <(kustomize build)` names a pipe, whose size says 0: all of it is read, far beyond
+    what a pipe holds at once, and the finding at its end keeps its line."""
+    os.mkfifo(tmp_path / "built.yaml")
+    padding = "".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{n}}}\n" for n in range(3000))
+    text = padding + "---\n" + GOOD
+    with fed(tmp_path / "built.yaml", lambda stream: stream.write(text.encode())):
+        run = sslint("--format", "json", "--select", "SS102", "built.yaml")
     [finding] = run.findings()
     assert len(text.encode()) > 2**17 and run.code == 1
     assert (finding["file"], finding["rule"]) == ("built.yaml", "SS102")
@@ -185,13 +199,49 @@ def test_an_unreadable_file(sslint, tmp_path):
 # -- bounded work: each limit in the README, proven here --------------------------------------------
 
 
-def test_a_file_over_the_size_limit_is_not_read(sslint, tmp_path):
+def test_a_file_over_the_size_limit_is_not_read(sslint, tmp_path, monkeypatch):
+    """Its size says so: it is read neither for the cache's key nor to be linted."""
+    import io
+    import pathlib
+
+    from sslint import engine
     from sslint.engine import MAX_FILE_BYTES
 
     with open(tmp_path / "huge.yaml", "wb") as stream:
         stream.truncate(100 * 2**20)  # 100 MB (sparse): never parsed
+    read = []
+
+    class Recorded(io.FileIO):
+        def readinto(self, buffer):
+            read.append(Path(self.name).name)
+            return super().readinto(buffer)
+
+    monkeypatch.setattr(engine, "open", lambda path, mode: io.BufferedReader(Recorded(path)), raising=False)
+    read_bytes = pathlib.Path.read_bytes
+    monkeypatch.setattr(pathlib.Path, "read_bytes", lambda path: read.append(path.name) or read_bytes(path))
     found = lint_files(sslint, {"sts.yaml": GOOD})
     assert ("huge.yaml", "SS001", f"larger than {MAX_FILE_BYTES // 2**20} MiB; not read (split the file)") in found
+    assert "huge.yaml" not in read and "sts.yaml" in read
+    assert lint_files(sslint, {}) == found  # again: no stored result answers a run that could not be keyed
+
+
+def test_a_pipe_over_the_size_limit_is_read_only_to_the_limit(sslint, tmp_path, monkeypatch):
+    """A pipe's size says nothing: reading stops one byte past the bound."""
+    from sslint import engine
+
+    monkeypatch.setattr(engine, "MAX_FILE_BYTES", 2**20)
+    os.mkfifo(tmp_path / "endless.yaml")
+    written = []
+
+    def write(stream):
+        while sum(written) < 8 * 2**20:
+            written.append(stream.write(b"# padding\n" * 6554))
+
+    with fed(tmp_path / "endless.yaml", write):
+        run = sslint("--format", "json", "--select", "SS001", "endless.yaml")
+    assert [(f["file"], f["rule"], f["message"]) for f in run.findings()] == \
+           [("endless.yaml", "SS001", "larger than 1 MiB; not read (split the file)")]
+    assert sum(written) < 3 * 2**20  # the bound, and what the pipe held when sslint closed it
 
 
 def test_a_10_mb_line_and_thousands_of_documents_are_linted(sslint):
