@@ -66,7 +66,8 @@ def _read(path: Path | str, stdin_filename: str | None, use_cache: bool) -> Sour
                 if len(raw) > size:  # more than its size said: it grew, or is a pipe or a device
                     raw += stream.read(MAX_FILE_BYTES + 1 - len(raw))
     except OSError as error:
-        return _unreadable(name, f"cannot be read: {error.strerror or error}")
+        return _unreadable(name, f"cannot be read: {error.strerror or error}",
+                           "Make it a file that the user running sslint can read, or leave it out (--exclude).")
     if len(raw) > MAX_FILE_BYTES:
         return _too_large(name)
     as_json = name.endswith(".json") or (path == STDIN and raw.lstrip()[:1] in (b"{", b"["))
@@ -266,12 +267,15 @@ def _unique(paths: list[Path], seen: set[str]) -> list[Path]:
 
 
 def _too_large(name: str) -> SourceFile:
-    return _unreadable(name, f"larger than {MAX_FILE_BYTES // 2**20} MiB; not read (split the file)")
+    mib = MAX_FILE_BYTES // 2**20
+    return _unreadable(name, f"larger than {mib} MiB; not read (split the file)",
+                       f"Split it into files of at most {mib} MiB (kubectl applies a directory of them alike), "
+                       "or leave it out (--exclude).")
 
 
-def _unreadable(name: str, message: str) -> SourceFile:
+def _unreadable(name: str, message: str, fix: str) -> SourceFile:
     source = SourceFile(name)
-    source.errors.append(ParseError(1, 1, message))
+    source.errors.append(ParseError(1, 1, message, fix))
     return source
 
 
@@ -499,7 +503,7 @@ def _run(options: Options) -> Result:
     if "SS001" in selected:
         for source in sources:
             for error in source.errors:
-                finding = Finding(error.message, rule=rules["SS001"])
+                finding = Finding(error.message, fix=error.fix, rule=rules["SS001"])
                 finding.location = Location(source.path, error.line, error.column)
                 findings.append(finding)
     checked, internal_errors = _check(model, rules, selected, options.kubernetes_version, options.jobs)

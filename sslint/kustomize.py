@@ -53,7 +53,9 @@ def build(directory: Path, shown: str) -> SourceFile:
         if done.returncode != 0:
             message = done.stderr.decode(errors="replace").strip().splitlines()
             reason = message[-1] if message else "no output"
-            source.errors.append(ParseError(1, 1, f"kustomize build failed: {reason}"))
+            source.errors.append(ParseError(1, 1, f"kustomize build failed: {reason}",
+                                            f"Run `{' '.join(command)} {directory}` to see the whole error, "
+                                            "and correct the kustomization or the files it names."))
             return source
         for document in source.documents:
             annotations = document.data.get("metadata", {}).get("annotations") if isinstance(document.data, dict) else None

@@ -42,6 +42,7 @@ class ParseError:
     line: int
     column: int
     message: str
+    fix: str | None = None  # when the rule's own (correct the YAML or JSON) does not fit
 
 
 class Document:

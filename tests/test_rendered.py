@@ -74,6 +74,19 @@ def test_kustomize_build_is_traced_back_to_the_source_file(sslint):
     assert "did you mean 'prod-db'?" in finding["message"]  # the built names, as the cluster will see them
 
 
+def test_a_failing_kustomize_build_says_how_to_see_the_whole_error(sslint, tmp_path, monkeypatch):
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "kustomize").write_text("#!/bin/sh\necho 'Error: accumulating resources: missing.yaml' >&2\nexit 1\n")
+    (tools / "kustomize").chmod(0o755)
+    monkeypatch.setenv("PATH", str(tools))  # no kubectl: kustomize build
+    run = sslint("--format", "json", "--kustomize", "overlay", files=KUSTOMIZE)
+    assert [(f["file"], f["rule"], f["message"], f["fix"]) for f in run.findings() if f["rule"] == "SS001"] == [(
+        "overlay/kustomization.yaml", "SS001", "kustomize build failed: Error: accumulating resources: missing.yaml",
+        "Run `kustomize build overlay` to see the whole error, and correct the kustomization or the files it names.",
+    )]
+
+
 def test_kustomize_without_kubectl_is_exit_2(sslint, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     run = sslint("--kustomize", "overlay", files=KUSTOMIZE)

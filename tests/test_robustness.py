@@ -130,6 +130,8 @@ def test_directories_named_like_manifests_and_symlinks(sslint, tmp_path):
     found = lint_files(sslint, {})
     assert found == [("broken.yaml", "SS001", "cannot be read: No such file or directory"),
                      ("dir.yaml/inner.yaml", "SS102", found[1][2])]
+    assert [f["fix"] for f in sslint("--format", "json", "--select", "SS001").findings()] == [
+        "Make it a file that the user running sslint can read, or leave it out (--exclude)."]
 
 
 def test_a_file_deleted_after_the_walk(sslint, tmp_path, monkeypatch):
@@ -194,6 +196,8 @@ def test_an_unreadable_file(sslint, tmp_path):
     (tmp_path / "secret.yaml").write_text(GOOD)
     (tmp_path / "secret.yaml").chmod(0)
     assert lint_files(sslint, {}) == [("secret.yaml", "SS001", "cannot be read: Permission denied")]
+    assert sslint("--format", "json").findings()[0]["fix"] == \
+           "Make it a file that the user running sslint can read, or leave it out (--exclude)."
 
 
 # -- bounded work: each limit in the README, proven here --------------------------------------------
@@ -222,6 +226,9 @@ def test_a_file_over_the_size_limit_is_not_read(sslint, tmp_path, monkeypatch):
     found = lint_files(sslint, {"sts.yaml": GOOD})
     assert ("huge.yaml", "SS001", f"larger than {MAX_FILE_BYTES // 2**20} MiB; not read (split the file)") in found
     assert "huge.yaml" not in read and "sts.yaml" in read
+    assert [f["fix"] for f in sslint("--format", "json", "huge.yaml").findings()] == [
+        f"Split it into files of at most {MAX_FILE_BYTES // 2**20} MiB (kubectl applies a directory of them alike), "
+        "or leave it out (--exclude)."]
     assert lint_files(sslint, {}) == found  # again: no stored result answers a run that could not be keyed
 
 
