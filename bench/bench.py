@@ -211,12 +211,14 @@ for process in [subprocess.Popen([sys.executable, "-c", loop]) for _ in range(in
 # out the time a shared machine gives to others. Run with the Python that sslint is installed in.
 RULES = """
 import gc, sys, time
-from sslint import catalogue, engine
+from sslint import catalogue, discover, engine
 gc.disable()  # as engine.run does
 from sslint.model import Model
 options = engine.Options(paths=[sys.argv[1]])
 built, targets, context = engine._discover(options)
-sources, _ = engine._gather(options, built, targets, context)
+names = [discover.display(path) for path in targets + context]
+contents = [engine._contents(path) for path in targets + context]
+sources, _ = engine._gather(options, built, targets, context, names, contents, None)
 model = Model()
 for source in sources:
     model.add(source, context=False)

@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass
 from functools import cache
 
+from sslint import cache as stored
 from sslint.data import data_dir
-from sslint.cache import load_cached
+from sslint.load import load
 
 
 @dataclass(frozen=True)
@@ -46,19 +47,30 @@ class CatalogueError(Exception):
 @cache
 def rules() -> dict[str, Rule]:
     """Every rule by id, in id order. The files ship with sslint and the test suite validates each
-    against schemas/rule.schema.json (see `problems`), so a run only reads them."""
-    found = {}
-    for path in sorted(data_dir("rules").glob("*.yaml")):
-        data = _read(path)
-        found[data["id"]] = Rule(
-            data["id"], data["name"], data["severity"], tuple(data["kinds"]), data["summary"], data["why"],
-            data["fix"], tuple(data["references"]), tuple(data["examples"]),
-        )
-    return found
+    against schemas/rule.schema.json (see `problems`), so a run only reads them: parsed once, and
+    then from the cache."""
+    paths = sorted(data_dir("rules").glob("*.yaml"))
+    raws = [path.read_bytes() for path in paths]
+    entry = stored.rules_entry(raws)
+    documents = stored.fetch(entry)
+    if documents is not None:
+        try:
+            return _rules(documents)
+        except (TypeError, KeyError, IndexError, ValueError):
+            pass  # an entry of another shape: parse them again
+    documents = [_parse(path, raw) for path, raw in zip(paths, raws)]
+    stored.store(entry, documents)
+    return _rules(documents)
 
 
-def _read(path) -> dict:
-    source = load_cached(path.read_bytes(), str(path))
+def _rules(documents: list[dict]) -> dict[str, Rule]:
+    return {data["id"]: Rule(data["id"], data["name"], data["severity"], tuple(data["kinds"]), data["summary"],
+                             data["why"], data["fix"], tuple(data["references"]), tuple(data["examples"]))
+            for data in documents}
+
+
+def _parse(path, raw: bytes) -> dict:
+    source = load(raw, str(path))
     if source.errors or len(source.documents) != 1 or not isinstance(source.documents[0].data, dict):
         raise CatalogueError(f"{path}: not one valid YAML mapping")
     return source.documents[0].data
@@ -72,7 +84,7 @@ def problems() -> list[str]:
     validator = jsonschema.Draft202012Validator(schema)
     found = []
     for path in sorted(data_dir("rules").glob("*.yaml")):
-        data = _read(path)
+        data = _parse(path, path.read_bytes())
         for error in validator.iter_errors(data):
             found.append(f"{path.name}: {'/'.join(map(str, error.absolute_path))}: {error.message}")
         if path.stem != data.get("id"):

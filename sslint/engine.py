@@ -6,7 +6,6 @@ import gc
 import marshal
 import os
 import signal
-import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,9 +48,11 @@ class Result:
     internal_errors: list[str] = field(default_factory=list)  # checks that failed: the run is not trustworthy
 
 
-def _read(path: Path | str, stdin_filename: str | None, use_cache: bool) -> SourceFile:
-    """One file (or standard input) loaded; a file that cannot be read, or is too large, is an SS001."""
-    name = (stdin_filename or "<stdin>") if path == STDIN else discover.display(path)
+def _contents(path: Path | str) -> bytes | ParseError:
+    """A file's bytes (standard input's for STDIN), or why it is not read: it cannot be, or it is too
+    large. Each input is read once, here, and both the run's cache key and its loading take these
+    bytes: a pipe (`sslint <(kustomize build)`) or /dev/stdin is read whole, once, and a file that
+    changes during the run cannot have its new findings stored under its old bytes."""
     try:
         if path == STDIN:
             raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
@@ -61,17 +62,35 @@ def _read(path: Path | str, stdin_filename: str | None, use_cache: bool) -> Sour
                 # bound, it would first set that much memory aside, whatever the file's size.
                 size = os.fstat(stream.fileno()).st_size
                 if size > MAX_FILE_BYTES:
-                    return _too_large(name)
+                    return _too_large()
                 raw = stream.read(size + 1)
                 if len(raw) > size:  # more than its size said: it grew, or is a pipe or a device
                     raw += stream.read(MAX_FILE_BYTES + 1 - len(raw))
     except OSError as error:
-        return _unreadable(name, f"cannot be read: {error.strerror or error}",
-                           "Make it a file that the user running sslint can read, or leave it out (--exclude).")
-    if len(raw) > MAX_FILE_BYTES:
-        return _too_large(name)
-    as_json = name.endswith(".json") or (path == STDIN and raw.lstrip()[:1] in (b"{", b"["))
-    return cache.load_cached(raw, name, as_json) if use_cache else load(raw, name, as_json=as_json)
+        return ParseError(1, 1, f"cannot be read: {error.strerror or error}",
+                          "Make it a file that the user running sslint can read, or leave it out (--exclude).")
+    return _too_large() if len(raw) > MAX_FILE_BYTES else raw
+
+
+def _too_large() -> ParseError:
+    mib = MAX_FILE_BYTES // 2**20
+    return ParseError(1, 1, f"larger than {mib} MiB; not read (split the file)",
+                      f"Split it into files of at most {mib} MiB (kubectl applies a directory of them alike), "
+                      "or leave it out (--exclude).")
+
+
+def _load(name: str, contents: bytes | ParseError, sniff: bool = False) -> SourceFile:
+    """A file loaded from its contents; `sniff`: JSON when it begins like JSON (standard input has
+    no extension to say so)."""
+    if isinstance(contents, ParseError):
+        source = SourceFile(name)
+        source.errors.append(contents)
+        return source
+    return load(contents, name, as_json=_json(name, contents, sniff))
+
+
+def _json(name: str, raw: bytes, sniff: bool = False) -> bool:
+    return name.endswith(".json") or (sniff and raw.lstrip()[:1] in (b"{", b"["))
 
 
 _NUMBER = 4  # bytes of a task number in the pipe the processes take them from
@@ -216,34 +235,50 @@ def _receive(inbox: dict[int, bytearray], done: dict[int, Any]) -> None:
         del buffer[:start]
 
 
-def _size(path: Path) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:  # missing, or a broken symlink: its read says so
-        return 0
-
-
-def _read_all(paths: list[Path], use_cache: bool, jobs: int, progress: Callable[[int, int], None]) -> list[SourceFile]:
-    """The files loaded in order; a large input is shared out between this process and `jobs` - 1
+def _load_all(names: list[str], contents: list, use_cache: bool, jobs: int,
+              progress: Callable[[int, int], None]) -> list[SourceFile]:
+    """The files loaded in order: those the cache holds from it, the others parsed (and then stored
+    in it). When those to parse are large, they are shared out between this process and `jobs` - 1
     workers, the largest files first."""
-    if jobs > 1 and len(paths) > 1:
-        sizes = [_size(p) for p in paths]
-        if sum(sizes) >= PARALLEL_BYTES and hasattr(os, "fork"):
-            largest_first = sorted(paths, key=dict(zip(paths, sizes)).__getitem__, reverse=True)
+    keys = [cache.file_key(c, _json(name, c)) if use_cache and isinstance(c, bytes) else None
+            for name, c in zip(names, contents)]
+    stored = cache.stored_files([k for k in keys if k is not None]) if use_cache else {}
+    loaded: list[SourceFile | None] = [None] * len(names)
+    for n, key in enumerate(keys):
+        if key in stored:
+            try:
+                loaded[n] = SourceFile.from_plain(names[n], marshal.loads(stored[key]))
+            except (EOFError, TypeError, ValueError):
+                pass  # an entry of another shape: parse the file again
+    parse = [n for n in range(len(names)) if loaded[n] is None]
+    fresh: dict[bytes, bytes] = {}  # what was parsed, to store: key → marshal data
+    sizes = [len(c) if isinstance(c, bytes) else 0 for c in contents]
+    if jobs > 1 and len(parse) > 1 and sum(sizes[n] for n in parse) >= PARALLEL_BYTES and hasattr(os, "fork"):
+        largest_first = sorted(parse, key=sizes.__getitem__, reverse=True)
 
-            def read(path: Path, here: bool):
-                source = _read(path, None, use_cache)
-                return source if here else (source.path, source.to_plain())
+        def load_one(n: int, here: bool):
+            source = _load(names[n], contents[n])
+            return source if here else marshal.dumps(source.to_plain())
 
-            shared = _shared_out(largest_first, jobs, read, lambda finished: progress(finished, len(paths)))
-            loaded = {path: s if isinstance(s, SourceFile) else SourceFile.from_plain(*s)
-                      for path, s in zip(largest_first, shared)}
-            progress(len(paths), len(paths))
-            return [loaded[p] for p in paths]
-    loaded = []
-    for path in paths:
-        loaded.append(_read(path, None, use_cache))
-        progress(len(loaded), len(paths))
+        shared = _shared_out(largest_first, jobs, load_one,
+                             lambda finished: progress(len(names) - len(parse) + finished, len(names)))
+        for n, source in zip(largest_first, shared):
+            if not isinstance(source, SourceFile):
+                if keys[n] is not None:
+                    fresh[keys[n]] = source
+                source = SourceFile.from_plain(names[n], marshal.loads(source))
+            loaded[n] = source
+        progress(len(names), len(names))
+    else:
+        for done, n in enumerate(parse, 1):
+            loaded[n] = _load(names[n], contents[n])
+            progress(len(names) - len(parse) + done, len(names))
+        if not parse:  # all from the cache
+            progress(len(names), len(names))
+    if use_cache:
+        fresh.update((keys[n], marshal.dumps(loaded[n].to_plain())) for n in parse
+                     if keys[n] is not None and keys[n] not in fresh)
+        cache.store_files(fresh)
     return loaded
 
 
@@ -264,19 +299,6 @@ def _unique(paths: list[Path], seen: set[str]) -> list[Path]:
             seen.add(key)
             found.append(path)
     return found
-
-
-def _too_large(name: str) -> SourceFile:
-    mib = MAX_FILE_BYTES // 2**20
-    return _unreadable(name, f"larger than {mib} MiB; not read (split the file)",
-                       f"Split it into files of at most {mib} MiB (kubectl applies a directory of them alike), "
-                       "or leave it out (--exclude).")
-
-
-def _unreadable(name: str, message: str, fix: str) -> SourceFile:
-    source = SourceFile(name)
-    source.errors.append(ParseError(1, 1, message, fix))
-    return source
 
 
 def _locate(finding: Finding) -> None:
@@ -302,9 +324,11 @@ def _discover(options: Options) -> tuple[list[Path], list[Path], list[Path]]:
     return built, _unique(targets, seen), _unique(context, seen)
 
 
-def _gather(options: Options, built: list[Path], target_paths: list[Path], context_paths: list[Path]):
-    """The sources to report on (standard input first) and the context sources."""
-    loaded = _read_all(target_paths + context_paths, options.use_cache, options.jobs, options.progress)
+def _gather(options: Options, built: list[Path], target_paths: list[Path], context_paths: list[Path],
+            names: list[str], contents: list, stdin: bytes | ParseError | None):
+    """The sources to report on (standard input first) and the context sources, loaded from the
+    inputs' names and contents (those of target_paths + context_paths, in order)."""
+    loaded = _load_all(names, contents, options.use_cache, options.jobs, options.progress)
     patches: dict[Path, set[Path]] = {}  # directory → the files its kustomization applies as patches
     for path, source in zip(target_paths + context_paths, loaded):
         if path.parent not in patches:
@@ -312,30 +336,17 @@ def _gather(options: Options, built: list[Path], target_paths: list[Path], conte
         source.patch = bool(patches[path.parent]) and path.resolve() in patches[path.parent]
     sources = loaded[: len(target_paths)]
     sources[:0] = [kustomize.build(d, discover.display(kustomize.kustomization(d))) for d in built]
-    if STDIN in options.paths:
-        sources.insert(0, _read(STDIN, options.stdin_filename, options.use_cache))
+    if stdin is not None:
+        sources.insert(0, _load(options.stdin_filename or "<stdin>", stdin, sniff=True))
     return sources, loaded[len(target_paths):]
 
 
-def _run_entry(options: Options, selected: set[str], paths: list[Path]) -> Path | None:
-    """The cache entry of this run: the options, the working directory, every input's name and bytes.
-    None when an input can be read only once: a pipe or a device (`sslint <(kustomize build)` names
-    one), or a name for a file this process has open (/dev/stdin, /dev/fd/N: on macOS and the BSDs a
-    second open shares the first one's offset, and would find the end); and None when an input is too
-    large to read."""
+def _run_entry(options: Options, selected: set[str], names: list[str], contents: list) -> Path:
+    """The cache entry of this run: the options, the working directory, and every input's name and
+    contents (its bytes, or why they were not read; standard input's last, when it is one)."""
     settings = repr((sorted(selected), sorted(options.severities.items()), options.kubernetes_version,
-                     options.exclude, str(Path.cwd()), [discover.display(p) for p in paths]))
-    parts = [settings.encode()]
-    for path in paths:
-        try:
-            status = os.stat(path)
-            if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FILE_BYTES or \
-                    os.path.abspath(path).startswith(("/dev/", "/proc/")):
-                return None
-            parts.append(path.read_bytes())
-        except OSError as error:
-            parts.append(f"unreadable: {error}".encode())
-    return cache.run_entry(parts)
+                     options.exclude, str(Path.cwd()), names, STDIN in options.paths, options.stdin_filename))
+    return cache.run_entry([settings, *(c.message if isinstance(c, ParseError) else c for c in contents)])
 
 
 def _result_to_plain(result: Result) -> tuple:
@@ -439,7 +450,8 @@ def _trace_origins(findings: list[Finding]) -> None:
             continue
         if document.origin not in origin_files:  # kustomize: the same object in its origin file
             origin_files[document.origin] = Model()
-            origin_files[document.origin].add(_read(Path(document.origin), None, False), context=True)
+            origin = Path(document.origin)
+            origin_files[document.origin].add(_load(discover.display(origin), _contents(origin)), context=True)
         same_kind = origin_files[document.origin].of_kind(finding.obj.kind)
         source = next((o for o in same_kind if o.name and finding.obj.name and o.name in finding.obj.name), None)
         shown = discover.display(Path(document.origin))
@@ -467,17 +479,20 @@ def _run(options: Options) -> Result:
     rules = catalogue.rules()
     selected = set(rules) if options.selected is None else options.selected
     built, target_paths, context_paths = _discover(options)
+    names = [discover.display(path) for path in target_paths + context_paths]
+    contents = [_contents(path) for path in target_paths + context_paths]
+    stdin = _contents(STDIN) if STDIN in options.paths else None
     entry = None
-    if options.use_cache and not (built or options.diff_base or STDIN in options.paths):
-        entry = _run_entry(options, selected, target_paths + context_paths)
+    if options.use_cache and not (built or options.diff_base):
+        entry = _run_entry(options, selected, names, contents + ([stdin] if stdin is not None else []))
     if entry is not None:
-        plain = cache.get_run(entry)
+        plain = cache.fetch(entry)
         if plain is not None:
             try:
                 return _result_from_plain(plain, rules)
             except (TypeError, ValueError, KeyError, IndexError):
                 pass  # an entry of another shape: run again
-    sources, context_sources = _gather(options, built, target_paths, context_paths)
+    sources, context_sources = _gather(options, built, target_paths, context_paths, names, contents, stdin)
     model = Model()
     for source in sources:
         model.add(source, context=False)
@@ -515,5 +530,5 @@ def _run(options: Options) -> Result:
     findings.sort(key=lambda f: (f.location.file, f.location.line, f.location.column, f.rule.id))
     result = Result(findings, [s.path for s in sources if not s.template], notices, internal_errors)
     if entry is not None and not internal_errors:
-        cache.put_run(entry, _result_to_plain(result))
+        cache.store(entry, _result_to_plain(result))
     return result

@@ -1,5 +1,7 @@
 """The cache: a repeat run over unchanged inputs gives the very same report; any change is seen."""
 
+import marshal
+
 import pytest
 
 from conftest import docs, service, statefulset
@@ -34,3 +36,109 @@ def test_changes_to_inputs_or_options_are_seen(sslint, tmp_path):
     assert len(sslint("--format", "json").findings("SS001")) == 2
     assert sslint("--format", "json", "--kubernetes-version", "1.32").findings("SS101") == []
     assert {f["severity"] for f in sslint("--format", "json", "--select", "SS105").findings()} == {"error"}
+
+
+def test_a_file_changed_during_a_run_leaves_no_stale_result(sslint, tmp_path, monkeypatch):
+    """Each input is read once: the run's key and its findings come from the same bytes. (Were the
+    file read again to be linted, a run during an edit would store the new text's findings under the
+    old text's key, and a later run over the old text would report them.)"""
+    from sslint import cache
+
+    old, new = statefulset(service="missing"), docs(statefulset(service="web"), service())
+    run_entry = cache.run_entry
+
+    def keyed_then_edited(parts):
+        entry = run_entry(parts)
+        (tmp_path / "sts.yaml").write_text(new)
+        return entry
+
+    monkeypatch.setattr(cache, "run_entry", keyed_then_edited)
+    during = sslint("--format", "json", files={"sts.yaml": old})
+    monkeypatch.setattr(cache, "run_entry", run_entry)
+    assert [f["rule"] for f in during.findings("SS102")] == ["SS102"]  # what it read: the old text
+    assert sslint("--format", "json").findings("SS102") == []  # the new text, keyed as itself
+    (tmp_path / "sts.yaml").write_text(old)
+    assert sslint("--format", "json").out == during.out
+
+
+def test_standard_input_is_keyed_by_its_bytes_and_name(sslint, monkeypatch):
+    from sslint import engine
+
+    sts = statefulset(service="missing")
+    first = sslint("--format", "json", "-", stdin=sts)
+    with monkeypatch.context() as patched:
+        patched.setattr(engine, "_gather", lambda *arguments: pytest.fail("a repeat run loaded its inputs again"))
+        assert sslint("--format", "json", "-", stdin=sts).out == first.out
+    assert sslint("--format", "json", "-", stdin=docs(sts, service(name="missing"))).findings("SS102") == []
+    named = sslint("--format", "json", "--stdin-filename", "k8s/db.yaml", "-", stdin=sts)
+    assert [f["file"] for f in named.findings()] == ["k8s/db.yaml"] * len(first.findings())
+
+
+def test_only_a_changed_file_is_parsed_again(sslint, tmp_path, monkeypatch):
+    from sslint import engine
+
+    first = sslint("--format", "json", files=FILES)
+    parsed = []
+    load = engine.load
+    monkeypatch.setattr(engine, "load", lambda raw, name, **options: parsed.append(name) or load(raw, name, **options))
+    (tmp_path / "k8s/b.yaml").write_text("# parsed again\n" + service(namespace="db"))  # now headless (and new to the cache)
+    second = sslint("--format", "json")
+    assert parsed == ["k8s/b.yaml"]
+    assert second.out == sslint("--format", "json", "--no-cache").out != first.out
+
+
+@pytest.mark.parametrize("garbage", [b"\x00garbage", marshal.dumps(12), marshal.dumps(([1], [], {}, False))],
+                         ids=["not marshal", "a number", "another shape"])
+def test_a_corrupt_stored_file_is_parsed_again(sslint, tmp_path, garbage):
+    import sqlite3
+
+    from sslint import cache
+
+    first = sslint("--format", "json", files=FILES)
+    (tmp_path / "k8s/c.yaml").write_text("\n" + FILES["k8s/c.yaml"])  # the run is not the one stored: files are read
+    fresh = sslint("--format", "json", "--no-cache").out
+    with sqlite3.connect(cache.directory() / "files.sqlite3") as database:
+        assert database.execute("UPDATE files SET plain = ?", (garbage,)).rowcount >= len(FILES)
+    assert sslint("--format", "json").out == fresh != first.out
+
+
+def test_a_database_that_is_none_is_replaced(sslint, tmp_path):
+    import sqlite3
+
+    from sslint import cache
+
+    database = cache.directory() / "files.sqlite3"
+    cache.directory().mkdir(parents=True, exist_ok=True)
+    database.write_bytes(b"not a database" * 100)
+    first = sslint("--format", "json", files=FILES)
+    assert first.out == sslint("--format", "json", "--no-cache").out
+    with sqlite3.connect(database) as reopened:
+        stored = reopened.execute("SELECT count(*) FROM files").fetchone()[0]
+    assert stored >= len(FILES)  # a new one, holding this run's files
+
+
+def test_concurrent_runs_share_the_cache(tmp_path):
+    """Four runs at once over 300 files, on an empty cache and then after an edit (the files from the
+    cache, the edited one parsed): each gives the report of a run without the cache."""
+    import os
+    import subprocess
+    import sys
+
+    for n in range(300):
+        (tmp_path / "k8s" / f"team{n % 5}").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "k8s" / f"team{n % 5}" / f"app{n}.yaml").write_text(
+            docs(statefulset(name=f"s{n}", service="missing" if n % 7 == 0 else f"s{n}", labels=f"{{app: s{n}}}"),
+                 service(f"s{n}", f"{{app: s{n}}}")))
+    env = dict(os.environ, SSLINT_CACHE_DIR=str(tmp_path / "cache"))
+    command = [sys.executable, "-m", "sslint", "--format", "json", "--jobs", "1", "k8s"]
+
+    def concurrently() -> set:
+        runs = [subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                for _ in range(4)]
+        return {(run.communicate(), run.returncode) for run in runs}
+
+    for _ in range(2):
+        alone = subprocess.run([*command, "--no-cache"], cwd=tmp_path, env=env, capture_output=True)
+        assert concurrently() == {((alone.stdout, b""), 1)}
+        (tmp_path / "k8s/team0/app0.yaml").write_text(docs(statefulset(name="s0", labels="{app: s0}"),
+                                                            service("s0", "{app: s0}")))
