@@ -2,11 +2,12 @@
 change; whole runs, so an unchanged tree skips everything; and the parsed rule files.
 
 Loaded files are rows of one SQLite database, which a run reads with one query and writes in one
-transaction: a file per entry cost a file's creation each, and a run over 1,500 files on an empty
-cache took twice as long as one without it. A run's result, and the rules, are one file each,
-written atomically. Entries are marshal data (core types only: nothing in the cache can construct
-an object); an unreadable or corrupt one is parsed again, and a corrupt database is replaced. The
-keys include the loader's own source, so a new sslint never reads an older one's entries.
+transaction (SQLite's defaults: a crash leaves it whole): a file per entry cost a file's creation
+each, and a run over 1,500 files on an empty cache took twice as long as one without it. A run's
+result, and the rules, are one file each, written atomically. Entries are marshal data (core types
+only: nothing in the cache can construct an object); an unreadable one, or one of another shape, is
+parsed again, and a database SQLite finds corrupt is replaced. The keys include the loader's source
+(and sslint's whole code, for runs), so a new sslint never reads an older one's entries.
 """
 
 from __future__ import annotations
@@ -32,7 +33,13 @@ def directory() -> Path:
 
 @cache
 def _salt() -> bytes:
-    return hashlib.sha256(Path(loader.__file__).read_bytes()).digest()
+    """What a file's parse depends on besides its bytes: the loader, its strict checks, ruamel.yaml."""
+    from ruamel.yaml import __version__ as ruamel_version
+
+    from sslint import strict
+
+    return hashlib.sha256(Path(loader.__file__).read_bytes() + Path(strict.__file__).read_bytes()
+                          + ruamel_version.encode()).digest()
 
 
 # -- loaded files ------------------------------------------------------------------------------------
@@ -51,8 +58,7 @@ def _connect(path: Path):
     import sqlite3
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    database = sqlite3.connect(path, timeout=10)  # another run may be writing
-    database.execute("PRAGMA synchronous = OFF")  # no waiting for the disk: a crash may corrupt it, and then it is replaced
+    database = sqlite3.connect(path, timeout=2)  # another run may be writing (for a few tens of milliseconds)
     database.execute("CREATE TABLE IF NOT EXISTS files (key BLOB PRIMARY KEY, plain BLOB NOT NULL) WITHOUT ROWID")
     return database
 
@@ -62,7 +68,7 @@ def _forget_corrupt(error: Exception) -> None:
     next use makes a new one; any other failure (locked, unwritable) only costs speed."""
     import sqlite3
 
-    if getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+    if (getattr(error, "sqlite_errorcode", -1) & 0xFF) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):  # extended codes too
         _connect.cache_clear()
         try:
             os.unlink(directory() / "files.sqlite3")
@@ -93,7 +99,7 @@ def store_files(entries: dict[bytes, bytes]) -> None:
         return
     try:
         with _database() as database:
-            database.executemany("INSERT OR REPLACE INTO files VALUES (?, ?)", entries.items())
+            database.executemany("INSERT OR IGNORE INTO files VALUES (?, ?)", entries.items())  # a key's value never changes
     except (sqlite3.Error, OSError) as error:
         _forget_corrupt(error)
 

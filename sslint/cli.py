@@ -62,7 +62,7 @@ def _explain(token: str) -> str:
 
 
 def _options(config: Config, paths, select, ignore, kubernetes_version, context, stdin_filename, build_kustomizations,
-             no_cache, jobs, diff_base):
+             jobs, diff_base):
     """The engine's options: the command line over the configuration over the defaults."""
     from sslint.engine import Options
 
@@ -86,7 +86,7 @@ def _options(config: Config, paths, select, ignore, kubernetes_version, context,
         kubernetes_version=version,
         exclude=config.get("exclude", []),
         stdin_filename=stdin_filename,
-        use_cache=not no_cache and "SSLINT_NO_CACHE" not in os.environ,
+        use_cache=catalogue.use_cache,
         jobs=jobs or min(os.cpu_count() or 1, 4),
         kustomize=build_kustomizations,
         diff_base=diff_base,
@@ -118,7 +118,7 @@ def _exit_code(result, threshold: str) -> int:
 @click.option("--kubernetes-version", metavar="X.Y", help="The target cluster version [default: the newest supported].")
 @click.option("--context", multiple=True, metavar="PATH", help="Manifests used to resolve references, never reported on (repeatable).")
 @click.option("--kustomize", "build_kustomizations", is_flag=True, help="Lint a directory holding a kustomization as `kubectl kustomize` builds it.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache (of loaded files and of whole runs).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache (of loaded files, whole runs and the rules).")
 @click.option("--jobs", type=click.IntRange(1, 64), metavar="N", help="Processes that load and check large inputs: this one and N-1 workers [default: the CPU count, at most 4].")
 @click.option("--diff-base", metavar="GIT_REF", help="Compare StatefulSets with the manifests at this git revision (SS305).")
 @click.option("--config", "config_path", metavar="FILE", help="Configuration file [default: .sslint.yaml found upward].")
@@ -129,6 +129,7 @@ def _exit_code(result, threshold: str) -> int:
 def command(paths, output_format, output, show_statistics, select, ignore, fail_on, kubernetes_version, context, build_kustomizations,
             no_cache, jobs, diff_base, config_path, stdin_filename, list_rules, explain):
     """Find Kubernetes StatefulSet mistakes in manifests. PATH: a file, a directory (walked), or - for stdin."""
+    catalogue.use_cache = not no_cache and "SSLINT_NO_CACHE" not in os.environ
     if list_rules:
         _write(_list_rules(), output)
         return 0
@@ -142,7 +143,7 @@ def command(paths, output_format, output, show_statistics, select, ignore, fail_
         config = read(found) if found else Config()
     try:
         options = _options(config, paths, select, ignore, kubernetes_version, context, stdin_filename,
-                           build_kustomizations, no_cache, jobs, diff_base)
+                           build_kustomizations, jobs, diff_base)
     except ValueError as error:
         raise UsageError(str(error)) from None
 

@@ -122,7 +122,7 @@ class SourceFile:
         """Core types only, for marshal: the cache and the worker processes pass files this way."""
         return (
             [d.to_plain() for d in self.documents],
-            [(e.line, e.column, e.message) for e in self.errors],
+            [(e.line, e.column, e.message, e.fix) for e in self.errors],
             self.pragmas,
             self.template,
             self.text,

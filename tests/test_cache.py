@@ -142,3 +142,52 @@ def test_concurrent_runs_share_the_cache(tmp_path):
         assert concurrently() == {((alone.stdout, b""), 1)}
         (tmp_path / "k8s/team0/app0.yaml").write_text(docs(statefulset(name="s0", labels="{app: s0}"),
                                                             service("s0", "{app: s0}")))
+
+
+def test_a_context_file_is_not_reported_from_a_stored_run(sslint):
+    """`sslint x/a.yaml y/b.yaml` and `sslint x/a.yaml --context y/b.yaml` read the same files."""
+    files = {"x/a.yaml": statefulset(name="a", service="missing"), "y/b.yaml": statefulset(name="b", service="missing")}
+    both = sslint("--format", "json", "x/a.yaml", "y/b.yaml", files=files)
+    assert {f["file"] for f in both.findings()} == {"x/a.yaml", "y/b.yaml"}
+    assert {f["file"] for f in sslint("--format", "json", "x/a.yaml", "--context", "y/b.yaml").findings()} == {"x/a.yaml"}
+
+
+def test_a_kustomization_that_is_no_input_is_keyed(sslint, tmp_path):
+    """Whether a file is a kustomization's patch decides its findings: a `Kustomization` (never an
+    input) that names it changes the run."""
+    files = {"d/sts.yaml": statefulset(service="missing"), "d/Kustomization": "patches:\n  - path: sts.yaml\n"}
+    assert sslint("--format", "json", "d", files=files).findings() == []  # a patch: no whole object
+    (tmp_path / "d/Kustomization").unlink()
+    assert sslint("--format", "json", "d").out == sslint("--no-cache", "--format", "json", "d").out
+    assert "SS102" in {f["rule"] for f in sslint("--format", "json", "d").findings()}
+
+
+def test_a_file_that_cannot_be_read_keeps_its_fix_through_a_worker(sslint, tmp_path, monkeypatch):
+    from sslint import engine
+
+    monkeypatch.setattr(engine, "PARALLEL_BYTES", 1)
+    for n in range(40):
+        (tmp_path / f"broken{n}.yaml").symlink_to(f"/nonexistent/{n}")
+    files = {f"a{n}.yaml": statefulset(name=f"s{n}") for n in range(4)}
+    for cached in ([], ["--no-cache"]):
+        fixes = {f["fix"] for f in sslint("--jobs", "3", "--format", "json", *cached, files=files).findings("SS001")}
+        assert fixes == {"Make it a file that the user running sslint can read, or leave it out (--exclude)."}
+
+
+def test_no_cache_reads_and_writes_nothing_there(tmp_path):
+    """--no-cache (or SSLINT_NO_CACHE) leaves the cache directory alone: sslint's own rule files are
+    then parsed, not kept."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "sts.yaml").write_text(statefulset(service="missing"))
+    env = dict(os.environ, SSLINT_CACHE_DIR=str(tmp_path / "cache"))
+    for arguments, extra in ((["--no-cache", "sts.yaml"], {}), (["--list-rules"], {"SSLINT_NO_CACHE": "1"}),
+                             (["--no-cache", "--explain", "SS102"], {})):
+        done = subprocess.run([sys.executable, "-m", "sslint", *arguments], cwd=tmp_path, env={**env, **extra},
+                              capture_output=True, text=True)
+        assert done.returncode in (0, 1) and done.stdout and not done.stderr
+        assert not (tmp_path / "cache").exists()
+    subprocess.run([sys.executable, "-m", "sslint", "sts.yaml"], cwd=tmp_path, env=env, capture_output=True)
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["files.sqlite3", "rules", "runs"]
