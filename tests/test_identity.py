@@ -112,6 +112,10 @@ def test_not_headless(sslint, spec, related):
     assert (finding["file"], finding["line"], finding["column"]) == ("sts.yaml", 6, 3)
     assert [(r["file"], r["line"], r["column"]) for r in finding["related"]] == [("svc.yaml", *related)]
     assert "not headless" in finding["message"] and "Service web" in finding["message"]
+    assert finding["message"].endswith("the pods get no per-pod DNS records (<pod>.web), so no replica can be "
+                                       "addressed by its own name")
+    assert "delete Service web and create it again with clusterIP: None" in finding["fix"]
+    assert "recreating StatefulSet web (kubectl delete statefulset --cascade=orphan" in finding["fix"]
 
 
 @pytest.mark.parametrize("spec", ["clusterIP: None", "{type: ClusterIP, clusterIP: None}"])
@@ -132,6 +136,30 @@ def test_service_without_selector(sslint):
     assert "has no selector" in run.findings("SS104")[0]["message"]
 
 
+ENDPOINTS = "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: {name}\nsubsets: []\n"
+SLICE = ("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: web-abc\n"
+         "  labels: {{kubernetes.io/service-name: {name}}}\naddressType: IPv4\nendpoints: []\n")
+
+
+@pytest.mark.parametrize("written, found", [(ENDPOINTS.format(name="web"), False), (SLICE.format(name="web"), False),
+                                            (ENDPOINTS.format(name="other"), True), (SLICE.format(name="other"), True)],
+                         ids=["its endpoints", "its endpoint slice", "another's endpoints", "another's slice"])
+def test_a_service_without_selector_whose_endpoints_the_files_hold(sslint, written, found):
+    """Patroni and Spilo ship a selector-less Service and the Endpoints their controller writes."""
+    run = lint(sslint, {"a.yaml": docs(statefulset(), service(selector=None), written)})
+    assert bool(run.findings("SS104")) == found
+
+
+def test_of_two_services_of_one_name_the_one_selecting_the_pods_governs(sslint):
+    """Namespace-less Services of two projects in one run may share a name: either may land with the set."""
+    other = service(selector="{app: jaeger}")
+    for files in ({"a.yaml": other, "b.yaml": docs(statefulset(), service())},
+                  {"a.yaml": docs(statefulset(), service()), "b.yaml": other}):
+        assert lint(sslint, files).findings("SS104") == []
+    [finding] = lint(sslint, {"a.yaml": other, "b.yaml": docs(statefulset(), service(selector="{app: db}"))}).findings("SS104")
+    assert finding["related"][0]["file"] == "a.yaml"  # neither selects the pods: the first is named
+
+
 def test_selector_checks_wait_for_template_labels(sslint):
     # A kustomize base: commonLabels add the labels later.
     base = statefulset().replace("    metadata:\n      labels: {app: web}\n", "")
@@ -145,8 +173,12 @@ def test_service_name_missing_depends_on_the_version(sslint, version, severity):
     assert finding["severity"] == severity and (finding["line"], finding["column"]) == (5, 1)
 
 
-def test_an_empty_service_name_is_missing(sslint):
-    assert [f["rule"] for f in lint(sslint, {"a.yaml": statefulset(service='""')}).findings()] == ["SS101"]
+@pytest.mark.parametrize("version", ["1.32", "1.33"])
+def test_an_empty_service_name_loses_the_dns_names_but_is_accepted(sslint, version):
+    """The schema requires the key, which `serviceName: ""` gives (metacontroller writes it so)."""
+    [finding] = lint(sslint, {"a.yaml": statefulset(service='""')}, "--kubernetes-version", version).findings()
+    assert (finding["rule"], finding["severity"], finding["line"], finding["column"]) == ("SS101", "warning", 6, 3)
+    assert finding["message"].startswith("StatefulSet web has an empty spec.serviceName: its pods get no stable DNS")
 
 
 @pytest.mark.parametrize(

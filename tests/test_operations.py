@@ -250,6 +250,21 @@ def test_spreading_only_across_zones_is_reported_at_the_topology_key(sslint, pod
     assert f"spreads them only by topology.kubernetes.io/zone ({what}), not across nodes" in finding["message"]
 
 
+@pytest.mark.parametrize(
+    "pod, ports, apart",
+    [
+        ("", "ports: [{containerPort: 4222, hostPort: 4222}]", True),  # the scheduler: one pod per node and host port
+        ("hostNetwork: true", "ports: [{containerPort: 4222}]", True),  # the API server sets hostPort: 4222
+        ("hostNetwork: true", "", False),  # no port the scheduler knows of
+        ("hostNetwork: false", "ports: [{containerPort: 4222}]", False),
+        ("", "ports: [{containerPort: 4222, hostPort: 0}]", False),
+    ],
+)
+def test_a_host_port_keeps_replicas_on_different_nodes(sslint, pod, ports, apart):
+    manifest = workload(pod=pod).replace("image: nginx:1.27\n", f"image: nginx:1.27\n          {ports}\n")
+    assert (lint(sslint, {"zk.yaml": manifest}, "SS402").findings() == []) == apart
+
+
 def test_one_replica_has_nothing_to_spread_unless_an_autoscaler_scales_it(sslint):
     assert lint(sslint, {"zk.yaml": workload(replicas=None)}, "SS402").findings() == []
     run = lint(sslint, {"zk.yaml": workload(replicas=None), "hpa.yaml": autoscaler(high=3)}, "SS402")

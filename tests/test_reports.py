@@ -92,10 +92,12 @@ def test_text_is_grouped_by_file_with_a_fix_and_a_summary(sslint):
     out = sslint(files=files).out
     assert out == (
         "k8s/sts.yaml:7:3: SS103 StatefulSet db/web: governing Service db/web is not headless (it is of type NodePort); "
-        "the pods get no per-pod DNS records (<pod>.web), so peers cannot find one replica\n"
-        "    error governing-service-not-headless · fix: An existing Service cannot be switched to headless in place "
-        "(`spec.clusterIP` is immutable): add a separate headless Service (`clusterIP: None`, same selector) for "
-        "`serviceName` and keep this one for clients, or delete this Service and create it again headless.\n"
+        "the pod gets no DNS record of its own (<pod>.web)\n"
+        "    error governing-service-not-headless · fix: spec.clusterIP cannot change on an existing Service: delete "
+        "Service db/web and create it again with clusterIP: None and type ClusterIP (its name then resolves to the pods "
+        "themselves), or create a headless Service under another name and point serviceName at it, which on a live "
+        "set means recreating StatefulSet db/web (kubectl delete statefulset --cascade=orphan, then apply: its pods "
+        "and claims stay).\n"
         "    see k8s/svc.yaml:7:3: Service db/web, not headless\n"
         "k8s/sts.yaml:24:3: SS102 StatefulSet api: spec.serviceName 'missing' names no Service in the namespace it is "
         "applied to: its pods get no DNS names, and peer discovery by <pod>.<service> fails\n"

@@ -29,21 +29,45 @@ def _lookup_name(sts: Obj) -> str | None:
 
 
 def _governing_service(sts: Obj, model: Model) -> Obj | None:
+    """The Service the set's serviceName names: of several a run may hold (namespace-less ones from
+    different directories can share a name), one in the set's own namespace, and then one that
+    selects the pods, first."""
     name = _lookup_name(sts)
     if sts.fragment or name is None:
         return None
     services = model.named("Service", name, sts)
-    return services[0] if services else None
+    labels = sts.pod_labels
+    return min(services, key=lambda s: (s.namespace != sts.namespace, not _selects_pods(s, labels)), default=None)
+
+
+def _selects_pods(service: Obj, labels: dict) -> bool:
+    selector = service.get("spec", "selector")
+    return isinstance(selector, dict) and bool(selector) and map_selects(selector, labels)
+
+
+def _endpoints_written(service: Obj, model: Model) -> Obj | None:
+    """Endpoints of a Service without a selector, written by someone else (an Endpoints of its name,
+    or an EndpointSlice labelled with it), when the run holds them."""
+    found = model.named("Endpoints", service.name, service)
+    found += [s for s in model.in_namespace_of("EndpointSlice", service)
+              if s.get("metadata", "labels", "kubernetes.io/service-name") == service.name]
+    return found[0] if found else None
 
 
 def service_name_missing(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
-    if sts.fragment or sts.get(*SERVICE_NAME) not in (None, ""):
+    value = sts.get(*SERVICE_NAME)
+    if sts.fragment or value not in (None, ""):
+        return
+    no_names = "its pods get no stable DNS names (<pod>.<service>.<namespace>.svc), so peers cannot address one replica"
+    if value == "":  # present, as the schema asks: only the DNS names are lost (metacontroller sets it so)
+        yield Finding(f"{sts.ref} has an empty spec.serviceName: {no_names}", sts, SERVICE_NAME)
         return
     required = not versions.at_least(version, versions.SERVICE_NAME_OPTIONAL)
     consequence = (
-        f"Kubernetes {version} requires the field, so kubectl rejects the manifest"
+        f"Kubernetes {version}'s OpenAPI schema requires the field, so tools that validate against it (Helm, "
+        "kubeconform, kubectl's client-side validation) reject the manifest"
         if required
-        else "its pods get no stable DNS names (<pod>.<service>.<namespace>.svc), so peers cannot address one replica"
+        else no_names
     )
     yield Finding(
         f"{sts.ref} has no spec.serviceName: {consequence}",
@@ -134,11 +158,16 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
     else:
         reason = "it has no clusterIP: None, so it gets a cluster IP"
         where = ("spec", "type") if service.get("spec", "type") else ("spec",)
+    lost = (f"the pod gets no DNS record of its own (<pod>.{service.name})" if sts.replicas == 1 else
+            f"the pods get no per-pod DNS records (<pod>.{service.name}), so no replica can be addressed by its own name")
     yield Finding(
-        f"{sts.ref}: governing {service.ref} is not headless ({reason}); the pods get no per-pod DNS records "
-        f"(<pod>.{service.name}), so peers cannot find one replica",
+        f"{sts.ref}: governing {service.ref} is not headless ({reason}); {lost}",
         sts,
         SERVICE_NAME,
+        fix=f"spec.clusterIP cannot change on an existing Service: delete {service.ref} and create it again with "
+        f"clusterIP: None and type ClusterIP (its name then resolves to the pods themselves), or create a headless "
+        f"Service under another name and point serviceName at it, which on a live set means recreating {sts.ref} "
+        "(kubectl delete statefulset --cascade=orphan, then apply: its pods and claims stay).",
         related=[Related(service, where, f"{service.ref}, not headless")],
     )
 
@@ -152,6 +181,8 @@ def governing_service_selector_mismatch(sts: Obj, model: Model, version: str) ->
     if not labels:  # labels added later (kustomize commonLabels); SS301 covers a template without them
         return
     if not isinstance(selector, dict) or not selector:
+        if _endpoints_written(service, model):
+            return  # a controller of its own keeps them (as Patroni does), and the files say so
         yield Finding(
             f"{sts.ref}: governing {service.ref} has no selector: Kubernetes keeps no endpoints for it, so the pods get "
             "no DNS records unless another controller writes the Service's Endpoints itself (as Patroni does)",

@@ -214,9 +214,21 @@ def _keeps_nodes_apart(term: Term) -> bool:
     return term.term.get("topologyKey") == NODE_KEY or term.required_anti_affinity
 
 
+def _one_pod_per_node(workload: Obj) -> bool:
+    """Whether no two of its pods can share a node anyway: a container asks for a host port, and the
+    scheduler gives each host port of a node to one pod (with hostNetwork, every container port is
+    a host port: the API server sets hostPort to it)."""
+    host_network = workload.get(*POD_SPEC, "hostNetwork") is True
+    for n, _ in workload.items(*POD_SPEC, "containers"):
+        for _, port in workload.items(*POD_SPEC, "containers", n, "ports"):
+            if (integer(port.get("hostPort")) or 0) > 0 or (host_network and (integer(port.get("containerPort")) or 0) > 0):
+                return True
+    return False
+
+
 def anti_affinity_missing(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
     most, scaler = _most_replicas(sts, model)
-    if sts.fragment or most is None or most < 2:
+    if sts.fragment or most is None or most < 2 or _one_pod_per_node(sts):
         return
     terms = [t for t in _spreading_terms(sts) if isinstance(t.term.get("topologyKey"), str)]
     if any(_keeps_nodes_apart(t) for t in terms):
