@@ -66,6 +66,18 @@ def test_replicated_set_without_budget(sslint):
     assert "maxUnavailable: 1" in finding["fix"] and "{app: zk}" in finding["fix"]
 
 
+def test_the_fixes_name_labels_that_select_only_the_sets_own_pods(sslint):
+    """Its selector's labels, unless they also select another workload's pods (SS404's overlap): then all
+    its pod labels, which a budget or an anti-affinity term may use without covering the other's pods."""
+    data = workload(name="es-data", labels="{component: es, role: data}", selector="{component: es}")
+    master = workload(kind="Deployment", name="es-master", labels="{component: es, role: master}",
+                      selector="{component: es, role: master}")
+    for rule in ("SS401", "SS402"):
+        alone = lint(sslint, {"a/data.yaml": data}, rule, paths=["a"]).findings(rule)[0]["fix"]
+        beside = lint(sslint, {"b/data.yaml": data, "b/master.yaml": master}, rule, paths=["b"]).findings(rule)
+        assert "{component: es}" in alone and "{component: es, role: data}" in beside[0]["fix"]
+
+
 @pytest.mark.parametrize("replicas", [None, "1", "0", '"3"', "${REPLICAS}"])
 def test_one_replica_or_an_unreadable_count_needs_no_budget(sslint, replicas):
     assert lint(sslint, {"zk.yaml": workload(replicas=replicas)}, "SS401").findings() == []

@@ -74,11 +74,17 @@ def _how_many(most: int, scaler: Obj | None) -> str:
     return f"can be scaled to {most} replicas by {scaler.ref}" if scaler else f"runs {most} replicas"
 
 
-def _own_pods(workload: Obj) -> dict:
+def _own_pods(workload: Obj, model: Model) -> dict:
     """Labels that select the workload's pods, for a fix hint: its selector's (the Kubernetes documentation's
-    advice for budgets; pod labels may carry a version), else its pod labels."""
+    advice for budgets; pod labels may carry a version), unless they also select another workload's pods
+    (SS404 reports that), else its pod labels."""
     match_labels = workload.get(*SELECTOR, "matchLabels")
-    return match_labels if isinstance(match_labels, dict) and match_labels else workload.pod_labels
+    if not isinstance(match_labels, dict) or not match_labels:
+        return workload.pod_labels
+    selector = {"matchLabels": match_labels}
+    shared = any(other is not workload and same_namespace(other, workload) and selects(selector, labels)
+                 for other, labels in model.pod_templates.candidates(selector))
+    return workload.pod_labels if shared and workload.pod_labels else match_labels
 
 
 def _scaled_by(scaler: Obj | None, most: int) -> list[Related]:
@@ -166,7 +172,7 @@ def _missing_budget(sts: Obj, model: Model, most: int, scaler: Obj | None) -> Fi
     return Finding(
         message, sts, _replicas_or_spec(sts), related=related,
         fix=f"Add a PodDisruptionBudget (policy/v1) in {where} with selector.matchLabels "
-        f"{_flow_map(_own_pods(sts))} and maxUnavailable: 1, so that drains evict one replica at a time.",
+        f"{_flow_map(_own_pods(sts, model))} and maxUnavailable: 1, so that drains evict one replica at a time.",
     )
 
 
@@ -236,7 +242,7 @@ def anti_affinity_missing(sts: Obj, model: Model, version: str) -> Iterator[Find
     related = _scaled_by(scaler, most)
     fix = (f"Add a preferred (or required) pod anti-affinity term, or a topology spread constraint, with topologyKey "
            f"{NODE_KEY} and a labelSelector matching the pod labels"
-           + (f" ({_flow_map(_own_pods(sts))})." if _own_pods(sts) else "."))
+           + (f" ({_flow_map(own)})." if (own := _own_pods(sts, model)) else "."))
     if terms:
         first, key = terms[0], terms[0].term["topologyKey"]
         yield Finding(
@@ -284,7 +290,7 @@ def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> 
             f"by {term.term.get('topologyKey') or 'its topology key'}, which is what the term was written for",
             workload, term.path + ("labelSelector",),
             fix=f"Make the labelSelector match the pod template's labels, for example matchLabels: "
-            f"{_flow_map(_own_pods(workload))}.",
+            f"{_flow_map(_own_pods(workload, model))}.",
             related=[Related(workload, POD_LABELS, f"{workload.ref}'s pod labels")],
         )
 
