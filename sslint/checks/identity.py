@@ -35,9 +35,11 @@ def _governing_service(sts: Obj, model: Model) -> Obj | None:
     name = _lookup_name(sts)
     if sts.fragment or name is None:
         return None
-    services = model.named("Service", name, sts)
-    labels = sts.pod_labels
-    return min(services, key=lambda s: (s.namespace != sts.namespace, not _selects_pods(s, labels)), default=None)
+    services = model.named("Service", name, sts)  # its own namespace's first
+    if len(services) > 1:
+        labels = sts.pod_labels
+        return min(services, key=lambda s: (s.namespace != sts.namespace, not _selects_pods(s, labels)))
+    return services[0] if services else None
 
 
 def _selects_pods(service: Obj, labels: dict) -> bool:
