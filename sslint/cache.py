@@ -49,8 +49,12 @@ def file_key(raw: bytes, as_json: bool) -> bytes:
     return hashlib.sha256(_salt() + (b"J" if as_json else b"Y") + raw).digest()
 
 
+def _database_path() -> Path:
+    return directory() / "files.sqlite3"
+
+
 def _database():
-    return _connect(directory() / "files.sqlite3")
+    return _connect(_database_path())
 
 
 @cache
@@ -71,7 +75,7 @@ def _forget_corrupt(error: Exception) -> None:
     if (getattr(error, "sqlite_errorcode", -1) & 0xFF) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):  # extended codes too
         _connect.cache_clear()
         try:
-            os.unlink(directory() / "files.sqlite3")
+            os.unlink(_database_path())
         except OSError:
             pass
 
