@@ -18,6 +18,7 @@ def default() -> str:
 # Behaviour changes; rules ask `at_least(version, CHANGE)`.
 SERVICE_NAME_OPTIONAL = "1.33"  # spec.serviceName optional; must be a DNS-1123 label when set
 STATEFULSET_TEMPLATE_VALIDATED = "1.34"  # the API validates a StatefulSet's volume mounts and claim templates
+SIDECAR_HOST_PORTS = "1.34"  # the scheduler counts the host ports of sidecars (init containers, restartPolicy: Always)
 
 # StatefulSet fields that a cluster drops while their feature is off by default:
 # field path → (first release that keeps the field, feature gate).

@@ -115,7 +115,8 @@ def test_not_headless(sslint, spec, related):
     assert finding["message"].endswith("the pods get no per-pod DNS records (<pod>.web), so no replica can be "
                                        "addressed by its own name")
     assert "delete Service web and create it again with clusterIP: None" in finding["fix"]
-    assert "recreating StatefulSet web (kubectl delete statefulset --cascade=orphan" in finding["fix"]
+    assert "recreating StatefulSet web (kubectl delete statefulset web --cascade=orphan" in finding["fix"]
+    assert finding["fix"].endswith("(kubectl rollout restart statefulset web).")
 
 
 @pytest.mark.parametrize("spec", ["clusterIP: None", "{type: ClusterIP, clusterIP: None}"])
@@ -148,6 +149,12 @@ def test_a_service_without_selector_whose_endpoints_the_files_hold(sslint, writt
     """Patroni and Spilo ship a selector-less Service and the Endpoints their controller writes."""
     run = lint(sslint, {"a.yaml": docs(statefulset(), service(selector=None), written)})
     assert bool(run.findings("SS104")) == found
+
+
+def test_endpoints_in_another_namespace_are_not_the_governing_services(sslint):
+    files = {"a.yaml": docs(statefulset(namespace="db"), service(selector=None),
+                            ENDPOINTS.format(name="web").replace("  name: web", "  name: web\n  namespace: other"))}
+    assert [f["rule"] for f in lint(sslint, files).findings("SS104")] == ["SS104"]
 
 
 def test_of_two_services_of_one_name_the_one_selecting_the_pods_governs(sslint):

@@ -76,6 +76,8 @@ def test_the_fixes_name_labels_that_select_only_the_sets_own_pods(sslint):
         alone = lint(sslint, {"a/data.yaml": data}, rule, paths=["a"]).findings(rule)[0]["fix"]
         beside = lint(sslint, {"b/data.yaml": data, "b/master.yaml": master}, rule, paths=["b"]).findings(rule)
         assert "{component: es}" in alone and "{component: es, role: data}" in beside[0]["fix"]
+        copies = lint(sslint, {"c/base/data.yaml": data, "c/overlay/data.yaml": data}, rule, paths=["c"]).findings(rule)
+        assert all("{component: es}" in f["fix"] for f in copies)  # an overlay's copy is the same set
 
 
 @pytest.mark.parametrize("replicas", [None, "1", "0", '"3"', "${REPLICAS}"])
@@ -275,6 +277,16 @@ def test_spreading_only_across_zones_is_reported_at_the_topology_key(sslint, pod
 def test_a_host_port_keeps_replicas_on_different_nodes(sslint, pod, ports, apart):
     manifest = workload(pod=pod).replace("image: nginx:1.27\n", f"image: nginx:1.27\n          {ports}\n")
     assert (lint(sslint, {"zk.yaml": manifest}, "SS402").findings() == []) == apart
+
+
+@pytest.mark.parametrize("version, restart, apart", [("1.34", "Always", True), ("1.33", "Always", False),
+                                                     ("1.37", "OnFailure", False)])
+def test_a_sidecars_host_port_counts_from_1_34(sslint, version, restart, apart):
+    """From 1.34 the scheduler counts the host ports of init containers that run beside the others."""
+    sidecar = (f"initContainers:\n  - name: proxy\n    image: envoy:1.31\n    restartPolicy: {restart}\n"
+               "    ports: [{containerPort: 9901, hostPort: 9901}]")
+    run = lint(sslint, {"zk.yaml": workload(pod=sidecar)}, "SS402", "--kubernetes-version", version)
+    assert (run.findings() == []) == apart
 
 
 def test_one_replica_has_nothing_to_spread_unless_an_autoscaler_scales_it(sslint):

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from sslint import versions
 from sslint.finding import Finding, Related
-from sslint.model import Model, Obj
+from sslint.model import Model, Obj, same_namespace
 from sslint.names import DNS1035_LABEL, is_dns1035_label, is_dns1123_label, within
 from sslint.selectors import map_selects
 
@@ -47,13 +47,13 @@ def _selects_pods(service: Obj, labels: dict) -> bool:
     return isinstance(selector, dict) and bool(selector) and map_selects(selector, labels)
 
 
-def _endpoints_written(service: Obj, model: Model) -> Obj | None:
-    """Endpoints of a Service without a selector, written by someone else (an Endpoints of its name,
-    or an EndpointSlice labelled with it), when the run holds them."""
+def _endpoints_written(sts: Obj, service: Obj, model: Model) -> Obj | None:
+    """Endpoints of the set's Service without a selector, written by someone else (an Endpoints of its
+    name, or an EndpointSlice labelled with it), when the run holds them where the set can be."""
     found = model.named("Endpoints", service.name, service)
     found += [s for s in model.in_namespace_of("EndpointSlice", service)
               if s.get("metadata", "labels", "kubernetes.io/service-name") == service.name]
-    return found[0] if found else None
+    return next((e for e in found if same_namespace(e, sts)), None)
 
 
 def service_name_missing(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
@@ -66,8 +66,8 @@ def service_name_missing(sts: Obj, model: Model, version: str) -> Iterator[Findi
         return
     required = not versions.at_least(version, versions.SERVICE_NAME_OPTIONAL)
     consequence = (
-        f"Kubernetes {version}'s OpenAPI schema requires the field, so tools that validate against it (Helm, "
-        "kubeconform, kubectl's client-side validation) reject the manifest"
+        f"Kubernetes {version}'s published schema requires the field, so validation against it (kubectl's "
+        "client-side validation, kubeconform, kubeval) rejects the manifest, though the API server accepts it"
         if required
         else no_names
     )
@@ -169,7 +169,9 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
         fix=f"spec.clusterIP cannot change on an existing Service: delete {service.ref} and create it again with "
         f"clusterIP: None and type ClusterIP (its name then resolves to the pods themselves), or create a headless "
         f"Service under another name and point serviceName at it, which on a live set means recreating {sts.ref} "
-        "(kubectl delete statefulset --cascade=orphan, then apply: its pods and claims stay).",
+        f"(kubectl delete statefulset {sts.name}{f' -n {sts.namespace}' if sts.namespace else ''} --cascade=orphan, "
+        "then apply: its pods and claims stay) and restarting its pods, which take their DNS name only when created "
+        f"(kubectl rollout restart statefulset {sts.name}{f' -n {sts.namespace}' if sts.namespace else ''}).",
         related=[Related(service, where, f"{service.ref}, not headless")],
     )
 
@@ -183,7 +185,7 @@ def governing_service_selector_mismatch(sts: Obj, model: Model, version: str) ->
     if not labels:  # labels added later (kustomize commonLabels); SS301 covers a template without them
         return
     if not isinstance(selector, dict) or not selector:
-        if _endpoints_written(service, model):
+        if _endpoints_written(sts, service, model):
             return  # a controller of its own keeps them (as Patroni does), and the files say so
         yield Finding(
             f"{sts.ref}: governing {service.ref} has no selector: Kubernetes keeps no endpoints for it, so the pods get "

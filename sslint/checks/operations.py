@@ -82,7 +82,8 @@ def _own_pods(workload: Obj, model: Model) -> dict:
     if not isinstance(match_labels, dict) or not match_labels:
         return workload.pod_labels
     selector = {"matchLabels": match_labels}
-    shared = any(other is not workload and same_namespace(other, workload) and selects(selector, labels)
+    shared = any((other.kind, other.name) != (workload.kind, workload.name)  # itself, or a copy (an overlay)
+                 and same_namespace(other, workload) and selects(selector, labels)
                  for other, labels in model.pod_templates.candidates(selector))
     return workload.pod_labels if shared and workload.pod_labels else match_labels
 
@@ -220,13 +221,17 @@ def _keeps_nodes_apart(term: Term) -> bool:
     return term.term.get("topologyKey") == NODE_KEY or term.required_anti_affinity
 
 
-def _one_pod_per_node(workload: Obj) -> bool:
+def _one_pod_per_node(workload: Obj, version: str) -> bool:
     """Whether no two of its pods can share a node anyway: a container asks for a host port, and the
     scheduler gives each host port of a node to one pod (with hostNetwork, every container port is
-    a host port: the API server sets hostPort to it)."""
+    a host port: the API server sets hostPort to it). From 1.34 the scheduler counts sidecars too."""
     host_network = workload.get(*POD_SPEC, "hostNetwork") is True
-    for n, _ in workload.items(*POD_SPEC, "containers"):
-        for _, port in workload.items(*POD_SPEC, "containers", n, "ports"):
+    containers = [("containers", n) for n, _ in workload.items(*POD_SPEC, "containers")]
+    if versions.at_least(version, versions.SIDECAR_HOST_PORTS):
+        containers += [("initContainers", n) for n, c in workload.items(*POD_SPEC, "initContainers")
+                       if c.get("restartPolicy") == "Always"]
+    for where in containers:
+        for _, port in workload.items(*POD_SPEC, *where, "ports"):
             if (integer(port.get("hostPort")) or 0) > 0 or (host_network and (integer(port.get("containerPort")) or 0) > 0):
                 return True
     return False
@@ -234,7 +239,7 @@ def _one_pod_per_node(workload: Obj) -> bool:
 
 def anti_affinity_missing(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
     most, scaler = _most_replicas(sts, model)
-    if sts.fragment or most is None or most < 2 or _one_pod_per_node(sts):
+    if sts.fragment or most is None or most < 2 or _one_pod_per_node(sts, version):
         return
     terms = [t for t in _spreading_terms(sts) if isinstance(t.term.get("topologyKey"), str)]
     if any(_keeps_nodes_apart(t) for t in terms):
