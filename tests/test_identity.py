@@ -151,6 +151,22 @@ def test_a_service_without_selector_whose_endpoints_the_files_hold(sslint, writt
     assert bool(run.findings("SS104")) == found
 
 
+@pytest.mark.parametrize("version, severity", [("1.32", "error"), ("1.33", "warning")])
+def test_a_null_service_name_is_said_and_pointed_at(sslint, version, severity):
+    [finding] = lint(sslint, {"a.yaml": statefulset(service="null")}, "--kubernetes-version", version).findings("SS101")
+    assert (finding["severity"], finding["line"], finding["column"]) == (severity, 6, 3)
+    assert finding["message"].startswith("StatefulSet web has a null spec.serviceName: ")
+
+
+def test_the_service_whose_endpoints_the_files_hold_governs_whatever_the_order(sslint):
+    """Neither same-named Service selects the pods; the one without a selector, whose Endpoints the files
+    hold, gives them their names."""
+    written = docs(statefulset(), service(selector=None), ENDPOINTS.format(name="web"))
+    other = service(selector="{app: postgres}")
+    for paths in (["x", "y"], ["y", "x"]):
+        assert lint(sslint, {"x/a.yaml": written, "y/b.yaml": other}, paths=paths).findings("SS104") == []
+
+
 def test_endpoints_in_another_namespace_are_not_the_governing_services(sslint):
     files = {"a.yaml": docs(statefulset(namespace="db"), service(selector=None),
                             ENDPOINTS.format(name="web").replace("  name: web", "  name: web\n  namespace: other"))}

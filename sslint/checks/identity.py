@@ -38,13 +38,17 @@ def _governing_service(sts: Obj, model: Model) -> Obj | None:
     services = model.named("Service", name, sts)  # its own namespace's first
     if len(services) > 1:
         labels = sts.pod_labels
-        return min(services, key=lambda s: (s.namespace != sts.namespace, not _selects_pods(s, labels)))
+        return min(services, key=lambda s: (s.namespace != sts.namespace, not _fits(sts, s, labels, model)))
     return services[0] if services else None
 
 
-def _selects_pods(service: Obj, labels: dict) -> bool:
+def _fits(sts: Obj, service: Obj, labels: dict, model: Model) -> bool:
+    """Whether the Service gives the pods their names: it selects them, or it has no selector and the
+    files hold the Endpoints someone else writes for it."""
     selector = service.get("spec", "selector")
-    return isinstance(selector, dict) and bool(selector) and map_selects(selector, labels)
+    if isinstance(selector, dict) and selector:
+        return map_selects(selector, labels)
+    return _endpoints_written(sts, service, model) is not None
 
 
 def _endpoints_written(sts: Obj, service: Obj, model: Model) -> Obj | None:
@@ -71,10 +75,11 @@ def service_name_missing(sts: Obj, model: Model, version: str) -> Iterator[Findi
         if required
         else no_names
     )
+    null = "serviceName" in sts.mapping("spec")  # `serviceName: null` (or `serviceName:`): said, and pointed at
     yield Finding(
-        f"{sts.ref} has no spec.serviceName: {consequence}",
+        f"{sts.ref} has {'a null' if null else 'no'} spec.serviceName: {consequence}",
         sts,
-        ("spec",),
+        SERVICE_NAME if null else ("spec",),
         severity="error" if required else None,
     )
 
