@@ -167,6 +167,7 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
         where = ("spec", "type") if service.get("spec", "type") else ("spec",)
     lost = (f"the pod gets no DNS record of its own (<pod>.{service.name})" if sts.replicas == 1 else
             f"the pods get no per-pod DNS records (<pod>.{service.name}), so no replica can be addressed by its own name")
+    kubectl_set = f"statefulset {sts.name}" + (f" -n {sts.namespace}" if sts.namespace else "")
     yield Finding(
         f"{sts.ref}: governing {service.ref} is not headless ({reason}); {lost}",
         sts,
@@ -174,9 +175,8 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
         fix=f"spec.clusterIP cannot change on an existing Service: delete {service.ref} and create it again with "
         f"clusterIP: None and type ClusterIP (its name then resolves to the pods themselves), or create a headless "
         f"Service under another name and point serviceName at it, which on a live set means recreating {sts.ref} "
-        f"(kubectl delete statefulset {sts.name}{f' -n {sts.namespace}' if sts.namespace else ''} --cascade=orphan, "
-        "then apply: its pods and claims stay) and restarting its pods, which take their DNS name only when created "
-        f"(kubectl rollout restart statefulset {sts.name}{f' -n {sts.namespace}' if sts.namespace else ''}).",
+        f"(kubectl delete {kubectl_set} --cascade=orphan, then apply: its pods and claims stay) and restarting its "
+        f"pods, which take their DNS name only when created (kubectl rollout restart {kubectl_set}).",
         related=[Related(service, where, f"{service.ref}, not headless")],
     )
 
