@@ -153,6 +153,8 @@ def command(paths, output_format, output, show_statistics, select, ignore, fail_
 
     try:
         result = run(options)
+        if _kept is not None:
+            _kept.append(result)
     except (ValueError, HistoryError, KustomizeError) as error:
         raise UsageError(str(error)) from None
     finally:
@@ -169,9 +171,15 @@ def command(paths, output_format, output, show_statistics, select, ignore, fail_
     return _exit_code(result, fail_on or config.get("fail-on") or "warning")
 
 
+_kept: list | None = None  # console(): each run's result (its model), never freed
+
+
 def console() -> None:
     """The `sslint` command: main(), then the process ends at once. A large run's objects would
-    otherwise be freed one by one, and walked by a last collection, after the report is written."""
+    otherwise be freed one by one (its model when `command` returns: 30 ms at 10,000 objects), and
+    walked by a last collection, after the report is written."""
+    global _kept
+    _kept = []
     try:
         main()
         code = 0

@@ -18,7 +18,7 @@ from sslint.selectors import map_selects, selects
 WORKLOAD_KINDS = frozenset(("StatefulSet", "Deployment", "ReplicaSet", "ReplicationController", "DaemonSet"))
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Obj:
     kind: str
     api_version: str
@@ -35,7 +35,8 @@ class Obj:
     _derived: dict = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self):
-        name, namespace = self.get("metadata", "name"), self.get("metadata", "namespace")
+        metadata = self.data.get("metadata")
+        name, namespace = (metadata.get("name"), metadata.get("namespace")) if type(metadata) is dict else (None, None)
         self.name = name if isinstance(name, str) else None
         self.namespace = namespace if isinstance(namespace, str) and namespace else None
         self.fragment = self.source.patch or (

@@ -329,10 +329,10 @@ def test_no_network_is_used(sslint, monkeypatch):
 # -- work shared out between processes -------------------------------------------------------------
 
 
-def _shared_out(tasks, jobs, run):
+def _shared_out(tasks, jobs, run, receive=lambda task, data: data):
     from sslint import engine
 
-    return engine._shared_out(tasks, jobs, run)
+    return engine._shared_out(tasks, jobs, run, receive)
 
 
 def _tagged(slow_first: float = 0.05, result=lambda n: n * n):
@@ -385,6 +385,15 @@ def test_shared_work_comes_back_whole_in_order_and_shared(jobs, monkeypatch):
     assert _shared_fairly(out, here_ran)
     assert all(len({here for _, here in out[k::7]}) == 1 for k in range(7))  # each number's tasks done by its taker
     assert _no_worker_left()
+
+
+def test_a_workers_results_are_received_with_their_task():
+    """What a worker sends is turned into its result by the main process, told which task it was."""
+    run, here_ran = _tagged()
+    out = _shared_out(list(range(200)), 2, run, receive=lambda task, data: ("received", task, data))
+    assert all(result in ((n * n, True), ("received", n, (n * n, False))) for n, result in enumerate(out))
+    assert any(result[0] == "received" for result in out) and sorted(here_ran) == [
+        n for n, result in enumerate(out) if result[0] != "received"]
 
 
 def test_a_killed_worker_loses_nothing():
@@ -472,7 +481,7 @@ def test_ctrl_c_ends_the_workers_too():
             return n
 
         try:
-            engine._shared_out(list(range(100)), 3, run)
+            engine._shared_out(list(range(100)), 3, run, lambda task, data: data)
         except KeyboardInterrupt:
             print("interrupted")
     """
