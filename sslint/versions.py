@@ -43,6 +43,8 @@ REMOVED_API_VERSIONS = {
         "1.25", "policy/v1, where an empty selector selects every pod in the namespace (it selected none)"),
     ("autoscaling/v2beta1", "HorizontalPodAutoscaler"): ("1.25", "autoscaling/v2, whose metric targets are restructured"),
     ("autoscaling/v2beta2", "HorizontalPodAutoscaler"): ("1.26", "autoscaling/v2"),
+    # StatefulSet's name until 1.5 (kubernetes/kubernetes#35534): manifests of that time still circulate.
+    ("apps/v1alpha1", "PetSet"): ("1.5", "kind: StatefulSet (PetSet's name since 1.5) under " + _APPS_V1),
 }
 
 

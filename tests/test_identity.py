@@ -179,8 +179,17 @@ def test_of_two_services_of_one_name_the_one_selecting_the_pods_governs(sslint):
     for files in ({"a.yaml": other, "b.yaml": docs(statefulset(), service())},
                   {"a.yaml": docs(statefulset(), service()), "b.yaml": other}):
         assert lint(sslint, files).findings("SS104") == []
-    [finding] = lint(sslint, {"a.yaml": other, "b.yaml": docs(statefulset(), service(selector="{app: db}"))}).findings("SS104")
-    assert finding["related"][0]["file"] == "a.yaml"  # neither selects the pods: the first is named
+
+
+def test_of_same_named_services_none_selecting_the_pods_the_nearest_is_named_whatever_the_order(sslint):
+    """The one in the set's file, then in its directory, then the first by path: `sslint x y` and
+    `sslint y x` name the same one."""
+    other = service(selector="{app: jaeger}")
+    files = {"x/a.yaml": other, "y/b.yaml": docs(statefulset(), service(selector="{app: db}")), "y/c.yaml": other,
+             "z/a.yaml": statefulset(name="cache", service="web"), "z/b.yaml": other}
+    for paths in (["x", "y", "z"], ["z", "y", "x"]):
+        named = {f["object"]["name"]: f["related"][0]["file"] for f in lint(sslint, files, paths=paths).findings("SS104")}
+        assert named == {"web": "y/b.yaml", "cache": "z/b.yaml"}
 
 
 def test_selector_checks_wait_for_template_labels(sslint):

@@ -104,6 +104,7 @@ def test_fields_dropped_before_their_release(sslint, field, before, at):
         ("extensions/v1beta1", "Deployment", "1.15", "1.16"),
         ("policy/v1beta1", "PodDisruptionBudget", "1.24", "1.25"),
         ("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.25", "1.26"),
+        ("apps/v1alpha1", "PetSet", "1.4", "1.5"),
     ],
 )
 def test_removed_api_versions_at_their_boundary(api, kind, last_served, removed_in):
@@ -118,3 +119,13 @@ def test_an_old_statefulset_is_reported_once_as_such(sslint):
                  "metadata: {name: web}\nspec: {clusterIP: None, selector: {app: web}}\n"})
     assert [f["rule"] for f in run.findings() if f["rule"].startswith("SS3") or f["rule"] == "SS002"] == ["SS307"]
     assert "requires spec.selector" in run.findings("SS307")[0]["fix"]
+
+
+def test_a_petset_is_reported_once_as_statefulsets_old_name(sslint):
+    """Its other mistakes (no selector, a PetSet's Service) are those of a kind no cluster serves."""
+    text = statefulset().replace("apps/v1", "apps/v1alpha1").replace("kind: StatefulSet", "kind: PetSet")
+    run = sslint("--format", "json", files={"m.yaml": text.replace("  selector:\n    matchLabels: {app: web}\n", "")})
+    assert [(f["rule"], f["line"], f["column"]) for f in run.findings()] == [("SS307", 1, 1)]
+    finding = run.findings("SS307")[0]
+    assert finding["message"].startswith("PetSet web uses apiVersion apps/v1alpha1, which Kubernetes stopped serving in 1.5")
+    assert finding["fix"].startswith("Move to kind: StatefulSet (PetSet's name since 1.5) under apps/v1, which requires spec.selector")

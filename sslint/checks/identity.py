@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Iterator
 
@@ -30,15 +31,19 @@ def _lookup_name(sts: Obj) -> str | None:
 
 def _governing_service(sts: Obj, model: Model) -> Obj | None:
     """The Service the set's serviceName names: of several a run may hold (namespace-less ones from
-    different directories can share a name), one in the set's own namespace, and then one that
-    selects the pods, first."""
+    different directories can share a name), one in the set's own namespace, then one that selects
+    the pods, then the nearest (in the set's file, then its directory), then the first by path:
+    whatever order the files were given in."""
     name = _lookup_name(sts)
     if sts.fragment or name is None:
         return None
     services = model.named("Service", name, sts)  # its own namespace's first
     if len(services) > 1:
         labels = sts.pod_labels
-        return min(services, key=lambda s: (s.namespace != sts.namespace, not _fits(sts, s, labels, model)))
+        here, directory = sts.source.path, os.path.dirname(sts.source.path)
+        return min(services, key=lambda s: (s.namespace != sts.namespace, not _fits(sts, s, labels, model),
+                                            s.source.path != here, os.path.dirname(s.source.path) != directory,
+                                            s.source.path, s.document.index))
     return services[0] if services else None
 
 

@@ -163,8 +163,7 @@ def disruption_budget_missing(sts: Obj, model: Model, version: str) -> Iterator[
 def _missing_budget(sts: Obj, model: Model, most: int, scaler: Obj | None) -> Finding:
     where = f"namespace {sts.namespace}" if sts.namespace else "its namespace"
     message = (f"{sts.ref} {_how_many(most, scaler)} but no PodDisruptionBudget in {where} selects its pods "
-               f"({_labels(sts.pod_labels)}): a node drain or cluster upgrade may evict several replicas at once, "
-               "and a clustered store (etcd, ZooKeeper, a replicated database) loses its quorum")
+               f"({_labels(sts.pod_labels)}): a node drain or cluster upgrade may evict several of its replicas at once")
     elsewhere = model.selecting_elsewhere("PodDisruptionBudget", sts, sts.pod_labels)
     related = _scaled_by(scaler, most)
     if elsewhere:
