@@ -26,35 +26,33 @@ def excluded(path: Path, patterns: list[str]) -> bool:
 
 def walk(root: Path, patterns: list[str]) -> list[Path]:
     """Manifest files below a directory: *.yaml, *.yml, *.json, hidden directories and symlinks to
-    directories skipped (as os.walk does), sorted: each directory's files, then its subdirectories'."""
+    directories skipped (as os.walk does), sorted: each directory's files, then its subdirectories'.
+    A directory that cannot be listed is passed over, as os.walk does."""
     found: list[Path] = []
-    _walk(os.fspath(root), patterns, found)
-    return found
-
-
-def _walk(directory: str, patterns: list[str], found: list[Path]) -> None:
-    try:
-        with os.scandir(directory) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError:
-        return  # a directory that cannot be listed is passed over, as os.walk does
-    subdirectories = []
-    for entry in entries:
-        # The entry's type comes with the listing: no system call, but for a symlink.
+    pending = [os.fspath(root)]  # a stack, not recursion: a deep tree never exhausts Python's
+    while pending:
         try:
-            is_directory = entry.is_dir()
+            with os.scandir(pending.pop()) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
         except OSError:
-            is_directory = False
-        if is_directory:
-            if not entry.name.startswith(".") and not entry.is_symlink():
-                subdirectories.append(entry.path)
-        # a broken symlink is kept (its read fails, and says so); a FIFO or device never is: it would block
-        elif entry.name.endswith(SUFFIXES) and (entry.is_file() or entry.is_symlink() and not os.path.exists(entry.path)):
-            path = Path(entry.path)
-            if not excluded(path, patterns):
-                found.append(path)
-    for subdirectory in subdirectories:
-        _walk(subdirectory, patterns, found)
+            continue
+        subdirectories = []
+        for entry in entries:
+            # The entry's type comes with the listing: no system call, but for a symlink.
+            try:
+                is_directory = entry.is_dir()
+            except OSError:
+                is_directory = False
+            if is_directory:
+                if not entry.name.startswith(".") and not entry.is_symlink():
+                    subdirectories.append(entry.path)
+            # a broken symlink is kept (its read fails, and says so); a FIFO or device never is: it would block
+            elif entry.name.endswith(SUFFIXES) and (entry.is_file() or entry.is_symlink() and not os.path.exists(entry.path)):
+                path = Path(entry.path)
+                if not excluded(path, patterns):
+                    found.append(path)
+        pending += reversed(subdirectories)  # the first is taken next, and all below it before the second
+    return found
 
 
 def expand(paths: list[str], patterns: list[str]) -> list[Path]:

@@ -120,6 +120,32 @@ def test_bad_bytes_are_a_finding_and_the_rest_is_linted(sslint, tmp_path, raw, w
     assert (odd == []) if words is None else (len(odd) == 1 and words in odd[0])
 
 
+def test_the_walk_order_and_a_tree_deeper_than_the_python_stack(tmp_path):
+    """Each directory's files, then its subdirectories' in name order, depth first; and a tree nested
+    1,200 deep (more than Python's recursion limit) is walked to its bottom."""
+    from sslint import discover
+
+    for name in ("b/z.yaml", "b/a/x.yaml", "a/c/y.yml", "a/b.json", "top.yaml", ".hidden/h.yaml", "a/notes.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    found = [p.relative_to(tmp_path).as_posix() for p in discover.walk(tmp_path, [])]
+    assert found == ["top.yaml", "a/b.json", "a/c/y.yml", "b/z.yaml", "b/a/x.yaml"]
+    deep = tmp_path / "deep"
+    bottom = deep
+    deep.mkdir()
+    for _ in range(1200):  # one level at a time: Path.mkdir(parents=True) would recurse as deep
+        bottom = bottom / "d"
+        bottom.mkdir()
+    (bottom / "m.yaml").write_text("{}")
+    try:
+        assert discover.walk(deep, []) == [bottom / "m.yaml"]
+    finally:  # bottom up: shutil.rmtree, pytest's cleanup, would recurse as deep
+        (bottom / "m.yaml").unlink()
+        while bottom != deep:
+            bottom.rmdir()
+            bottom = bottom.parent
+
+
 def test_directories_named_like_manifests_and_symlinks(sslint, tmp_path):
     (tmp_path / "dir.yaml").mkdir()
     (tmp_path / "dir.yaml" / "inner.yaml").write_text(GOOD)
