@@ -222,20 +222,24 @@ def _type_check(declared: str | list | None) -> Any:
     return lambda value: type(value) in kinds
 
 
-_COMPILED: dict[str, Any] = {}  # definition name → its check; None while it is being compiled
+_COMPILED: dict[str, Any] = {}  # definition name → its check
 
 
 def _reference(name: str) -> Any:
-    """The check of a definition, compiled once; a definition that refers back to itself (while it
-    is compiled) gets a check that looks the finished one up when it runs."""
-    if name not in _COMPILED:
-        _COMPILED[name] = None
-        try:
-            _COMPILED[name] = _compile(_definitions()[name])
-        except BaseException:
-            del _COMPILED[name]
-            raise
-    return _COMPILED[name] or (lambda value: _COMPILED[name](value))
+    """The check of a definition, compiled when a value first meets it: a run over a few files
+    compiles the few definitions they use, and one that refers to itself needs nothing special. A
+    reference made before that costs one look-up more on each use."""
+    compiled = _COMPILED.get(name)
+    if compiled is not None:
+        return compiled
+
+    def check(value):
+        found = _COMPILED.get(name)
+        if found is None:
+            found = _COMPILED[name] = _compile(_definitions()[name])
+        return found(value)
+
+    return check
 
 
 def is_valid(version: str, api_version: str, kind: str, instance: Any) -> bool | None:

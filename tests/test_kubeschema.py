@@ -180,3 +180,15 @@ def test_identical_definitions_are_stored_once_cycles_included():
     assert all(same[0][name] != different[name] for name in ("root:v1/Node", "x.Tree", "x.Forest", "x.Leaf"))
     assert same[0]["x.Other"] == different["x.Other"]
     assert same[0]["x.Tree"].startswith("Tree.") and same[0]["root:v1/Node"].startswith("Node.")
+
+
+def test_a_definition_that_refers_to_itself_is_checked_to_any_depth(monkeypatch):
+    """Definitions are compiled when a value first meets them, so a recursive one needs nothing special."""
+    tree = {"type": "object", "additionalProperties": False,
+            "properties": {"name": {"type": "string"}, "children": {"type": "array", "items": {"$ref": "#/$defs/t.Tree"}}}}
+    monkeypatch.setattr(kubeschema, "_definitions", lambda: {"t.Tree": tree})
+    monkeypatch.setattr(kubeschema, "_COMPILED", {})
+    check = kubeschema._reference("t.Tree")
+    assert check({"name": "a", "children": [{"name": "b", "children": [{"name": "c", "children": []}]}]})
+    assert not check({"name": "a", "children": [{"name": "b", "children": [{"name": 3}]}]})
+    assert not check({"name": "a", "children": [{"name": "b", "children": [{"size": 1}]}]})
