@@ -353,8 +353,12 @@ def markdown(records: list[dict], machine: dict) -> str:
     slowdowns = _listed([f"×{r['busy_2_slowdown']}" for r in records])
     sizes = _listed([f"{r['objects']:,}" for r in records])
     most = _listed([f"{2 / r['busy_2_slowdown']:.2f}×" for r in records])
-    lines += ["", f"Two busy processes at once (a pure-Python loop each, taking turns with the runs above) each ran "
-                  f"{slowdowns} as long as one alone (at {sizes} objects): the most two cores could give here was {most}."]
+    speedups = _listed([f"{r['speedup_2_cores']}×" for r in records])
+    cached = _listed([f"{r['speedup_cached']}×" for r in records])
+    lines += ["", f"With two cores a run was {speedups} as fast as with one (at {sizes} objects); answered from the "
+                  f"cache, {cached} as fast as without it.",
+              "", f"Two busy processes at once (a pure-Python loop each, taking turns with the runs above) each ran "
+                  f"{slowdowns} as long as one alone: the most two cores could give here was {most}."]
     for smaller, larger in zip(records, records[1:]):
         growth = (larger["rules_s"] / smaller["rules_s"]) / (larger["objects"] / smaller["objects"])
         lines += ["", f"Rule time from {smaller['objects']:,} to {larger['objects']:,} objects: ×"
