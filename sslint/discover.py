@@ -46,13 +46,21 @@ def walk(root: Path, patterns: list[str]) -> list[Path]:
             if is_directory:
                 if not entry.name.startswith(".") and not entry.is_symlink():
                     subdirectories.append(entry.path)
-            # a broken symlink is kept (its read fails, and says so); a FIFO or device never is: it would block
-            elif entry.name.endswith(SUFFIXES) and (entry.is_file() or entry.is_symlink() and not os.path.exists(entry.path)):
+            elif entry.name.endswith(SUFFIXES) and _file_or_unreadable(entry):
                 path = Path(entry.path)
                 if not excluded(path, patterns):
                     found.append(path)
         pending += reversed(subdirectories)  # the first is taken next, and all below it before the second
     return found
+
+
+def _file_or_unreadable(entry: os.DirEntry) -> bool:
+    """A file, or a symlink that leads to none (broken, a loop, through a file or a directory this user
+    cannot enter): kept, so that its read fails and says so. A FIFO or device never is: it would block."""
+    try:
+        return entry.is_file() or entry.is_symlink() and not os.path.exists(entry.path)
+    except OSError:  # following the symlink failed otherwise than "no such file"
+        return True
 
 
 def expand(paths: list[str], patterns: list[str]) -> list[Path]:

@@ -47,8 +47,9 @@ class Result:
     notices: list[str]
     internal_errors: list[str] = field(default_factory=list)  # checks that failed: the run is not trustworthy
     # The objects the findings are about. Held here so that a caller that ends its process with the
-    # result in hand (the command line) never frees a large model object by object (30 ms at 10,000).
-    model: Model | None = None
+    # result in hand (the command line) never frees a large model object by object (30 ms at 10,000);
+    # a caller that keeps results keeps their models too. Not part of a result's value.
+    model: Model | None = field(default=None, compare=False, repr=False)
 
 
 def _contents(path: Path | str) -> bytes | ParseError:

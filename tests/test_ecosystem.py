@@ -67,6 +67,18 @@ def test_gitlab_fingerprints_are_unique_and_survive_unrelated_edits(sslint):
     assert len({i["fingerprint"] for i in before}) == len(before)
 
 
+def test_a_result_holds_its_model_but_is_not_told_apart_by_it(tmp_path, monkeypatch):
+    """The command line keeps the model (never freed before the process ends); a library caller
+    comparing or printing results sees their findings, files and notices only."""
+    from sslint.engine import Options, run
+
+    (tmp_path / "a.yaml").write_text(docs(statefulset(), service()))
+    monkeypatch.chdir(tmp_path)
+    first, second = run(Options(paths=["a.yaml"])), run(Options(paths=["a.yaml"]))
+    assert [o.name for o in first.model.objects] == ["web", "web"] and first.model is not second.model
+    assert first == second and "model" not in repr(first)
+
+
 def test_gitlab_tells_apart_findings_of_one_rule_object_and_field(sslint, tmp_path, monkeypatch):
     from sslint import catalogue
     from sslint.engine import Options, run

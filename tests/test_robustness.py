@@ -153,11 +153,16 @@ def test_directories_named_like_manifests_and_symlinks(sslint, tmp_path):
     (tmp_path / "loop").mkdir()
     (tmp_path / "loop" / "back").symlink_to(tmp_path, target_is_directory=True)
     os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "cycle.yaml").symlink_to("cycle.yaml")  # following it fails otherwise than "no such file"
+    (tmp_path / "plain").write_text("")
+    (tmp_path / "through.yaml").symlink_to(tmp_path / "plain" / "x.yaml")
     found = lint_files(sslint, {})
     assert found == [("broken.yaml", "SS001", "cannot be read: No such file or directory"),
-                     ("dir.yaml/inner.yaml", "SS102", found[1][2])]
-    assert [f["fix"] for f in sslint("--format", "json", "--select", "SS001").findings()] == [
-        "Make it a file that the user running sslint can read, or leave it out (--exclude)."]
+                     ("cycle.yaml", "SS001", "cannot be read: Too many levels of symbolic links"),
+                     ("dir.yaml/inner.yaml", "SS102", found[2][2]),
+                     ("through.yaml", "SS001", "cannot be read: Not a directory")]
+    assert {f["fix"] for f in sslint("--format", "json", "--select", "SS001").findings()} == {
+        "Make it a file that the user running sslint can read, or leave it out (--exclude)."}
 
 
 def test_a_file_deleted_after_the_walk(sslint, tmp_path, monkeypatch):
