@@ -38,13 +38,10 @@ def walk(root: Path, patterns: list[str]) -> list[Path]:
             continue
         subdirectories = []
         for entry in entries:
-            # The entry's type comes with the listing: no system call, but for a symlink.
-            try:
-                is_directory = entry.is_dir()
-            except OSError:
-                is_directory = False
-            if is_directory:
-                if not entry.name.startswith(".") and not entry.is_symlink():
+            # The entry's own type comes with the listing, without a system call; a symlink to a
+            # directory is not a directory here, and is never followed.
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith("."):
                     subdirectories.append(entry.path)
             elif entry.name.endswith(SUFFIXES) and _file_or_unreadable(entry):
                 path = Path(entry.path)
