@@ -8,6 +8,12 @@ result, and the rules, are one file each, written atomically. Entries are marsha
 only: nothing in the cache can construct an object); an unreadable one, or one of another shape, is
 parsed again, and a database SQLite finds corrupt is replaced. The keys include the loader's source
 (and sslint's whole code, for runs), so a new sslint never reads an older one's entries.
+
+Entries live in generations of GENERATION_DAYS days, a directory each: a run writes to the current
+generation, carries over what it uses from the one before, and removes older ones. So an entry
+unused for one to two generations is gone (an edited file's old parses, older sslint versions'
+entries), and the cache never grows beyond what was used lately; a run pays for it with one listing
+of the cache directory.
 """
 
 from __future__ import annotations
@@ -15,12 +21,15 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import time
 from functools import cache
 from pathlib import Path
 
 from sslint import load as loader
 
 _CHUNK = 500  # keys per query: SQLite allows 999 parameters before 3.32
+GENERATION_DAYS = 30
+_DATABASE = "files-1.sqlite3"  # a new table layout takes a new name: sslint versions side by side never share one
 
 
 @cache
@@ -29,6 +38,37 @@ def directory() -> Path:
         return Path(os.environ["SSLINT_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "sslint"
+
+
+def _generation() -> int:
+    return int(time.time() // (GENERATION_DAYS * 86400))
+
+
+def _generation_directory(generation: int) -> Path:
+    return directory() / f"g{generation}"
+
+
+@cache
+def _remove_old_generations() -> None:
+    """Once per process, when it first opens the database or writes an entry: every generation
+    before the previous one goes (and what sslint kept before generations, at the top of the
+    directory). Another run may be removing the same, or reading from it: it only loses speed."""
+    keep = {f"g{_generation()}", f"g{_generation() - 1}"}
+    try:
+        names = os.listdir(directory())
+    except OSError:
+        return
+    for name in names:
+        path = directory() / name
+        if name.startswith("g") and name[1:].isdigit() and name not in keep or name in ("runs", "rules"):
+            import shutil
+
+            shutil.rmtree(path, ignore_errors=True)
+        elif name.startswith("files.sqlite3"):  # and its journal
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
 
 @cache
@@ -49,12 +89,8 @@ def file_key(raw: bytes, as_json: bool) -> bytes:
     return hashlib.sha256(_salt() + (b"J" if as_json else b"Y") + raw).digest()
 
 
-def _database_path() -> Path:
-    return directory() / "files.sqlite3"
-
-
-def _database():
-    return _connect(_database_path())
+def database_path(generation: int | None = None) -> Path:
+    return _generation_directory(_generation() if generation is None else generation) / _DATABASE
 
 
 @cache
@@ -62,12 +98,13 @@ def _connect(path: Path):
     import sqlite3
 
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_old_generations()
     database = sqlite3.connect(path, timeout=2)  # another run may be writing (for a few tens of milliseconds)
     database.execute("CREATE TABLE IF NOT EXISTS files (key BLOB PRIMARY KEY, plain BLOB NOT NULL) WITHOUT ROWID")
     return database
 
 
-def _forget_corrupt(error: Exception) -> None:
+def _forget_corrupt(error: Exception, path: Path) -> None:
     """After a failed query: a database that is corrupt, or not one at all, is removed, so that the
     next use makes a new one; any other failure (locked, unwritable) only costs speed."""
     import sqlite3
@@ -75,13 +112,24 @@ def _forget_corrupt(error: Exception) -> None:
     if (getattr(error, "sqlite_errorcode", -1) & 0xFF) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):  # extended codes too
         _connect.cache_clear()
         try:
-            os.unlink(_database_path())
+            os.unlink(path)
         except OSError:
             pass
 
 
 def stored_files(keys: list[bytes]) -> dict[bytes, bytes]:
-    """The marshal data (of SourceFile.to_plain) of the files stored under these keys, of those that are."""
+    """The marshal data (of SourceFile.to_plain) of the files stored under these keys, of those that
+    are: in this generation, or in the previous one (and then carried over into this one)."""
+    found = _select(database_path(), keys)
+    previous = database_path(_generation() - 1)
+    if len(found) < len(keys) and previous.exists():
+        carried = _select(previous, [k for k in keys if k not in found])
+        store_files(carried)
+        found.update(carried)
+    return found
+
+
+def _select(path: Path, keys: list[bytes]) -> dict[bytes, bytes]:
     import sqlite3
 
     found: dict[bytes, bytes] = {}
@@ -89,9 +137,9 @@ def stored_files(keys: list[bytes]) -> dict[bytes, bytes]:
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
             query = f"SELECT key, plain FROM files WHERE key IN ({', '.join('?' * len(chunk))})"
-            found.update(_database().execute(query, chunk))
+            found.update(_connect(path).execute(query, chunk))
     except (sqlite3.Error, OSError) as error:
-        _forget_corrupt(error)
+        _forget_corrupt(error, path)
     return found
 
 
@@ -101,33 +149,51 @@ def store_files(entries: dict[bytes, bytes]) -> None:
 
     if not entries:
         return
+    path = database_path()
     try:
-        with _database() as database:
+        with _connect(path) as database:
             database.executemany("INSERT OR IGNORE INTO files VALUES (?, ?)", entries.items())  # a key's value never changes
     except (sqlite3.Error, OSError) as error:
-        _forget_corrupt(error)
+        _forget_corrupt(error, path)
 
 
 # -- whole runs and the rules: a file each -----------------------------------------------------------
 
 
-def fetch(entry: Path):
+def fetch(entry: str):
+    """What is stored under `entry` (from run_entry or rules_entry): in this generation, or in the
+    previous one (and then carried over into this one); None when nothing readable is."""
+    for generation in (_generation(), _generation() - 1):
+        try:
+            raw = (_generation_directory(generation) / entry).read_bytes()
+            plain = marshal.loads(raw)
+        except (OSError, EOFError, ValueError, TypeError):
+            continue
+        if generation != _generation():
+            _write(entry, raw)
+        return plain
+    return None
+
+
+def store(entry: str, plain) -> None:
     try:
-        return marshal.loads(entry.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
+        _write(entry, marshal.dumps(plain))
+    except ValueError:
+        pass  # nothing marshal can write: not kept
 
 
-def store(entry: Path, plain) -> None:
+def _write(entry: str, raw: bytes) -> None:
     import tempfile  # here: a run answered from the cache, or without it, writes nothing
 
+    path = _generation_directory(_generation()) / entry
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_old_generations()
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(handle, "wb") as stream:
-            stream.write(marshal.dumps(plain))
-        os.replace(temporary, entry)
-    except (OSError, ValueError):
+            stream.write(raw)
+        os.replace(temporary, path)
+    except OSError:
         pass  # a cache that cannot be written only costs speed
 
 
@@ -143,22 +209,22 @@ def _code() -> bytes:
     return digest.digest()
 
 
-def _entry(folder: str, start: bytes, parts: list[bytes | str]) -> Path:
+def _entry(folder: str, start: bytes, parts: list[bytes | str]) -> str:
     digest = hashlib.sha256(start)
     for part in parts:
         one = hashlib.sha256(b"B" if isinstance(part, bytes) else b"T")  # the bytes "x" are not the text "x"
         one.update(part if isinstance(part, bytes) else part.encode())
         digest.update(one.digest())
     name = digest.hexdigest()
-    return directory() / folder / name[:2] / name
+    return f"{folder}/{name[:2]}/{name}"
 
 
-def run_entry(parts: list[bytes | str]) -> Path:
+def run_entry(parts: list[bytes | str]) -> str:
     """Where the result of a run is kept, keyed by its parts: the options and the inputs' names (text),
     and each input's bytes, or (text) why they were not read."""
     return _entry("runs", _code(), parts)
 
 
-def rules_entry(files: list[bytes]) -> Path:
+def rules_entry(files: list[bytes]) -> str:
     """Where the parsed rule files are kept, keyed by their bytes."""
     return _entry("rules", _salt(), files)

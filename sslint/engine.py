@@ -385,7 +385,7 @@ def _gather(options: Options, built: list[Path], inputs: _Inputs):
     return sources, loaded[inputs.targets:]
 
 
-def _run_entry(options: Options, selected: set[str], inputs: _Inputs) -> Path:
+def _run_entry(options: Options, selected: set[str], inputs: _Inputs) -> str:
     """The cache entry of this run: the options, the working directory, and all it reads."""
     settings = repr((sorted(selected), sorted(options.severities.items()), options.kubernetes_version,
                      options.exclude, str(Path.cwd()), inputs.names, inputs.patches, inputs.targets,

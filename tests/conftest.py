@@ -103,3 +103,4 @@ def _private_cache(tmp_path_factory, monkeypatch):
     from sslint import cache
 
     cache.directory.cache_clear()
+    cache._remove_old_generations.cache_clear()

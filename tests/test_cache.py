@@ -20,7 +20,7 @@ def test_a_repeat_run_gives_the_same_report(sslint, fmt):
     cold = sslint("--format", fmt, "--statistics", files=FILES)
     from sslint import cache
 
-    assert any(p.is_file() for p in (cache.directory() / "runs").rglob("*"))
+    assert any(p.is_file() for p in (cache.database_path().parent / "runs").rglob("*"))
     warm = sslint("--format", fmt, "--statistics")
     assert (warm.out, warm.err, warm.code) == (cold.out, cold.err, cold.code)
     fresh = sslint("--format", fmt, "--statistics", "--no-cache")
@@ -97,7 +97,7 @@ def test_a_corrupt_stored_file_is_parsed_again(sslint, tmp_path, garbage):
     first = sslint("--format", "json", files=FILES)
     (tmp_path / "k8s/c.yaml").write_text("\n" + FILES["k8s/c.yaml"])  # the run is not the one stored: files are read
     fresh = sslint("--format", "json", "--no-cache").out
-    with sqlite3.connect(cache.directory() / "files.sqlite3") as database:
+    with sqlite3.connect(cache.database_path()) as database:
         assert database.execute("UPDATE files SET plain = ?", (garbage,)).rowcount >= len(FILES)
     assert sslint("--format", "json").out == fresh != first.out
 
@@ -107,8 +107,8 @@ def test_a_database_that_is_none_is_replaced(sslint, tmp_path):
 
     from sslint import cache
 
-    database = cache.directory() / "files.sqlite3"
-    cache.directory().mkdir(parents=True, exist_ok=True)
+    database = cache.database_path()
+    database.parent.mkdir(parents=True, exist_ok=True)
     database.write_bytes(b"not a database" * 100)
     first = sslint("--format", "json", files=FILES)
     assert first.out == sslint("--format", "json", "--no-cache").out
@@ -190,4 +190,45 @@ def test_no_cache_reads_and_writes_nothing_there(tmp_path):
         assert done.returncode in (0, 1) and done.stdout and not done.stderr
         assert not (tmp_path / "cache").exists()
     subprocess.run([sys.executable, "-m", "sslint", "sts.yaml"], cwd=tmp_path, env=env, capture_output=True)
-    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["files.sqlite3", "rules", "runs"]
+    [generation] = (tmp_path / "cache").iterdir()
+    assert sorted(p.name for p in generation.iterdir()) == ["files-1.sqlite3", "rules", "runs"]
+
+
+def test_what_a_generation_did_not_use_is_gone_after_the_next(sslint, tmp_path, monkeypatch):
+    """A run reads the current generation and the previous one, carries over what it uses from the
+    previous one, and removes older ones (and the layout of sslint before generations)."""
+    import sqlite3
+
+    from sslint import cache, engine
+
+    def keys(generation: int) -> int:
+        with sqlite3.connect(cache.database_path(generation)) as database:
+            return database.execute("SELECT count(*) FROM files").fetchone()[0]
+
+    parsed = []
+    load = engine.load
+    monkeypatch.setattr(engine, "load", lambda raw, name, **options: parsed.append(name) or load(raw, name, **options))
+    monkeypatch.setattr(cache, "_generation", lambda: 100)
+    first = sslint("--format", "json", files=FILES)
+    assert len(parsed) == len(FILES) and keys(100) == len(FILES)
+    for name in ("files.sqlite3", "files.sqlite3-journal", "notes.txt", "runs/ab/cd", "rules/ab/cd"):
+        (cache.directory() / name).parent.mkdir(parents=True, exist_ok=True)
+        (cache.directory() / name).write_text("from before generations")
+
+    monkeypatch.setattr(cache, "_generation", lambda: 101)
+    cache._remove_old_generations.cache_clear()
+    parsed.clear()
+    assert sslint("--format", "json").out == first.out  # the run's result, carried over
+    assert parsed == [] and any((cache.database_path(101).parent / "runs").rglob("*"))
+    (tmp_path / "k8s/b.yaml").write_text("# edited\n" + FILES["k8s/b.yaml"])
+    edited = sslint("--format", "json").out
+    assert parsed == ["k8s/b.yaml"]  # the others from generation 100
+    assert keys(101) == len(FILES) and keys(100) == len(FILES)
+    assert sorted(p.name for p in cache.directory().iterdir()) == ["g100", "g101", "notes.txt"]
+
+    monkeypatch.setattr(cache, "_generation", lambda: 103)
+    cache._remove_old_generations.cache_clear()
+    parsed.clear()
+    assert sslint("--format", "json").out == edited == sslint("--format", "json", "--no-cache").out
+    assert sorted(parsed) == sorted([*FILES, *FILES])  # nothing left to read, with the cache or without
+    assert sorted(p.name for p in cache.directory().iterdir()) == ["g103", "notes.txt"]
