@@ -122,7 +122,7 @@ def stored_files(keys: list[bytes]) -> dict[bytes, bytes]:
     are: in this generation, or in the previous one (and then carried over into this one)."""
     found = _select(database_path(), keys)
     previous = database_path(_generation() - 1)
-    if len(found) < len(keys) and previous.exists():
+    if len(found) < len(keys) and os.path.exists(previous):  # (Path.exists raises where it may not look)
         carried = _select(previous, [k for k in keys if k not in found])
         store_files(carried)
         found.update(carried)

@@ -232,3 +232,14 @@ def test_what_a_generation_did_not_use_is_gone_after_the_next(sslint, tmp_path, 
     assert sslint("--format", "json").out == edited == sslint("--format", "json", "--no-cache").out
     assert sorted(parsed) == sorted([*FILES, *FILES])  # nothing left to read, with the cache or without
     assert sorted(p.name for p in cache.directory().iterdir()) == ["g103", "notes.txt"]
+
+
+def test_a_cache_that_cannot_be_made_only_costs_speed(sslint, tmp_path, monkeypatch):
+    from sslint import cache
+
+    (tmp_path / "not-a-directory").write_text("")
+    monkeypatch.setenv("SSLINT_CACHE_DIR", str(tmp_path / "not-a-directory"))
+    cache.directory.cache_clear()
+    first = sslint("--format", "json", files=FILES)
+    assert first.code == 1 and first.err == ""
+    assert sslint("--format", "json").out == first.out == sslint("--format", "json", "--no-cache").out
