@@ -10,10 +10,11 @@ parsed again, and a database SQLite finds corrupt is replaced. The keys include 
 (and sslint's whole code, for runs), so a new sslint never reads an older one's entries.
 
 Entries live in generations of GENERATION_DAYS days, a directory each: a run writes to the current
-generation, carries over what it uses from the one before, and removes older ones. So an entry
-unused for one to two generations is gone (an edited file's old parses, older sslint versions'
-entries), and the cache never grows beyond what was used lately; a run pays for it with one listing
-of the cache directory.
+generation, carries over what it reads from the one before, and removes older ones. So an entry
+unread for one to two generations is gone (an edited file's old parses, older sslint versions'
+entries), and the cache never grows beyond what was used lately; a run that writes pays for it
+with one listing of the cache directory. (A run answered whole reads, and carries over, only its
+result: its files' parses stay behind, and are parsed again once the result no longer serves.)
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from sslint import load as loader
 
 _CHUNK = 500  # keys per query: SQLite allows 999 parameters before 3.32
 GENERATION_DAYS = 30
-_DATABASE = "files-1.sqlite3"  # a new table layout takes a new name: sslint versions side by side never share one
+_DATABASE = "files-1.sqlite3"  # a new table layout takes a new name: versions with different ones never share one
 
 
 @cache
@@ -45,30 +46,25 @@ def _generation() -> int:
 
 
 def _generation_directory(generation: int) -> Path:
-    return directory() / f"g{generation}"
+    return directory() / f"generation-{generation}"
 
 
 @cache
 def _remove_old_generations() -> None:
-    """Once per process, when it first opens the database or writes an entry: every generation
-    before the previous one goes (and what sslint kept before generations, at the top of the
-    directory). Another run may be removing the same, or reading from it: it only loses speed."""
-    keep = {f"g{_generation()}", f"g{_generation() - 1}"}
+    """Once per process, when it first writes: every generation before the previous one goes. Only
+    those: the directory may be shared with other files (SSLINT_CACHE_DIR), and one whose clock is
+    ahead of this one's may have begun the next generation. Another run may be removing the same,
+    or reading from it: it only loses speed."""
+    import shutil
+
     try:
         names = os.listdir(directory())
     except OSError:
         return
     for name in names:
-        path = directory() / name
-        if name.startswith("g") and name[1:].isdigit() and name not in keep or name in ("runs", "rules"):
-            import shutil
-
-            shutil.rmtree(path, ignore_errors=True)
-        elif name.startswith("files.sqlite3"):  # and its journal
-            try:
-                path.unlink()
-            except OSError:
-                pass
+        number = name.removeprefix("generation-")
+        if number != name and number.isascii() and number.isdigit() and int(number) < _generation() - 1:
+            shutil.rmtree(directory() / name, ignore_errors=True)
 
 
 @cache
@@ -94,11 +90,13 @@ def database_path(generation: int | None = None) -> Path:
 
 
 @cache
-def _connect(path: Path):
+def _connect(path: Path, writable: bool = True):
+    """The database at `path`, made when `writable`; else opened only to read, when it exists."""
     import sqlite3
 
+    if not writable:
+        return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=2)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_old_generations()
     database = sqlite3.connect(path, timeout=2)  # another run may be writing (for a few tens of milliseconds)
     database.execute("CREATE TABLE IF NOT EXISTS files (key BLOB PRIMARY KEY, plain BLOB NOT NULL) WITHOUT ROWID")
     return database
@@ -121,15 +119,14 @@ def stored_files(keys: list[bytes]) -> dict[bytes, bytes]:
     """The marshal data (of SourceFile.to_plain) of the files stored under these keys, of those that
     are: in this generation, or in the previous one (and then carried over into this one)."""
     found = _select(database_path(), keys)
-    previous = database_path(_generation() - 1)
-    if len(found) < len(keys) and os.path.exists(previous):  # (Path.exists raises where it may not look)
-        carried = _select(previous, [k for k in keys if k not in found])
+    if len(found) < len(keys):
+        carried = _select(database_path(_generation() - 1), [k for k in keys if k not in found], writable=False)
         store_files(carried)
         found.update(carried)
     return found
 
 
-def _select(path: Path, keys: list[bytes]) -> dict[bytes, bytes]:
+def _select(path: Path, keys: list[bytes], writable: bool = True) -> dict[bytes, bytes]:
     import sqlite3
 
     found: dict[bytes, bytes] = {}
@@ -137,7 +134,7 @@ def _select(path: Path, keys: list[bytes]) -> dict[bytes, bytes]:
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
             query = f"SELECT key, plain FROM files WHERE key IN ({', '.join('?' * len(chunk))})"
-            found.update(_connect(path).execute(query, chunk))
+            found.update(_connect(path, writable).execute(query, chunk))
     except (sqlite3.Error, OSError) as error:
         _forget_corrupt(error, path)
     return found
@@ -150,6 +147,7 @@ def store_files(entries: dict[bytes, bytes]) -> None:
     if not entries:
         return
     path = database_path()
+    _remove_old_generations()
     try:
         with _connect(path) as database:
             database.executemany("INSERT OR IGNORE INTO files VALUES (?, ?)", entries.items())  # a key's value never changes
@@ -183,12 +181,12 @@ def store(entry: str, plain) -> None:
 
 
 def _write(entry: str, raw: bytes) -> None:
-    import tempfile  # here: a run answered from the cache, or without it, writes nothing
+    import tempfile  # here: a run without the cache, or answered from this generation, writes nothing
 
     path = _generation_directory(_generation()) / entry
+    _remove_old_generations()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_old_generations()
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(handle, "wb") as stream:
             stream.write(raw)

@@ -194,9 +194,17 @@ def test_no_cache_reads_and_writes_nothing_there(tmp_path):
     assert sorted(p.name for p in generation.iterdir()) == ["files-1.sqlite3", "rules", "runs"]
 
 
-def test_what_a_generation_did_not_use_is_gone_after_the_next(sslint, tmp_path, monkeypatch):
-    """A run reads the current generation and the previous one, carries over what it uses from the
-    previous one, and removes older ones (and the layout of sslint before generations)."""
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch):
+    from sslint import cache
+
+    monkeypatch.setenv("SSLINT_CACHE_DIR", str(tmp_path / "cache"))
+    cache.directory.cache_clear()
+
+
+def test_what_a_generation_did_not_use_is_gone_after_the_next(sslint, tmp_path, monkeypatch, own_cache):
+    """A run reads the current generation and the previous one, carries over what it reads from the
+    previous one, and removes older ones."""
     import sqlite3
 
     from sslint import cache, engine
@@ -211,9 +219,6 @@ def test_what_a_generation_did_not_use_is_gone_after_the_next(sslint, tmp_path, 
     monkeypatch.setattr(cache, "_generation", lambda: 100)
     first = sslint("--format", "json", files=FILES)
     assert len(parsed) == len(FILES) and keys(100) == len(FILES)
-    for name in ("files.sqlite3", "files.sqlite3-journal", "notes.txt", "runs/ab/cd", "rules/ab/cd"):
-        (cache.directory() / name).parent.mkdir(parents=True, exist_ok=True)
-        (cache.directory() / name).write_text("from before generations")
 
     monkeypatch.setattr(cache, "_generation", lambda: 101)
     cache._remove_old_generations.cache_clear()
@@ -224,14 +229,44 @@ def test_what_a_generation_did_not_use_is_gone_after_the_next(sslint, tmp_path, 
     edited = sslint("--format", "json").out
     assert parsed == ["k8s/b.yaml"]  # the others from generation 100
     assert keys(101) == len(FILES) and keys(100) == len(FILES)
-    assert sorted(p.name for p in cache.directory().iterdir()) == ["g100", "g101", "notes.txt"]
+    assert sorted(p.name for p in cache.directory().iterdir()) == ["generation-100", "generation-101"]
 
     monkeypatch.setattr(cache, "_generation", lambda: 103)
     cache._remove_old_generations.cache_clear()
     parsed.clear()
     assert sslint("--format", "json").out == edited == sslint("--format", "json", "--no-cache").out
     assert sorted(parsed) == sorted([*FILES, *FILES])  # nothing left to read, with the cache or without
-    assert sorted(p.name for p in cache.directory().iterdir()) == ["g103", "notes.txt"]
+    assert sorted(p.name for p in cache.directory().iterdir()) == ["generation-103"]
+
+
+def test_a_previous_generation_that_is_no_database_only_costs_speed(sslint, monkeypatch, own_cache):
+    from sslint import cache
+
+    monkeypatch.setattr(cache, "_generation", lambda: 100)
+    sslint("--format", "json", files=FILES)
+    cache.database_path(100).write_bytes(b"not a database" * 100)
+    monkeypatch.setattr(cache, "_generation", lambda: 101)
+    (cache.database_path(100).parent / "runs").rename(cache.database_path(100).parent / "moved")  # no stored result
+    assert sslint("--format", "json").out == sslint("--format", "json", "--no-cache").out
+    assert not cache.database_path(100).exists()  # removed, as a corrupt current one is
+
+
+@pytest.mark.parametrize("write", [lambda cache: cache.store_files({b"key": b"plain"}),
+                                   lambda cache: cache.store("runs/ab/cd", ("a", "result"))], ids=["a parse", "a run"])
+def test_only_generations_before_the_previous_are_removed(monkeypatch, write, own_cache):
+    """The cache directory may be shared (SSLINT_CACHE_DIR), and a clock ahead of this one's may have
+    begun the next generation: whatever else is there stays."""
+    from sslint import cache
+
+    monkeypatch.setattr(cache, "_generation", lambda: 50)
+    there = ["generation-47", "generation-48", "generation-49", "generation-51", "generation-x", "generation-4\u00b2",
+             "g7", "runs", "rules", "files.sqlite3", "files.sqlite3.bak", "notes.txt"]
+    for name in there:
+        (cache.directory() / name).mkdir(parents=True)
+        (cache.directory() / name / "kept.txt").write_text("")
+    write(cache)
+    assert sorted(p.name for p in cache.directory().iterdir()) == sorted(
+        {*there, "generation-50"} - {"generation-47", "generation-48"})
 
 
 def test_a_cache_that_cannot_be_made_only_costs_speed(sslint, tmp_path, monkeypatch):
