@@ -346,10 +346,10 @@ class _Builder:
             problem = strict.scalar(event, self.yaml_text, block_top)
             if problem:
                 raise _LoadError(*problem)
-        if anchor is not None:
-            self.define(anchor, value)
         if type(value) is str and len(value) <= _SHORT:
             value = sys.intern(value)
+        if anchor is not None:
+            self.define(anchor, value)  # (interned: an alias to it is the same string)
         return value
 
     def define(self, anchor: str, value: Any) -> None:
