@@ -209,7 +209,7 @@ class Model:
         self._by_kind_name: dict[tuple[str, str], list[Obj]] = defaultdict(list)
         self._by_kind_namespace: dict[tuple[str, str | None], list[Obj]] = defaultdict(list)
         self._selector_indexes: dict[tuple, _SelectorIndex] = {}
-        self._spellings: dict[tuple, tuple[list[Obj], dict[tuple, list[int]]]] = {}
+        self._spellings: dict[tuple, tuple] = {}
         self._autoscalers: dict | None = None
         self._pod_templates: LabelIndex | None = None
         self._derived: dict[Callable, Any] = {}
@@ -259,32 +259,34 @@ class Model:
     def spelled_like(self, kind: str, near: Obj, name: str, limit: int) -> list[Obj]:
         """Named objects of `kind` that can share `near`'s namespace and whose names may be within
         `limit` edits of `name` (names.within decides), in model order: those at most `limit` longer
-        or shorter that share enough of its bigrams, looked up by length and bigram instead of
-        compared one by one."""
+        or shorter that share enough of its bigrams, looked up by length, number of bigrams and bigram
+        instead of compared one by one."""
         key = (kind, near.namespace)
         if key not in self._spellings:
             named = [o for o in self.in_namespace_of(kind, near) if o.name]
-            index: dict[tuple, list[int]] = defaultdict(list)  # (length, bigram or None for all) → numbers
-            for number, obj in enumerate(named):
-                index[len(obj.name), None].append(number)
-                for gram in bigrams(obj.name):
-                    index[len(obj.name), gram].append(number)
-            self._spellings[key] = named, index
-        named, index = self._spellings[key]
+            grams_of = [bigrams(o.name) for o in named]
+            counts: dict[int, set[int]] = defaultdict(set)  # length → how many bigrams names of it have
+            index: dict[tuple, list[int]] = defaultdict(list)  # (length, count, bigram or None for all) → numbers
+            for number, (obj, grams) in enumerate(zip(named, grams_of)):
+                counts[len(obj.name)].add(len(grams))
+                index[len(obj.name), len(grams), None].append(number)
+                for gram in grams:
+                    index[len(obj.name), len(grams), gram].append(number)
+            self._spellings[key] = named, grams_of, counts, index
+        named, grams_of, counts, index = self._spellings[key]
         grams = bigrams(name)
-        shared = len(grams) - SHARED_BIGRAMS_LOST * limit  # as names.within requires, at least
-        lengths = range(len(name) - limit, len(name) + limit + 1)
-        if shared <= 0:  # a short name: every name of a near length
-            found = {number for length in lengths for number in index.get((length, None), ())}
-        else:
-            # A name with `shared` of the bigrams lacks at most len(grams) - shared of them, so it has
-            # one of any len(grams) - shared + 1: only that many of the rarest are looked up.
-            found = set()
-            for length in lengths:
-                postings = sorted((index.get((length, gram), ()) for gram in grams), key=len)
-                for numbers in postings[: len(grams) - shared + 1]:
-                    found.update(numbers)
-            found = {number for number in found if len(bigrams(named[number].name) & grams) >= shared}
+        found: set[int] = set()
+        for length in range(len(name) - limit, len(name) + limit + 1):
+            for count in counts.get(length, ()):
+                shared = max(len(grams), count) - SHARED_BIGRAMS_LOST * limit  # as names.within requires, at least
+                if shared <= 0:  # short names: all of them
+                    found.update(index[length, count, None])
+                    continue
+                # A name with `shared` of the bigrams lacks at most len(grams) - shared of them, so it has
+                # one of any len(grams) - shared + 1: only that many of the rarest are looked up.
+                postings = sorted((index.get((length, count, gram), ()) for gram in grams), key=len)
+                looked_up = set().union(*postings[: len(grams) - shared + 1])
+                found.update(number for number in looked_up if len(grams_of[number] & grams) >= shared)
         return [named[number] for number in sorted(found)]
 
     def selecting(self, kind: str, near: Obj, labels: dict, selector_path: tuple = ("spec", "selector")) -> list[Obj]:
