@@ -55,8 +55,6 @@ def _remove_old_generations() -> None:
     those: the directory may be shared with other files (SSLINT_CACHE_DIR), and one whose clock is
     ahead of this one's may have begun the next generation. Another run may be removing the same,
     or reading from it: it only loses speed."""
-    import shutil
-
     try:
         names = os.listdir(directory())
     except OSError:
@@ -64,6 +62,8 @@ def _remove_old_generations() -> None:
     for name in names:
         number = name.removeprefix("generation-")
         if number != name and number.isascii() and number.isdigit() and int(number) < _generation() - 1:
+            import shutil  # only then: it imports three compression modules
+
             shutil.rmtree(directory() / name, ignore_errors=True)
 
 
@@ -226,3 +226,8 @@ def run_entry(parts: list[bytes | str]) -> str:
 def rules_entry(files: list[bytes]) -> str:
     """Where the parsed rule files are kept, keyed by their bytes."""
     return _entry("rules", _salt(), files)
+
+
+def config_entry(raw: bytes) -> str:
+    """Where it is noted that a configuration file of these bytes passed this sslint's schema."""
+    return _entry("configs", _code(), [raw])

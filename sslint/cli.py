@@ -118,7 +118,7 @@ def _exit_code(result, threshold: str) -> int:
 @click.option("--kubernetes-version", metavar="X.Y", help="The target cluster version [default: the newest supported].")
 @click.option("--context", multiple=True, metavar="PATH", help="Manifests used to resolve references, never reported on (repeatable).")
 @click.option("--kustomize", "build_kustomizations", is_flag=True, help="Lint a directory holding a kustomization as `kubectl kustomize` builds it.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache (of loaded files, whole runs and the rules).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache (of loaded files, whole runs, the rules and the configuration's check).")
 @click.option("--jobs", type=click.IntRange(1, 64), metavar="N", help="Processes that load and check large inputs: this one and N-1 workers [default: the CPU count, at most 4].")
 @click.option("--diff-base", metavar="GIT_REF", help="Compare StatefulSets with the manifests at this git revision (SS305).")
 @click.option("--config", "config_path", metavar="FILE", help="Configuration file [default: .sslint.yaml found upward].")
@@ -137,10 +137,10 @@ def command(paths, output_format, output, show_statistics, select, ignore, fail_
         _write(_explain(explain), output)
         return 0
     if config_path:
-        config = read(Path(config_path))
+        config = read(Path(config_path), catalogue.use_cache)
     else:
         found = find(Path.cwd())
-        config = read(found) if found else Config()
+        config = read(found, catalogue.use_cache) if found else Config()
     try:
         options = _options(config, paths, select, ignore, kubernetes_version, context, stdin_filename,
                            build_kustomizations, jobs, diff_base)

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sslint import cache
 from sslint.data import data_dir
 from sslint.load import load
 
@@ -41,7 +42,9 @@ def find(start: Path) -> Path | None:
     return None
 
 
-def read(path: Path) -> Config:
+def read(path: Path, use_cache: bool = False) -> Config:
+    """The configuration in `path`, checked against its schema; with `use_cache`, bytes that passed
+    once are not checked again (a pre-commit run would spend a third of its time importing jsonschema)."""
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -52,9 +55,13 @@ def read(path: Path) -> Config:
         raise ConfigError(f"{path}:{error.line}:{error.column}: {error.message}")
     if not source.documents:
         return Config(path, {})
+    document = source.documents[0]
+    config = Config(path, document.data if isinstance(document.data, dict) else {})
+    entry = cache.config_entry(raw) if use_cache else None
+    if entry and cache.fetch(entry) is True:
+        return config
     import jsonschema  # only when there is a configuration to check
 
-    document = source.documents[0]
     schema = json.loads((data_dir("schemas") / "config.schema.json").read_text())
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(document.data))
     if error is not None:
@@ -70,4 +77,6 @@ def read(path: Path) -> Config:
         line, column = document.positions.get(key_path, (1, 1)) if key_path else (1, 1)
         where = ".".join(map(str, key_path)) or "(top level)"
         raise ConfigError(f"{path}:{line}:{column}: {where}: {what}")
-    return Config(path, document.data if isinstance(document.data, dict) else {})
+    if entry:
+        cache.store(entry, True)
+    return config

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import marshal
 import os
-import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -122,6 +121,7 @@ def _shared_out(tasks: list, jobs: int, run: Callable[[Any, bool], Any], receive
     worker answered (a worker killed, or failing: it says so on standard error) is run here, where
     an error shows as it would in one process."""
     import fcntl
+    import signal
 
     numbers, numbers_in = os.pipe()
     count = min(len(tasks), _room(numbers_in))  # number k stands for tasks k, k + count, k + 2 * count …
@@ -197,6 +197,8 @@ def _shared_out(tasks: list, jobs: int, run: Callable[[Any, bool], Any], receive
 
 def _work(take: Callable, results: int, others: list[int]) -> NoReturn:
     """A worker's life: it takes tasks until there are none, sending each result down `results`."""
+    import signal
+
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # only the main process answers Ctrl-C

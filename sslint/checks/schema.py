@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterator
 
 from sslint import kubeschema, versions
@@ -51,6 +50,8 @@ def _findings(obj: Obj, error) -> Iterator[Finding]:
         for name in sorted(set(error.instance) - set(known), key=str):
             if path + (name,) in versions.FEATURE_FIELDS:
                 continue  # SS306 says which release brings the field
+            import difflib  # only for a field it does not know
+
             close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.75)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             yield Finding(
