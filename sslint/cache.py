@@ -229,5 +229,6 @@ def rules_entry(files: list[bytes]) -> str:
 
 
 def config_entry(raw: bytes) -> str:
-    """Where it is noted that a configuration file of these bytes passed this sslint's schema."""
-    return _entry("configs", _code(), [raw])
+    """Where it is noted that a configuration file of these bytes passed this sslint's schema check,
+    as this ruamel.yaml reads them."""
+    return _entry("configs", _code() + _salt(), [raw])

@@ -44,7 +44,7 @@ def find(start: Path) -> Path | None:
 
 def read(path: Path, use_cache: bool = False) -> Config:
     """The configuration in `path`, checked against its schema; with `use_cache`, bytes that passed
-    once are not checked again (a pre-commit run would spend a third of its time importing jsonschema)."""
+    once are not checked again (importing jsonschema would cost a pre-commit run more than its checks)."""
     try:
         raw = path.read_bytes()
     except OSError as error:

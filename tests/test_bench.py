@@ -13,7 +13,9 @@ def test_the_benchmark_runs_on_a_small_tree(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "bench.py"), "--sizes", "40", "--runs", "1",
                            "--json", str(record), "--markdown"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    [run] = json.loads(record.read_text())["records"]
+    written = json.loads(record.read_text())
+    assert written["machine"]["startup"]["sslint"]["exit"] == 0  # its configuration is accepted
+    [run] = written["records"]
     assert run["objects"] >= 40 and run["sslint"]["exit"] == 1  # the generated tree carries mistakes
     assert run["floor"]["median_s"] > 0 and run["sslint"]["peak_rss_mb"] > 0 and 0 < run["rules_s"] <= run["rules_median_s"]
     assert "| objects |" in done.stdout
