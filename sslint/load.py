@@ -68,6 +68,12 @@ class Document:
             self._positions = self._positions.of(self.index)
         return self._positions
 
+    def position_of(self, path: Path) -> tuple[int, int] | None:
+        """Where the document spells out exactly `path`, if it does."""
+        if type(self._positions) is dict:
+            return self._positions.get(path)
+        return self._positions.find(self.index, path)
+
     def to_plain(self) -> tuple:
         return self.data, self.index, self.origin, self.origin_line
 
@@ -76,33 +82,53 @@ class _Positions:
     """The positions of a file's documents, read from its text when first asked for: a YAML
     document alone, from the line where it starts to where the next one starts."""
 
-    __slots__ = ("text", "as_json", "starts", "read")
+    __slots__ = ("text", "as_json", "starts", "read", "asked")
 
     def __init__(self, text: str, as_json: bool, starts: dict[int, tuple[int, int]] | None = None):
         self.text, self.as_json = text, as_json
         self.starts = {} if starts is None else starts  # document index → (line, offset) of its first line
         self.read: dict[int, dict] = {}  # document index → positions
+        self.asked: set[int] = set()  # documents read up to one key: asked again, they are read whole
 
     def of(self, index: int) -> dict:
         if index not in self.read:
-            documents: list[Document] = []
-            start = self.starts.get(index)
-            if start is not None and _CParser is not None:  # (the pure parser starts a document after its directives)
-                line, offset = start
-                text = self.text[offset:self.starts.get(index + 1, (0, len(self.text)))[1]]
-                try:
-                    if not text.startswith("\ufeff"):  # a BOM begins a slice, but not a document
-                        # (no strict checks: the file passed them when it was first read)
-                        with _lean_events():
-                            _Builder(_yaml_parser(text).get_event, line, None, None).read(index, documents)
-                except (_LoadError, YAMLError):
-                    documents = []
-            if not documents:
-                source = SourceFile("")
-                _read(self.text, source, self.as_json, None)
-                documents = source.documents
-            self.read.update((d.index, d.positions) for d in documents)
+            self._parse(index, None)
         return self.read.get(index, {})
+
+    def find(self, index: int, path: Path) -> tuple[int, int] | None:
+        """The position of exactly `path`. The first question about a document reads it only up to
+        that key (most documents are asked once, for the key of one finding, and most keys lie near
+        the top); the next ones read it whole, so that a document with many findings is not read
+        again for each."""
+        if index in self.read or index in self.asked:
+            return self.of(index).get(path)
+        self.asked.add(index)
+        found = self._parse(index, path)
+        return found if found is not None else self.read.get(index, {}).get(path)
+
+    def _parse(self, index: int, until: Path | None) -> tuple[int, int] | None:
+        """Read document `index` up to the key of `until` and return its position, or read it whole
+        (where `until` is not in it, or the document cannot be read alone) into self.read."""
+        documents: list[Document] = []
+        start = self.starts.get(index)
+        if start is not None and _CParser is not None:  # (the pure parser starts a document after its directives)
+            line, offset = start
+            text = self.text[offset:self.starts.get(index + 1, (0, len(self.text)))[1]]
+            try:
+                if not text.startswith("\ufeff"):  # a BOM begins a slice, but not a document
+                    # (no strict checks: the file passed them when it was first read)
+                    with _lean_events():
+                        _Builder(_yaml_parser(text).get_event, line, None, None, until).read(index, documents)
+            except _Found as found:
+                return found.position
+            except (_LoadError, YAMLError):
+                documents = []
+        if not documents:
+            source = SourceFile("")
+            _read(self.text, source, self.as_json, None)
+            documents = source.documents
+        self.read.update((d.index, d.positions) for d in documents)
+        return None
 
 
 @dataclass
@@ -143,6 +169,14 @@ class _LoadError(Exception):
     def __init__(self, message: str, line: int, column: int):
         super().__init__(message)
         self.message, self.line, self.column = message, line, column
+
+
+class _Found(Exception):
+    """The key a builder was told to read up to: its position."""
+
+    def __init__(self, position: tuple[int, int]):
+        super().__init__(position)
+        self.position = position
 
 
 # -- scalars, as go-yaml v2 resolves them ---------------------------------------------------------
@@ -287,12 +321,15 @@ class _Builder:
     """Parser events → Documents of plain data, each collection read by a call of its own.
 
     With `lazy`, records no positions: the documents read them from `lazy` when asked. With the
-    `yaml_text`, also rejects what sslint.strict finds in it."""
+    `yaml_text`, also rejects what sslint.strict finds in it. With `until`, stops at the key (or
+    list item) of that path, raising _Found."""
 
-    def __init__(self, next_event, line_offset: int, yaml_text: str | None, lazy: _Positions | None):
+    def __init__(self, next_event, line_offset: int, yaml_text: str | None, lazy: _Positions | None,
+                 until: Path | None = None):
         self.next_event, self.line_offset, self.yaml_text, self.lazy = next_event, line_offset, yaml_text, lazy
-        self.track = lazy is None
+        self.track, self.until = lazy is None, until
         self.positions: dict = {}  # of the document being read
+        self.merging = 0  # inside the value of a merge key (<<)
         self.anchors: dict = {}
         self.open_anchors: set = set()  # anchors of the collections being read: an alias to one is recursive
         self.sizes: dict = {}
@@ -392,7 +429,9 @@ class _Builder:
                     self.define(key_anchor, key)
                 if key == "<<" and not style and tag is None:
                     event = self.next_event()
+                    self.merging += 1
                     sources = self.value(event, path, depth, flow, column)  # merged keys keep this path
+                    self.merging -= 1
                     sources = sources if isinstance(sources, list) else [sources]
                     if not all(isinstance(s, dict) for s in sources):
                         raise _LoadError("a merge key (<<) must be given a mapping or a list of mappings", *_mark(event))
@@ -406,7 +445,7 @@ class _Builder:
                 first = self.positions.get(path + (key,), ("?",))[0] if self.track else "?"
                 raise _LoadError(f"duplicate key {key!r} (first defined on line {first})", *_mark(event))
             if self.track:
-                self.positions[path + (key,)] = _mark(event, self.line_offset)
+                self.record(path + (key,), event)
             result[key] = self.value(self.next_event(), path + (key,) if self.track else path, depth, flow, column)
         _, end_mark = event.args
         self.close(start_mark, end_mark, flow, parent_flow, parent_column)
@@ -432,7 +471,7 @@ class _Builder:
             if type(event) is _SequenceEnd:
                 break
             if self.track:
-                self.positions[path + (len(result),)] = _mark(event, self.line_offset)
+                self.record(path + (len(result),), event)
                 result.append(self.value(event, path + (len(result),), depth, flow, column))
             else:
                 result.append(self.value(event, path, depth, flow, column))
@@ -441,6 +480,17 @@ class _Builder:
         if anchor is not None:
             self.define(anchor, result)
         return result
+
+    def record(self, path: Path, event) -> None:
+        """The position of a key or list item. One that a merge key brings gives way to the same key
+        written in the mapping itself, before or after it, as its value does."""
+        mark = _mark(event, self.line_offset)
+        if self.merging:
+            self.positions.setdefault(path, mark)
+            return
+        self.positions[path] = mark
+        if path == self.until:
+            raise _Found(mark)
 
     def close(self, start_mark, end_mark, flow: bool, parent_flow: bool, parent_column: int) -> None:
         """The end of a collection, as strict.collection_end requires. (It has nothing to say of a

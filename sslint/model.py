@@ -87,8 +87,10 @@ class Obj:
 
     def position(self, path: tuple) -> tuple[int, int]:
         """Line and column of the most specific key of `path` that the file spells out."""
-        positions = self.document.positions
         full = self.prefix + tuple(path)
+        if full and (found := self.document.position_of(full)) is not None:
+            return found
+        positions = self.document.positions
         while full:
             if full in positions:
                 return positions[full]

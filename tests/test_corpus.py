@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED
+from sslint.load import _CParser
 from test_reports import validate_sarif
 
 REAL = SHARED / "corpus" / "real"
@@ -86,3 +87,21 @@ def test_positions_read_on_demand_equal_those_recorded_while_loading(parser, mon
         original_whole_reads = len(whole_reads)
         assert [(d.index, d.positions) for d in reversed(copy.documents)] == expected, path
         assert len(whole_reads) == 2 * original_whole_reads, path
+
+
+@pytest.mark.skipif(_CParser is None, reason="the pure parser reads the whole file for positions")
+def test_a_position_read_up_to_its_key_is_the_one_a_whole_read_gives():
+    """A document's first question reads it only up to that key: in every real and test-suite file,
+    for keys and list items all through each document, it gives what reading it whole gives."""
+    from sslint.load import _Positions, load
+
+    for path in sorted([*REAL.rglob("*.y*ml"), *REAL.rglob("*.json"), *YAML_SUITE.glob("*.yaml")]):
+        source = load(path.read_bytes(), str(path), as_json=path.suffix == ".json")
+        if source.errors or source.template:
+            continue
+        for document in source.documents:
+            whole = document.positions
+            keys = list(whole)
+            for key in keys[:: max(1, len(keys) // 30)] + [("no such key",)]:
+                fresh = _Positions(source.text, source.as_json, source.starts)
+                assert fresh.find(document.index, key) == whole.get(key), (path, document.index, key)

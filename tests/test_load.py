@@ -63,6 +63,46 @@ def test_anchors_aliases_and_merge_keys_resolve():
     assert doc.data["z"] == {"a": 1, "b": 2}
 
 
+def test_a_key_written_out_is_where_a_merged_key_of_the_same_name_points():
+    """The value of a key written in the mapping itself wins over a merged one, before or after the
+    merge key; so does its position, whether the positions are read whole or up to one key."""
+    import marshal
+
+    from sslint.load import SourceFile
+
+    text = "x:\n  <<: {a: 1, b: 2}\n  b: 9\ny:\n  b: 9\n  <<: {a: 1, b: 2}\n"
+    source = load(text.encode(), "t.yaml")
+    assert source.documents[0].data == {"x": {"a": 1, "b": 9}, "y": {"a": 1, "b": 9}}
+    expected = {("x", "b"): (3, 3), ("y", "b"): (5, 3), ("x", "a"): (2, 8), ("y", "a"): (6, 8)}
+    assert {path: source.documents[0].positions[path] for path in expected} == expected
+    for path, position in expected.items():
+        copy = SourceFile.from_plain("t.yaml", marshal.loads(marshal.dumps(source.to_plain())))
+        assert copy.documents[0].position_of(path) == position
+
+
+@pytest.mark.skipif(_CParser is None, reason="the pure parser reads the whole file for positions")
+def test_a_documents_first_question_reads_it_up_to_the_key_and_the_next_read_it_whole(monkeypatch):
+    """Most documents are asked one position, of a key near the top: only that much is read. A
+    document with more findings is read whole once, not again for each of them."""
+    from sslint import load as loader
+
+    text = "kind: ConfigMap\nmetadata:\n  name: c\ndata:\n" + "".join(f"  k{n}: v\n" for n in range(100))
+    document = load(text.encode(), "t.yaml").documents[0]
+    read_up_to = []
+    builder = loader._Builder
+
+    def counting(*arguments):
+        read_up_to.append(arguments[4] if len(arguments) > 4 else None)
+        return builder(*arguments)
+
+    monkeypatch.setattr(loader, "_Builder", counting)
+    assert document.position_of(("metadata", "name")) == (3, 3)
+    assert document.position_of(("data", "k7")) == (12, 3)
+    assert document.position_of(("data", "k99")) == (104, 3)
+    assert document.position_of(("data", "nothing")) is None
+    assert read_up_to == [("metadata", "name"), None]
+
+
 def test_a_quoted_merge_key_is_an_ordinary_key():
     assert one("x:\n  '<<': 1\n").data == {"x": {"<<": 1}}
 
