@@ -329,7 +329,6 @@ class _Builder:
         self.next_event, self.line_offset, self.yaml_text, self.lazy = next_event, line_offset, yaml_text, lazy
         self.track, self.until = lazy is None, until
         self.positions: dict = {}  # of the document being read
-        self.merging = 0  # inside the value of a merge key (<<)
         self.anchors: dict = {}
         self.open_anchors: set = set()  # anchors of the collections being read: an alias to one is recursive
         self.sizes: dict = {}
@@ -429,9 +428,7 @@ class _Builder:
                     self.define(key_anchor, key)
                 if key == "<<" and not style and tag is None:
                     event = self.next_event()
-                    self.merging += 1
-                    sources = self.value(event, path, depth, flow, column)  # merged keys keep this path
-                    self.merging -= 1
+                    sources = self.merged(event, path, depth, flow, column)
                     sources = sources if isinstance(sources, list) else [sources]
                     if not all(isinstance(s, dict) for s in sources):
                         raise _LoadError("a merge key (<<) must be given a mapping or a list of mappings", *_mark(event))
@@ -482,15 +479,26 @@ class _Builder:
         return result
 
     def record(self, path: Path, event) -> None:
-        """The position of a key or list item. One that a merge key brings gives way to the same key
-        written in the mapping itself, before or after it, as its value does."""
-        mark = _mark(event, self.line_offset)
-        if self.merging:
-            self.positions.setdefault(path, mark)
-            return
-        self.positions[path] = mark
+        """The position of a key or list item; _Found when it is the one to read up to."""
+        self.positions[path] = mark = _mark(event, self.line_offset)
         if path == self.until:
             raise _Found(mark)
+
+    def merged(self, event, path: Path, depth: int, flow: bool, column: int) -> Any:
+        """The value of a merge key (<<). Its keys keep the mapping's path, and their positions give way
+        to those of the same keys written in the mapping itself, before or after the merge key, as
+        their values do; so a read up to a key never stops at one of them."""
+        if not self.track:
+            return self.value(event, path, depth, flow, column)
+        outer, until = self.positions, self.until
+        self.positions, self.until = {}, None
+        try:
+            value = self.value(event, path, depth, flow, column)
+        finally:
+            merged, self.positions, self.until = self.positions, outer, until
+        for merged_path, mark in merged.items():
+            outer.setdefault(merged_path, mark)
+        return value
 
     def close(self, start_mark, end_mark, flow: bool, parent_flow: bool, parent_column: int) -> None:
         """The end of a collection, as strict.collection_end requires. (It has nothing to say of a

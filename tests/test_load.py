@@ -70,14 +70,20 @@ def test_a_key_written_out_is_where_a_merged_key_of_the_same_name_points():
 
     from sslint.load import SourceFile
 
-    text = "x:\n  <<: {a: 1, b: 2}\n  b: 9\ny:\n  b: 9\n  <<: {a: 1, b: 2}\n"
+    text = ("x:\n  <<: {a: 1, b: 2}\n  b: 9\n"
+            "y:\n  b: 9\n  <<: {a: 1, b: 2}\n"
+            "z:\n  <<: {<<: {a: 1}, a: 2}\n"  # a merge in a merge: its own written key wins there
+            "w:\n  <<:\n    <<: {a: 1, b: {c: 1}}\n    b: {c: 2}\n  a: 3\n")
     source = load(text.encode(), "t.yaml")
-    assert source.documents[0].data == {"x": {"a": 1, "b": 9}, "y": {"a": 1, "b": 9}}
-    expected = {("x", "b"): (3, 3), ("y", "b"): (5, 3), ("x", "a"): (2, 8), ("y", "a"): (6, 8)}
-    assert {path: source.documents[0].positions[path] for path in expected} == expected
-    for path, position in expected.items():
+    assert source.documents[0].data == {"x": {"a": 1, "b": 9}, "y": {"a": 1, "b": 9}, "z": {"a": 2},
+                                        "w": {"a": 3, "b": {"c": 2}}}
+    expected = {("x", "b"): (3, 3), ("y", "b"): (5, 3), ("x", "a"): (2, 8), ("y", "a"): (6, 8),
+                ("z", "a"): (8, 20), ("w", "a"): (13, 3), ("w", "b"): (12, 5), ("w", "b", "c"): (12, 9)}
+    whole = source.documents[0].positions
+    assert {path: whole[path] for path in expected} == expected
+    for path in whole:  # read up to each key, a copy gives what the whole read gives
         copy = SourceFile.from_plain("t.yaml", marshal.loads(marshal.dumps(source.to_plain())))
-        assert copy.documents[0].position_of(path) == position
+        assert copy.documents[0].position_of(path) == whole[path], path
 
 
 @pytest.mark.skipif(_CParser is None, reason="the pure parser reads the whole file for positions")
@@ -91,9 +97,9 @@ def test_a_documents_first_question_reads_it_up_to_the_key_and_the_next_read_it_
     read_up_to = []
     builder = loader._Builder
 
-    def counting(*arguments):
-        read_up_to.append(arguments[4] if len(arguments) > 4 else None)
-        return builder(*arguments)
+    def counting(*arguments, **named):
+        read_up_to.append(named.get("until", arguments[4] if len(arguments) > 4 else None))
+        return builder(*arguments, **named)
 
     monkeypatch.setattr(loader, "_Builder", counting)
     assert document.position_of(("metadata", "name")) == (3, 3)
