@@ -497,6 +497,10 @@ class _Builder:
         finally:
             merged, self.positions, self.until = self.positions, outer, until
         for merged_path, mark in merged.items():
+            if type(value) is list:  # of mappings: their keys are the mapping's, the first one's first
+                merged_path = path + merged_path[len(path) + 1:]
+                if merged_path == path:
+                    continue  # a list item itself
             outer.setdefault(merged_path, mark)
         return value
 
