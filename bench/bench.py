@@ -376,8 +376,8 @@ def markdown(records: list[dict], machine: dict) -> str:
     if "startup" in machine:
         first = machine["startup"]
         versus = f", yamllint {first['yamllint']['median_s']:.3f} s" if "yamllint" in first else ""
-        lines += ["", f"A pre-commit run over one small file that the cache has not seen, in a repository with a .sslint.yaml: sslint "
-                      f"{first['sslint']['median_s']:.3f} s{versus}."]
+        lines += ["", f"A pre-commit run over one small file that the cache has not seen, in a repository with a .sslint.yaml "
+                      f"(medians of {len(first['sslint']['runs_s'])} runs): sslint {first['sslint']['median_s']:.3f} s{versus}."]
     return "\n".join(lines)
 
 
@@ -393,7 +393,8 @@ def main() -> None:
     machine = {"cpus": os.cpu_count(), "machine": platform.machine(), "python": platform.python_version(),
                "runs": arguments.runs}
     with tempfile.TemporaryDirectory(prefix="sslint-bench-") as scratch:
-        machine["startup"] = startup(max(arguments.runs, 5), Path(scratch), [arguments.sslint])
+        # a run takes a fifth of a second: enough of them that one slow spell moves the median little
+        machine["startup"] = startup(max(arguments.runs, 15), Path(scratch), [arguments.sslint])
         records = []
         for size in arguments.sizes:
             records.append(measure(size, arguments.runs, Path(scratch), [arguments.sslint], size <= arguments.peers_up_to))
