@@ -708,6 +708,8 @@ def load(raw: bytes, path: str, as_json: bool = False) -> SourceFile:
         source.documents, source.errors = [], []
         _read(text, source, as_json, None)
     else:
+        if text.startswith("\ufeff"):  # a second BOM, which the C parser does not count: offsets one short
+            lazy.starts.clear()  # (each document's positions are then read from the whole file)
         source.starts = lazy.starts
     if not as_json and "# Source: " in text:
         _rendered_origins(text, source)

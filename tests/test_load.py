@@ -150,6 +150,21 @@ def test_a_copy_of_a_file_reads_one_documents_positions_from_its_own_lines(monke
     assert whole_reads == []
 
 
+def test_a_file_that_begins_with_two_byte_order_marks_keeps_its_positions():
+    """The text of such a file begins with the second mark, which the C parser does not count: where
+    its documents begin is one character short, so their positions are read from the whole file."""
+    import marshal
+
+    from sslint.load import SourceFile
+
+    source = load(b"\xef\xbb\xbf\xef\xbb\xbfa: 1\nb: {c: 2}\n---\nd: 1\n", "boms.yaml")
+    assert [d.data for d in source.documents] == [{"a": 1, "b": {"c": 2}}, {"d": 1}]
+    assert source.documents[1].position_of(("d",)) == (4, 1)
+    copy = SourceFile.from_plain("boms.yaml", marshal.loads(marshal.dumps(source.to_plain())))
+    assert copy.documents[1].position_of(("d",)) == (4, 1)
+    assert copy.documents[0].positions[("b", "c")] == (2, 5)
+
+
 def test_a_copy_of_a_file_with_a_parse_error_keeps_its_positions():
     """After an error, reading resumes at the next document, in a shorter text: a copy reads the
     positions of what follows from the whole file again, not from where documents began in that text."""
