@@ -181,18 +181,31 @@ def store(entry: str, plain) -> None:
 
 
 def _write(entry: str, raw: bytes) -> None:
-    import tempfile  # here: a run without the cache, or answered from this generation, writes nothing
-
     path = _generation_directory(_generation()) / entry
     _remove_old_generations()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(raw)
-        os.replace(temporary, path)
+        replace_file(path, raw)
     except OSError:
         pass  # a cache that cannot be written only costs speed
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """`data` written to `path` whole or not at all: into a new file beside it, under a name no other
+    writer takes, then renamed over it. (Not with tempfile, whose import costs a pre-commit run more
+    than the writing.) Raises OSError."""
+    temporary = path.parent / f".{path.name}.{os.getpid()}-{os.urandom(8).hex()}.tmp"
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # as the umask allows
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
 
 
 @cache

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from sslint import __version__, catalogue, versions
+from sslint.cache import replace_file
 from sslint.config import Config, ConfigError, find, read
 from sslint.finding import SEVERITIES
 from sslint.progress import Progress
@@ -35,12 +36,7 @@ def _write(text: str, output: str | None) -> None:
             with open(target, "w", encoding="utf-8") as stream:
                 stream.write(text)
             return
-        import tempfile
-
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
+        replace_file(target, text.encode("utf-8"))
     except OSError as error:
         raise UsageError(f"--output {output}: {error.strerror or error}") from None
 

@@ -1,6 +1,7 @@
 """The command-line contract: paths, options, configuration, suppression, exit codes."""
 
 import json
+import os
 
 import pytest
 
@@ -97,6 +98,9 @@ def test_output_file_is_written_whole(sslint, tmp_path):
     assert run.code == 1 and run.out == ""
     assert json.loads((tmp_path / "out/report.sarif").read_text())["version"] == "2.1.0"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".keep", "report.sarif"]  # no temporary left
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "out/report.sarif").stat().st_mode & 0o777 == 0o666 & ~umask  # as `> out/report.sarif` makes it
 
 
 def test_unwritable_output_is_exit_2(sslint):
@@ -268,17 +272,23 @@ def test_the_command_ends_at_once_with_its_report_and_exit_code_whole(tmp_path):
     assert bad.returncode == 2 and bad.stderr.startswith("sslint: error:") and bad.stdout == ""
 
 
-def test_a_small_run_imports_only_what_it_needs(tmp_path):
-    """Start-up is most of a pre-commit run: git (subprocess), the explanations of schema errors
-    (jsonschema) and the cache's writer (tempfile) are imported only by a run that uses them, and
-    multiprocessing by none (worker processes are forked and fed through pipes)."""
+@pytest.mark.parametrize("cache", ["--no-cache", "a first run, which stores"])
+def test_a_small_run_imports_only_what_it_needs(tmp_path, cache):
+    """Start-up is most of a pre-commit run: git (subprocess) and the explanations of schema errors
+    (jsonschema) are imported only by a run that uses them; multiprocessing by none (worker processes
+    are forked and fed through pipes), nor tempfile, not even by a run that writes to the cache."""
     import subprocess
     import sys
 
     (tmp_path / "sts.yaml").write_text(replicated_statefulset(service="missing"))
-    code = ("import sys\nfrom sslint import cli\ntry:\n    cli.main(['--no-cache', '--jobs', '2', 'sts.yaml'])\n"
+    options = "'--no-cache', " if cache == "--no-cache" else ""
+    code = (f"import sys\nfrom sslint import cli\ntry:\n    cli.main([{options}'--jobs', '2', 'sts.yaml'])\n"
             "except SystemExit as done:\n    print(done.code, sorted(set(sys.modules) & "
             "{'multiprocessing', 'subprocess', 'jsonschema', 'tempfile'}), file=sys.stderr)\n")
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    env = {**os.environ, "SSLINT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("SSLINT_NO_CACHE", None)
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert "SS102" in done.stdout
     assert done.stderr == "1 []\n"
+    stored = [p.name for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    assert (stored != []) == (cache != "--no-cache") and not [name for name in stored if name.endswith(".tmp")]
