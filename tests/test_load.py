@@ -1,10 +1,16 @@
 """The loader: values as kubectl reads them, positions of every key, and errors that lose nothing."""
 
+import marshal
 import math
 
 import pytest
 
-from sslint.load import MAX_NODES, _CParser, load
+from sslint.load import MAX_NODES, SourceFile, _CParser, load
+
+
+def passed_on(source: SourceFile) -> SourceFile:
+    """A copy of a file as the cache and the worker processes pass it on: in its plain form."""
+    return SourceFile.from_plain(source.path, marshal.loads(marshal.dumps(source.to_plain())))
 
 
 def one(text: str):
@@ -66,10 +72,6 @@ def test_anchors_aliases_and_merge_keys_resolve():
 def test_a_key_written_out_is_where_a_merged_key_of_the_same_name_points():
     """The value of a key written in the mapping itself wins over a merged one, before or after the
     merge key; so does its position, whether the positions are read whole or up to one key."""
-    import marshal
-
-    from sslint.load import SourceFile
-
     text = ("x:\n  <<: {a: 1, b: 2}\n  b: 9\n"
             "y:\n  b: 9\n  <<: {a: 1, b: 2}\n"
             "z:\n  <<: {<<: {a: 1}, a: 2}\n"  # a merge in a merge: its own written key wins there
@@ -84,8 +86,7 @@ def test_a_key_written_out_is_where_a_merged_key_of_the_same_name_points():
     whole = source.documents[0].positions
     assert {path: whole[path] for path in expected} == expected
     for path in whole:  # read up to each key, a copy gives what the whole read gives
-        copy = SourceFile.from_plain("t.yaml", marshal.loads(marshal.dumps(source.to_plain())))
-        assert copy.documents[0].position_of(path) == whole[path], path
+        assert passed_on(source).documents[0].position_of(path) == whole[path], path
 
 
 @pytest.mark.skipif(_CParser is None, reason="the pure parser reads the whole file for positions")
@@ -136,13 +137,11 @@ def test_multi_document_files_and_empty_documents():
 def test_a_copy_of_a_file_reads_one_documents_positions_from_its_own_lines(monkeypatch):
     """The cache and the worker processes pass a file on in its plain form; a finding in a bundle
     read that way must cost one document's parse, not the whole file's, and give the same position."""
-    import marshal
-
     from sslint import load as loader
 
     text = "".join(f"---\nkind: ConfigMap\nmetadata:\n  name: c{n}\ndata: {{k: v}}\n" for n in range(50))
     source = load(text.encode(), "bundle.yaml")
-    copy = loader.SourceFile.from_plain("bundle.yaml", marshal.loads(marshal.dumps(source.to_plain())))
+    copy = passed_on(source)
     whole_reads = []
     monkeypatch.setattr(loader, "_read", lambda *arguments: whole_reads.append(arguments))
     assert copy.documents[42].positions[("metadata", "name")] == (42 * 5 + 4, 3)
@@ -153,14 +152,10 @@ def test_a_copy_of_a_file_reads_one_documents_positions_from_its_own_lines(monke
 def test_a_file_that_begins_with_two_byte_order_marks_keeps_its_positions():
     """The text of such a file begins with the second mark, which the C parser does not count: where
     its documents begin is one character short, so their positions are read from the whole file."""
-    import marshal
-
-    from sslint.load import SourceFile
-
     source = load(b"\xef\xbb\xbf\xef\xbb\xbfa: 1\nb: {c: 2}\n---\nd: 1\n", "boms.yaml")
     assert [d.data for d in source.documents] == [{"a": 1, "b": {"c": 2}}, {"d": 1}]
     assert source.documents[1].position_of(("d",)) == (4, 1)
-    copy = SourceFile.from_plain("boms.yaml", marshal.loads(marshal.dumps(source.to_plain())))
+    copy = passed_on(source)
     assert copy.documents[1].position_of(("d",)) == (4, 1)
     assert copy.documents[0].positions[("b", "c")] == (2, 5)
 
@@ -168,13 +163,9 @@ def test_a_file_that_begins_with_two_byte_order_marks_keeps_its_positions():
 def test_a_copy_of_a_file_with_a_parse_error_keeps_its_positions():
     """After an error, reading resumes at the next document, in a shorter text: a copy reads the
     positions of what follows from the whole file again, not from where documents began in that text."""
-    import marshal
-
-    from sslint.load import SourceFile
-
     text = "a: 1\n---\nb: [\n---\nx: 1\n---\nkind: ConfigMap\nmetadata:\n  name: c\n"
     source = load(text.encode(), "broken.yaml")
-    copy = SourceFile.from_plain("broken.yaml", marshal.loads(marshal.dumps(source.to_plain())))
+    copy = passed_on(source)
     assert [(e.line, e.column) for e in source.errors] == [(4, 1)]
     assert [d.positions for d in copy.documents] == [d.positions for d in source.documents]
     assert copy.documents[2].positions[("metadata", "name")] == (9, 3)
