@@ -724,10 +724,29 @@ _SOURCE_COMMENT = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
 
 
 def _rendered_origins(text: str, source: SourceFile) -> None:
-    """`helm template` writes `# Source: chart/templates/x.yaml` above each document it renders."""
-    comments = [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in _SOURCE_COMMENT.finditer(text)]
+    """`helm template` writes `# Source: chart/templates/x.yaml` above each document it renders: a
+    document comes from the last such comment above its first key or list item. (Comments and
+    documents are each taken once: a rendered chart can hold thousands of both.)"""
+    lines, origins, line, counted = [], [], 1, 0
+    for match in _SOURCE_COMMENT.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        lines.append(line)
+        origins.append(match.group(1))
     for document in source.documents:
-        first = min(document.positions.values(), default=(0, 0))[0]
-        before = [(line, path) for line, path in comments if line < first]
-        if before:
-            document.origin_line, document.origin = before[-1]
+        above = bisect.bisect_left(lines, _first_line(document))
+        if above:
+            document.origin_line, document.origin = lines[above - 1], origins[above - 1]
+
+
+def _first_line(document: Document) -> int:
+    """The line of a document's first key or list item, where its positions begin (read only that
+    far); 0 for a document that has none."""
+    data = document.data
+    if type(data) is dict and data:
+        position = document.position_of((next(iter(data)),))
+    elif type(data) is list and data:
+        position = document.position_of((0,))
+    else:
+        return 0
+    return position[0] if position else 0
