@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 from sslint import cache, catalogue, discover, kustomize, suppress, versions
 from sslint.checks import CHECKS
 from sslint.finding import Finding, Location, Related
-from sslint.load import ParseError, SourceFile, load
+from sslint.load import ParseError, SourceFile, cut, load, read_piece
 from sslint.model import Model, Obj, ObjectRef
 
 STDIN = "-"
@@ -82,14 +82,14 @@ def _too_large() -> ParseError:
                       "or leave it out (--exclude).")
 
 
-def _load(name: str, contents: bytes | ParseError, sniff: bool = False) -> SourceFile:
-    """A file loaded from its contents; `sniff`: JSON when it begins like JSON (standard input has
-    no extension to say so)."""
+def _load(name: str, contents: bytes | ParseError, sniff: bool = False, pieces: list | None = None) -> SourceFile:
+    """A file loaded from its contents (with `pieces`, from those read of it); `sniff`: JSON when
+    it begins like JSON (standard input has no extension to say so)."""
     if isinstance(contents, ParseError):
         source = SourceFile(name)
         source.errors.append(contents)
         return source
-    return load(contents, name, as_json=_json(name, contents, sniff))
+    return load(contents, name, as_json=_json(name, contents, sniff), pieces=pieces)
 
 
 def _json(name: str, raw: bytes, sniff: bool = False) -> bool:
@@ -249,11 +249,12 @@ def _receive(inbox: dict[int, bytearray], arrived: Callable[[int, Any], None]) -
 
 
 def _load_all(names: list[str], contents: list, use_cache: bool, jobs: int,
-              progress: Callable[[int, int], None]) -> list[SourceFile]:
+              progress: Callable[[int, int], None], sniff: bool = False) -> list[SourceFile]:
     """The files loaded in order: those the cache holds from it, the others parsed (and then stored
     in it). When those to parse are large, they are shared out between this process and `jobs` - 1
-    workers, the largest files first. Each file's contents are let go (set to None) once loaded."""
-    keys = [cache.file_key(c, _json(name, c)) if use_cache and isinstance(c, bytes) else None
+    workers, the largest first, a long YAML stream in pieces (load.cut). Each file's contents are
+    let go (set to None) once loaded."""
+    keys = [cache.file_key(c, _json(name, c, sniff)) if use_cache and isinstance(c, bytes) else None
             for name, c in zip(names, contents)]
     stored = cache.stored_files([k for k in keys if k is not None]) if use_cache else {}
     loaded: list[SourceFile | None] = [None] * len(names)
@@ -267,29 +268,57 @@ def _load_all(names: list[str], contents: list, use_cache: bool, jobs: int,
     parse = [n for n in range(len(names)) if loaded[n] is None]
     fresh: dict[bytes, bytes] = {}  # what was parsed, to store: key → marshal data
     sizes = [len(c) if isinstance(c, bytes) else 0 for c in contents]
-    if jobs > 1 and len(parse) > 1 and sum(sizes[n] for n in parse) >= PARALLEL_BYTES and hasattr(os, "fork"):
-        largest_first = sorted(parse, key=sizes.__getitem__, reverse=True)
+    if jobs > 1 and sum(sizes[n] for n in parse) >= PARALLEL_BYTES and hasattr(os, "fork"):
+        cuts = {n: c for n in parse if isinstance(contents[n], bytes) and not _json(names[n], contents[n], sniff)
+                and (c := cut(contents[n])) is not None}  # file → (its text, its pieces)
+        tasks = [(n, piece) for n in parse for piece in (range(len(cuts[n][1])) if n in cuts else [None])]
+    else:
+        cuts, tasks = {}, []
+    if len(tasks) > 1:
+        def size(task: tuple[int, int | None]) -> int:
+            n, piece = task
+            if piece is None:
+                return sizes[n]
+            start, end, _ = cuts[n][1][piece]
+            return end - start
 
-        def load_one(n: int, here: bool):
-            source = _load(names[n], contents[n])
+        def load_one(task: tuple[int, int | None], here: bool):
+            n, piece = task
+            if piece is not None:
+                text, spans = cuts[n]
+                read = read_piece(text, *spans[piece])
+                return read if here else marshal.dumps(read)
+            source = _load(names[n], contents[n], sniff)
             if here:
                 contents[n] = None
                 return source
             return marshal.dumps(source.to_plain())
 
-        def unpack(n: int, data: bytes) -> SourceFile:  # a worker's file, while the workers go on
+        def unpack(task: tuple[int, int | None], data: bytes):  # a worker's file or piece, while the workers go on
+            n, piece = task
+            if piece is not None:
+                return marshal.loads(data)
             contents[n] = None
             if keys[n] is not None:
                 fresh[keys[n]] = data
             return SourceFile.from_plain(names[n], marshal.loads(data))
 
+        largest_first = sorted(tasks, key=size, reverse=True)
         shared = _shared_out(largest_first, jobs, load_one, unpack,
-                             lambda finished: progress(len(names) - len(parse) + finished, len(names)))
-        for n, source in zip(largest_first, shared):
-            loaded[n] = source
+                             lambda finished: progress(len(names) - len(parse) + finished * len(parse) // len(tasks),
+                                                       len(names)))
+        pieces: dict[int, list] = {n: [None] * len(spans) for n, (_, spans) in cuts.items()}
+        for (n, piece), result in zip(largest_first, shared):
+            if piece is None:
+                loaded[n] = result
+            else:
+                pieces[n][piece] = result
+        for n, read in pieces.items():  # (a piece with an error: the file is read whole, here)
+            loaded[n] = _load(names[n], contents[n], sniff, read)
+            contents[n] = None
     else:
         for done, n in enumerate(parse, 1):
-            loaded[n] = _load(names[n], contents[n])
+            loaded[n] = _load(names[n], contents[n], sniff)
             contents[n] = None
             progress(len(names) - len(parse) + done, len(names))
         if not parse:  # all from the cache
@@ -382,8 +411,9 @@ def _gather(options: Options, built: list[Path], inputs: _Inputs):
         source.patch = patch
     sources = loaded[: inputs.targets]
     sources[:0] = [kustomize.build(d, discover.display(kustomize.kustomization(d))) for d in built]
-    if inputs.stdin is not None:
-        sources.insert(0, _load(options.stdin_filename or "<stdin>", inputs.stdin, sniff=True))
+    if inputs.stdin is not None:  # (`helm template … | sslint -`: a long stream is read in pieces too)
+        name = options.stdin_filename or "<stdin>"
+        sources[:0] = _load_all([name], [inputs.stdin], False, options.jobs, lambda loaded, total: None, sniff=True)
     return sources, loaded[inputs.targets:]
 
 

@@ -683,8 +683,14 @@ def decode(raw: bytes) -> str:
     return raw.decode("utf-8")
 
 
-def load(raw: bytes, path: str, as_json: bool = False) -> SourceFile:
-    """Read one file's bytes into its documents, parse errors and suppression comments."""
+def _is_template(text: str) -> bool:
+    return "{{" in text and _HELM_ACTION.search(text) is not None
+
+
+def load(raw: bytes, path: str, as_json: bool = False, pieces: list | None = None) -> SourceFile:
+    """Read one file's bytes into its documents, parse errors and suppression comments; with
+    `pieces`, what read_piece() gave for each piece of cut(raw), joined (unless one of them could
+    not be read alone: then the whole text is read, as its errors are reported)."""
     source = SourceFile(path)
     try:
         text = decode(raw)
@@ -693,7 +699,7 @@ def load(raw: bytes, path: str, as_json: bool = False) -> SourceFile:
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         source.errors.append(ParseError(line, column, f"not UTF-8 text: byte 0x{raw[error.start]:02x} cannot be decoded"))
         return source
-    if "{{" in text and _HELM_ACTION.search(text):
+    if _is_template(text):
         source.template = True
         return source
     if "sslint-ignore" in text:
@@ -703,7 +709,11 @@ def load(raw: bytes, path: str, as_json: bool = False) -> SourceFile:
                 source.pragmas[number] = (match.group(1), line.lstrip().startswith("#"))
     source.text, source.as_json = text, as_json
     lazy = _Positions(text, as_json)
-    _read(text, source, as_json, lazy)
+    if pieces is not None and all(piece is not None for piece in pieces):
+        firsts, comments = _join(pieces, source, lazy)
+    else:
+        _read(text, source, as_json, lazy)
+        firsts = comments = None
     if source.errors:  # a message may name a position read before the error: read again, with positions
         source.documents, source.errors = [], []
         _read(text, source, as_json, None)
@@ -712,7 +722,9 @@ def load(raw: bytes, path: str, as_json: bool = False) -> SourceFile:
             lazy.starts.clear()  # (each document's positions are then read from the whole file)
         source.starts = lazy.starts
     if not as_json and "# Source: " in text:
-        _rendered_origins(text, source)
+        if firsts is None:
+            firsts, comments = [_first_line(d) for d in source.documents], _source_comments(text, 0)
+        _rendered_origins(source.documents, firsts, comments)
     return source
 
 
@@ -720,23 +732,90 @@ def _read(text: str, source: SourceFile, as_json: bool, lazy: _Positions | None)
     (_read_json if as_json else _read_yaml)(text, source, lazy)
 
 
+# -- a long stream in pieces ----------------------------------------------------------------------
+# A line that begins with `---` always begins a document (YAML lets no scalar or collection hold
+# one, and libyaml ends or rejects whatever is open there), and documents share no anchors: cut at
+# such lines, a long stream reads as its pieces do, one after another, and worker processes can
+# read the pieces at once (`helm template` or `kustomize build` output is one file).
+
+PIECE = 2**18  # characters: a YAML text at least twice as long is cut into pieces of about this size
+
+
+def cut(raw: bytes) -> tuple[str, list[tuple[int, int, int]]] | None:
+    """A long YAML file's text and its pieces: (start, end, lines before start), each but the first
+    beginning at a `---` line; None for a file read whole: short, not UTF-8, a Helm template, with a
+    second byte order mark (which the C parser does not count) or a directive (which belongs to the
+    document after it), or with no `---` line to cut at."""
+    if len(raw) < 2 * PIECE or _CParser is None:
+        return None
+    try:
+        text = decode(raw)
+    except UnicodeDecodeError:
+        return None
+    if text.startswith(("\ufeff", "%")) or "\n%" in text or _is_template(text):
+        return None
+    spans, start, line = [], 0, 0
+    while (match := _DOCUMENT_START.search(text, start + PIECE)) is not None:
+        spans.append((start, match.start(), line))
+        line += text.count("\n", start, match.start())
+        start = match.start()
+    spans.append((start, len(text), line))
+    return (text, spans) if len(spans) > 1 else None
+
+
+def read_piece(text: str, start: int, end: int, line: int) -> tuple | None:
+    """A piece of cut(): its documents' (data, index, first line), indexes counted from 0, where they
+    begin in the whole text (_Positions.starts), how many indexes it took (an empty document takes
+    one), and its `# Source:` comments; None when it has an error. (The first lines and comments,
+    which say where rendered documents come from, only for a text that has such comments.)"""
+    piece = text[start:end]
+    lazy = _Positions(piece, False)
+    documents: list[Document] = []
+    try:
+        with _lean_events():
+            count = _Builder(_CParser(piece).get_event, line, piece, lazy).read(0, documents)
+    except (_LoadError, YAMLError):
+        return None
+    starts = {index: (first, offset + start) for index, (first, offset) in lazy.starts.items()}
+    rendered = "# Source: " in text
+    return ([(d.data, d.index, _first_line(d) if rendered else 0) for d in documents], starts, count,
+            _source_comments(piece, line) if rendered else [])
+
+
+def _join(pieces: list[tuple], source: SourceFile, lazy: _Positions) -> tuple[list[int], list[tuple[int, str]]]:
+    """The pieces' documents into `source`; their first lines and `# Source:` comments."""
+    before, firsts, comments = 0, [], []  # before: indexes taken by the pieces before
+    for documents, starts, count, piece_comments in pieces:
+        source.documents += [Document(data, lazy, before + index) for data, index, _ in documents]
+        firsts += [first for _, _, first in documents]
+        comments += piece_comments
+        lazy.starts.update((before + index, start) for index, start in starts.items())
+        before += count
+    return firsts, comments
+
+
 _SOURCE_COMMENT = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
 
 
-def _rendered_origins(text: str, source: SourceFile) -> None:
-    """`helm template` writes `# Source: chart/templates/x.yaml` above each document it renders: a
-    document comes from the last such comment above its first key or list item. (Comments and
-    documents are each taken once: a rendered chart can hold thousands of both.)"""
-    lines, origins, line, counted = [], [], 1, 0
+def _source_comments(text: str, line: int) -> list[tuple[int, str]]:
+    """`helm template` writes `# Source: chart/templates/x.yaml` above each document it renders: the
+    line and template of each such comment in `text`, which follows `line` lines."""
+    comments, counted = [], 0
     for match in _SOURCE_COMMENT.finditer(text):
         line += text.count("\n", counted, match.start())
         counted = match.start()
-        lines.append(line)
-        origins.append(match.group(1))
-    for document in source.documents:
-        above = bisect.bisect_left(lines, _first_line(document))
+        comments.append((line + 1, match.group(1)))
+    return comments
+
+
+def _rendered_origins(documents: list[Document], firsts: list[int], comments: list[tuple[int, str]]) -> None:
+    """Each document comes from the last `# Source:` comment above its first line (first key or list
+    item). (Comments and documents are each taken once: a rendered chart can hold thousands of both.)"""
+    lines = [line for line, _ in comments]
+    for document, first in zip(documents, firsts):
+        above = bisect.bisect_left(lines, first)
         if above:
-            document.origin_line, document.origin = lines[above - 1], origins[above - 1]
+            document.origin_line, document.origin = comments[above - 1]
 
 
 def _first_line(document: Document) -> int:

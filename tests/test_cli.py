@@ -257,6 +257,38 @@ def test_worker_processes_give_the_same_report(sslint, monkeypatch):
     assert any(f["suppressed"] for f in serial.json["findings"])
 
 
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_long_stream_is_read_in_pieces_by_the_workers_with_the_same_report(sslint, monkeypatch, broken):
+    """`helm template … | sslint -` is one long stream: with more than one job it is cut at `---`
+    lines and the pieces read by the workers too. The report is the one process's: findings and
+    their lines, the templates they come from, suppressions, and (a piece with an error) parse errors."""
+    from sslint import engine
+    from sslint import load as loader
+
+    rendered = "".join(
+        f"---\n# Source: db/templates/app{n}.yaml\n"
+        + docs(replicated_statefulset(name=f"s{n}", service="missing" if n % 3 else f"s{n}", labels=f"{{app: s{n}}}"),
+               service(f"s{n}", f"{{app: s{n}}}"))
+        for n in range(12))
+    rendered = rendered.replace("serviceName: missing", "serviceName: missing  # sslint-ignore: SS102", 1)
+    if broken:
+        rendered = rendered.replace("  name: s7\n", "  name: s7\n  labels: {a: [\n", 1)
+    serial = sslint("--format", "json", "--jobs", "1", "--no-cache", "stream.yaml", files={"stream.yaml": rendered})
+    serial_stdin = sslint("--format", "json", "--jobs", "1", "-", stdin=rendered)
+    monkeypatch.setattr(engine, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(engine, "PARALLEL_OBJECTS", 0)
+    monkeypatch.setattr(loader, "PIECE", 300)
+    assert len(loader.cut(rendered.encode())[1]) > 10
+    for jobs in ("2", "3"):
+        assert sslint("--format", "json", "--jobs", jobs, "--no-cache", "stream.yaml").out == serial.out
+        assert sslint("--format", "json", "--jobs", jobs, "-", stdin=rendered).out == serial_stdin.out
+    findings = serial.json["findings"]
+    assert "SS102" in {f["rule"] for f in findings} and ("SS001" in {f["rule"] for f in findings}) == broken
+    assert {f["file"] for f in findings if f["rule"] == "SS102"} == {f"db/templates/app{n}.yaml" for n in range(12)
+                                                                           if n % 3 and not (broken and n == 7)}
+    assert any(f["suppressed"] for f in findings)
+
+
 def test_the_command_ends_at_once_with_its_report_and_exit_code_whole(tmp_path):
     """`sslint` (cli.console) ends the process without freeing the run's objects: what it wrote must
     be complete and its exit code kept, through a pipe too."""

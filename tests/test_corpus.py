@@ -105,3 +105,28 @@ def test_a_position_read_up_to_its_key_is_the_one_a_whole_read_gives():
             for key in keys[:: max(1, len(keys) // 30)] + [("no such key",)]:
                 fresh = _Positions(source.text, source.as_json, source.starts)
                 assert fresh.find(document.index, key) == whole.get(key), (path, document.index, key)
+
+
+@pytest.mark.skipif(_CParser is None, reason="without the C parser a file is never cut")
+def test_a_stream_cut_at_every_document_reads_as_it_does_whole(monkeypatch):
+    """A long stream is read in pieces cut at `---` lines (by worker processes, at once): cut before
+    every document, every real and test-suite file must give what reading it whole gives — its data,
+    document numbers, where each begins and its errors (a piece with an error: the file is read whole)."""
+    from sslint import load as loader
+    from sslint.load import cut, load, read_piece
+
+    monkeypatch.setattr(loader, "PIECE", 1)
+    joined = fell_back = 0
+    for path in sorted([*REAL.rglob("*.y*ml"), *YAML_SUITE.glob("*.yaml")]):
+        raw = path.read_bytes()
+        text_and_spans = cut(raw)
+        if text_and_spans is None:
+            continue
+        text, spans = text_and_spans
+        pieces = [read_piece(text, *span) for span in spans]
+        whole = load(raw, str(path))
+        assert load(raw, str(path), pieces=pieces).to_plain() == whole.to_plain(), path
+        joined += None not in pieces
+        fell_back += None in pieces
+        assert (None in pieces) == bool(whole.errors), path  # no piece fails where the whole reads
+    assert joined > 30 and fell_back > 0  # what the corpus holds: streams, and a few broken ones

@@ -368,3 +368,32 @@ def test_a_rendered_document_comes_from_the_last_source_comment_above_its_first_
     for source in (load(text.encode(), "out.yaml"), load((text + "---\nbroken: [\n").encode(), "out.yaml")):
         assert [(d.origin, d.origin_line) for d in source.documents] == expected
         assert [(d.origin, d.origin_line) for d in passed_on(source).documents] == expected
+
+
+@pytest.mark.skipif(_CParser is None, reason="without the C parser a file is never cut")
+@pytest.mark.parametrize("text", [
+    "a: 1\n---\nb: 2\n---\n---\nc: [3]\n...\n# after\n---\n- d\n",  # empty documents, `...`, a comment
+    "# Source: x/a.yaml\nkind: A\n---\n# Source: x/b.yaml\nkind: B\n---\nkind: C\n",  # origins across pieces
+    "a: &x {b: 1}\nc: *x\n---\nd: 1\n--- |\n  text\n--- plain\n",  # anchors, scalars on the `---` line
+    "a: 'open\n---\nb: 1\n",  # a quote open at a `---` line: an error there, whole or in pieces
+    "a: [1,\n---\nb: 1\n",  # a flow collection open at it
+    "a: 1\n---\nb: \"x\"#glued\n---\nc: 1\n---\nd: [\n",  # strict checks' errors, one at the end
+    "a: 1\n---\n\tb: 2\n---\nc: 3\n---\nd: 4\n",  # a tab: reading resumes after the broken document
+])
+def test_a_stream_read_in_pieces_is_the_stream_read_whole(text, monkeypatch):
+    """A long stream is cut at `---` lines and its pieces read at once by worker processes: joined,
+    they are the whole file's documents, document numbers, positions and origins; a piece with an
+    error gives way to reading the whole file, whose errors are the ones reported."""
+    from sslint import load as loader
+    from sslint.load import cut, read_piece
+
+    monkeypatch.setattr(loader, "PIECE", 1)
+    raw = text.encode()
+    whole = load(raw, "stream.yaml")
+    text_read, spans = cut(raw)
+    assert text_read == text and len(spans) == 1 + len(loader._DOCUMENT_START.findall(text))  # one per document
+    pieces = [read_piece(text, *span) for span in spans]
+    joined = load(raw, "stream.yaml", pieces=pieces)
+    assert (None in pieces) == bool(whole.errors)
+    assert joined.to_plain() == whole.to_plain()
+    assert [d.positions for d in joined.documents] == [d.positions for d in whole.documents]
