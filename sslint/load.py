@@ -809,13 +809,19 @@ def _source_comments(text: str, line: int) -> list[tuple[int, str]]:
 
 
 def _rendered_origins(documents: list[Document], firsts: list[int], comments: list[tuple[int, str]]) -> None:
-    """Each document comes from the last `# Source:` comment above its first line (first key or list
-    item). (Comments and documents are each taken once: a rendered chart can hold thousands of both.)"""
+    """Each document comes from the `# Source:` comment above its first line (first key or list item)
+    and below the first line of the document before: a document without one of its own (a manifest
+    added after a rendered chart) is no template's. (Comments and documents are each taken once: a
+    rendered chart can hold thousands of both.)"""
     lines = [line for line, _ in comments]
+    after = 0  # the first line of the document before
     for document, first in zip(documents, firsts):
+        if not first:
+            continue  # no key or item: nothing to report on
         above = bisect.bisect_left(lines, first)
-        if above:
+        if above and lines[above - 1] > after:
             document.origin_line, document.origin = comments[above - 1]
+        after = first
 
 
 def _first_line(document: Document) -> int:

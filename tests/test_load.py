@@ -354,17 +354,19 @@ def test_what_python_reads_as_json_but_kubectl_does_not_is_a_parse_error(text, c
     assert [(e.line, e.column) for e in source.errors] == [(1, column)] and "not a JSON value" in source.errors[0].message
 
 
-def test_a_rendered_document_comes_from_the_last_source_comment_above_its_first_key():
-    """`helm template` heads each document with `# Source: <template>`; a document without one of its
-    own comes from the one above it, a comment below a document's first key is not its origin, and a
-    document with no key or item (a scalar) has none. A file with a parse error reads the same."""
+def test_a_rendered_document_comes_from_the_source_comment_above_its_first_key():
+    """`helm template` heads each document with `# Source: <template>`. A document without one of its
+    own (a manifest added after the chart) is no template's, a comment below a document's first key
+    is not its origin, and a document with no key or item has none. A file with a parse error reads
+    the same."""
     text = ("# Source: c/templates/a.yaml\nkind: A\n"  # 1-2
             "---\nkind: B\n"  # 3-4
             "---\n# Source: c/templates/list.yaml\n- kind: C\n"  # 5-7
-            "---\n# Source: c/templates/scalar.yaml\njust text\n"  # 8-10
-            "---\nkind: D\n# Source: c/templates/below.yaml\nname: d\n")  # 11-14
-    expected = [("c/templates/a.yaml", 1), ("c/templates/a.yaml", 1), ("c/templates/list.yaml", 6), (None, None),
-                ("c/templates/scalar.yaml", 9)]
+            "---\njust text\n"  # 8-9
+            "---\nkind: D\n# Source: c/templates/below.yaml\nname: d\n"  # 10-13
+            "---\n# Source: c/templates/e.yaml\nkind: E\n")  # 14-16
+    expected = [("c/templates/a.yaml", 1), (None, None), ("c/templates/list.yaml", 6), (None, None), (None, None),
+                ("c/templates/e.yaml", 15)]
     for source in (load(text.encode(), "out.yaml"), load((text + "---\nbroken: [\n").encode(), "out.yaml")):
         assert [(d.origin, d.origin_line) for d in source.documents] == expected
         assert [(d.origin, d.origin_line) for d in passed_on(source).documents] == expected
