@@ -163,16 +163,18 @@ spec:
 
 def generate(objects: int, directory: Path) -> tuple[int, int]:
     """Write a tree of about `objects` objects: one file per application, and every tenth
-    application's documents into one of a few large bundles. Returns (documents, bytes)."""
+    application's documents into one of a few large bundles, as `helm template` renders a chart (a
+    `# Source:` comment above each document). Returns (documents, bytes)."""
     directory.mkdir(parents=True, exist_ok=True)
     bundles: dict[int, list[str]] = {}
     count = size = n = 0
     while count < objects:
         docs = _app(n)
-        text = "---\n".join(docs)
         if n % 10 == 0:
+            text = "---\n".join(f"# Source: app{n}/templates/{k}.yaml\n{doc}" for k, doc in enumerate(docs))
             bundles.setdefault(n // 10 % 4, []).append(text)
         else:
+            text = "---\n".join(docs)
             (directory / f"team{n % 7}").mkdir(exist_ok=True)
             (directory / f"team{n % 7}" / f"app{n}.yaml").write_text(text)
         count += len(docs)
@@ -181,6 +183,15 @@ def generate(objects: int, directory: Path) -> tuple[int, int]:
     for index, texts in bundles.items():
         (directory / f"bundle-{index}.yaml").write_text("---\n".join(texts))
     return count, size
+
+
+def stream(tree: Path, directory: Path) -> Path:
+    """The tree's files as one stream, as `helm template` or `kustomize build` prints a whole
+    deployment: one file that only pieces of it can share out between cores."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "all.yaml"
+    path.write_text("---\n".join(p.read_text() for p in sorted(tree.rglob("*.yaml"))))
+    return path
 
 
 # -- measuring -------------------------------------------------------------------------------------
@@ -279,12 +290,19 @@ def _cache_env(workdir: Path) -> dict:
     return {**env, "XDG_CACHE_HOME": str(workdir / "cache")}
 
 
+STREAM_UP_TO = 10_000  # objects: the one-stream runs are timed up to this size (they add a third to a size's time)
+
+
 def measure(objects: int, runs: int, workdir: Path, sslint: list[str], peers: bool = True) -> dict:
     tree = workdir / f"tree-{objects}"
     documents, size = generate(objects, tree)
     record = {"objects": documents, "bytes": size, "files": sum(1 for _ in tree.rglob("*.yaml"))}
     env = {**os.environ, "SSLINT_NO_CACHE": "1"}
     cache_env = _cache_env(workdir)
+    one = str(stream(tree, workdir / f"stream-{objects}"))
+    streams = {"stream": ([*sslint, "--no-cache", "--format", "json", "-o", os.devnull, one], env),
+               "stream_1_core": ([*sslint, "--no-cache", "--jobs", "1", "--format", "json", "-o", os.devnull, one], env),
+               } if objects <= STREAM_UP_TO else {}
     record.update(median_runs({
         "floor": ([sys.executable, "-c", FLOOR, str(tree)], None),
         "sslint": ([*sslint, "--no-cache", "--format", "json", "-o", os.devnull, str(tree)], env),
@@ -294,6 +312,7 @@ def measure(objects: int, runs: int, workdir: Path, sslint: list[str], peers: bo
                                lambda: shutil.rmtree(workdir / "cache", ignore_errors=True)),
         "busy_1": ([sys.executable, "-c", BUSY, "1"], None),
         "busy_2": ([sys.executable, "-c", BUSY, "2"], None),
+        **streams,
     }, workdir, runs))
     shutil.rmtree(workdir / "cache", ignore_errors=True)
     timed([*sslint, "--format", "json", "-o", os.devnull, str(tree)], workdir, cache_env)  # fills the cache
@@ -310,6 +329,8 @@ def measure(objects: int, runs: int, workdir: Path, sslint: list[str], peers: bo
     record["ratio_to_floor"] = round(seconds / record["floor"]["median_s"], 2)
     record["ratio_to_floor_1_core"] = round(record["sslint_1_core"]["median_s"] / record["floor"]["median_s"], 2)
     record["speedup_2_cores"] = round(record["sslint_1_core"]["median_s"] / seconds, 2)
+    if streams:
+        record["stream_speedup_2_cores"] = round(record["stream_1_core"]["median_s"] / record["stream"]["median_s"], 2)
     record["busy_2_slowdown"] = round(record["busy_2"]["median_s"] / record["busy_1"]["median_s"], 2)
     record["speedup_cached"] = round(seconds / record["sslint_cached"]["median_s"], 2)
     record["empty_cache_ratio"] = round(record["sslint_empty_cache"]["median_s"] / seconds, 2)
@@ -362,6 +383,11 @@ def markdown(records: list[dict], machine: dict) -> str:
     cached = _listed([f"{r['speedup_cached']}×" for r in records])
     lines += ["", f"With two cores a run was {speedups} as fast as with one (at {sizes} objects); answered from the "
                   f"cache, {cached} as fast as without it.",
+              *(["", "The same objects as one stream (the tree's files in one file, as `helm template` prints a chart): "
+                     + _listed([f"{r['stream_1_core']['median_s']:.2f} s on one core, {r['stream']['median_s']:.2f} s on two "
+                                f"({r['stream_speedup_2_cores']}×) at {r['objects']:,} objects"
+                                for r in records if "stream" in r]) + "."]
+                if any("stream" in r for r in records) else []),
               "", f"Two busy processes at once (a pure-Python loop each, taking turns with the runs above) each ran "
                   f"{slowdowns} as long as one alone: the most two cores could give here was {most}."]
     for smaller, larger in zip(records, records[1:]):

@@ -19,5 +19,7 @@ def test_the_benchmark_runs_on_a_small_tree(tmp_path):
     assert run["objects"] >= 40 and run["sslint"]["exit"] == 1  # the generated tree carries mistakes
     assert run["floor"]["median_s"] > 0 and run["sslint"]["peak_rss_mb"] > 0 and 0 < run["rules_s"] <= run["rules_median_s"]
     assert "| objects |" in done.stdout
+    assert run["stream"]["exit"] == run["stream_1_core"]["exit"] == 1 and run["stream_speedup_2_cores"] > 0
+    assert f"{run['stream']['median_s']:.2f} s on two" in done.stdout
     startup_runs = len(written["machine"]["startup"]["sslint"]["runs_s"])
     assert startup_runs > 1 and f"(medians of {startup_runs} runs)" in done.stdout  # the line says how many
