@@ -542,28 +542,49 @@ class _PureParser:
 
 
 def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
-    """Every document of `text`; after an error, reading resumes at the next `---` line."""
-    line_offset, index = 0, 0
+    """Every document of `text`; after an error, reading resumes at the next `---` line, with that
+    document alone and then twice as much at a time, in pieces cut at `---` lines (as cut() cuts):
+    a long file with many broken documents is not read on to its end after each. An error in a
+    piece's last document, which what follows the piece may change, is read again with the next
+    document too."""
     if text.startswith("%") or "\n%" in text:
         problem = strict.directives(text)
         if problem is not None:
             message, line, column = problem
             source.errors.append(ParseError(line, column, message))
             return
+    start, end, line_offset, index = 0, len(text), 0, 0  # the first read goes to the end
     while True:
+        piece = text if start == 0 and end == len(text) else text[start:end]
+        documents_before = len(source.documents)
         try:
             with _lean_events():
-                _Builder(_yaml_parser(text).get_event, line_offset, text, lazy).read(index, source.documents)
-            return
+                index = _Builder(_yaml_parser(piece).get_event, line_offset, piece, lazy).read(index, source.documents)
         except (_LoadError, YAMLError) as error:
-            line, column, message = _describe(error, text)
+            line, column, message = _describe(error, piece)
+            resume = _next_document_start(piece, line)
+            if resume is None and end < len(text):
+                del source.documents[documents_before:]
+                end = _document_after(text, end + 1)
+                continue
             source.errors.append(ParseError(line_offset + line + 1, column, message))
             index = len(source.documents) + len(source.errors)
-            resume = _next_document_start(text, line)
             if resume is None:
                 return
-            line_offset += text.count("\n", 0, resume)
-            text = text[resume:]
+            line_offset += piece.count("\n", 0, resume)
+            start += resume
+            end = _document_after(text, start + 1)
+        else:
+            if end == len(text):
+                return
+            line_offset += piece.count("\n")
+            start, end = end, _document_after(text, end + 2 * (end - start))
+
+
+def _document_after(text: str, offset: int) -> int:
+    """Where the first `---` line at or after `offset` begins; the end of the text if none does."""
+    following = _DOCUMENT_START.search(text, offset)
+    return following.start() if following else len(text)
 
 
 def _describe(error: Exception, text: str) -> tuple[int, int, str]:
@@ -755,11 +776,11 @@ def cut(raw: bytes) -> tuple[str, list[tuple[int, int, int]]] | None:
     if text.startswith(("\ufeff", "%")) or "\n%" in text or _is_template(text):
         return None
     spans, start, line = [], 0, 0
-    while (match := _DOCUMENT_START.search(text, start + PIECE)) is not None:
-        spans.append((start, match.start(), line))
-        line += text.count("\n", start, match.start())
-        start = match.start()
-    spans.append((start, len(text), line))
+    while start < len(text):
+        end = _document_after(text, start + PIECE)
+        spans.append((start, end, line))
+        line += text.count("\n", start, end)
+        start = end
     return (text, spans) if len(spans) > 1 else None
 
 

@@ -209,6 +209,41 @@ def test_reading_resumes_after_a_broken_document():
     assert [(e.line, "duplicate" in e.message) for e in source.errors] == [(4, False), (6, True)]
 
 
+@pytest.mark.parametrize("text", [
+    "a: 1\n---\nb: [\n---\nc: 1\nc: 2\n---\nd: 4\n---\ne: 'open\n---\nf: 6\n",  # the quote: open up to a `---` line
+    "a: [\n" + "---\nb: 1\n---\nc: {\n" * 5 + "---\nd: 1\n",
+    "a: [\n---\nb: 1\n...\n%YAML 1.1\n---\nc: 2\n",  # a directive at the end of a piece, after `...`
+])
+def test_reading_resumed_in_pieces_after_an_error_is_reading_on_to_the_end(text, monkeypatch):
+    """After an error, the rest of a file is read in pieces cut at `---` lines (a long file with many
+    broken documents would otherwise be read on to its end after each): documents and errors are
+    those of reading on to the end, an error in a piece's last document included."""
+    from sslint import load as loader
+
+    after = loader._document_after
+    monkeypatch.setattr(loader, "_document_after", lambda text, offset: len(text))
+    expected = load(text.encode(), "t.yaml")
+    monkeypatch.setattr(loader, "_document_after", after)
+    source = load(text.encode(), "t.yaml")
+    assert expected.errors and source.to_plain() == expected.to_plain()
+
+
+def test_a_long_file_of_broken_documents_is_read_about_once(monkeypatch):
+    from sslint import load as loader
+
+    read = []
+    parser = loader._yaml_parser
+    monkeypatch.setattr(loader, "_yaml_parser", lambda text: read.append(len(text)) or parser(text))
+    text = "".join(f"---\nname: doc{n}\nlabels: {{a: [}}\n" for n in range(3000))  # each one broken
+    source = load(text.encode(), "broken.yaml")
+    assert len(source.errors) == 3000 and [e.line for e in source.errors[:2]] == [3, 6]
+    # A file with errors is read twice (the second time recording positions); each time the text
+    # whole once and each broken document again about three times (alone, then with the next one,
+    # which is then read again): about eight times the text. Read on to the end after each error,
+    # it would be some 1,500 times.
+    assert sum(read) < 10 * len(text)
+
+
 def test_bytes_that_are_not_utf8_are_an_error_at_their_position():
     source = load(b"a: 1\nb: caf\xe9\n", "t.yaml")
     assert [(e.line, e.column) for e in source.errors] == [(2, 7)]
