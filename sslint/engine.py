@@ -82,7 +82,8 @@ def _too_large() -> ParseError:
                       "or leave it out (--exclude).")
 
 
-def _load(name: str, contents: bytes | ParseError, sniff: bool = False, pieces: list | None = None) -> SourceFile:
+def _load(name: str, contents: bytes | ParseError, sniff: bool = False,
+          pieces: tuple[str, list] | None = None) -> SourceFile:
     """A file loaded from its contents (with `pieces`, from those read of it); `sniff`: JSON when
     it begins like JSON (standard input has no extension to say so)."""
     if isinstance(contents, ParseError):
@@ -279,7 +280,7 @@ def _load_all(names: list[str], contents: list, use_cache: bool, jobs: int,
             n, piece = task
             if piece is None:
                 return sizes[n]
-            start, end, _ = cuts[n][1][piece]
+            start, end, *_ = cuts[n][1][piece]
             return end - start
 
         def load_one(task: tuple[int, int | None], here: bool):
@@ -314,7 +315,7 @@ def _load_all(names: list[str], contents: list, use_cache: bool, jobs: int,
             else:
                 pieces[n][piece] = result
         for n, read in pieces.items():  # (a piece with an error: the file is read whole, here)
-            loaded[n] = _load(names[n], contents[n], sniff, read)
+            loaded[n] = _load(names[n], contents[n], sniff, (cuts.pop(n)[0], read))
             contents[n] = None
     else:
         for done, n in enumerate(parse, 1):

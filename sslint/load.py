@@ -554,6 +554,7 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
             source.errors.append(ParseError(line, column, message))
             return
     start, end, line_offset, index = 0, len(text), 0, 0  # the first read goes to the end
+    odd = None  # whether libyaml breaks lines where '\n' does not: then reading resumes on to the end
     while True:
         piece = text if start == 0 and end == len(text) else text[start:end]
         documents_before = len(source.documents)
@@ -573,7 +574,8 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
                 return
             line_offset += piece.count("\n", 0, resume)
             start += resume
-            end = _document_after(text, start + 1)
+            odd = _odd_breaks(text) if odd is None else odd
+            end = len(text) if odd else _document_after(text, start + 1)
         else:
             if end == len(text):
                 return
@@ -708,13 +710,13 @@ def _is_template(text: str) -> bool:
     return "{{" in text and _HELM_ACTION.search(text) is not None
 
 
-def load(raw: bytes, path: str, as_json: bool = False, pieces: list | None = None) -> SourceFile:
+def load(raw: bytes, path: str, as_json: bool = False, pieces: tuple[str, list] | None = None) -> SourceFile:
     """Read one file's bytes into its documents, parse errors and suppression comments; with
-    `pieces`, what read_piece() gave for each piece of cut(raw), joined (unless one of them could
-    not be read alone: then the whole text is read, as its errors are reported)."""
+    `pieces`, cut(raw)'s text and what read_piece() gave for each of its pieces, joined (unless one
+    of them could not be read alone: then the whole text is read, as its errors are reported)."""
     source = SourceFile(path)
     try:
-        text = decode(raw)
+        text = decode(raw) if pieces is None else pieces[0]
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
@@ -730,11 +732,11 @@ def load(raw: bytes, path: str, as_json: bool = False, pieces: list | None = Non
                 source.pragmas[number] = (match.group(1), line.lstrip().startswith("#"))
     source.text, source.as_json = text, as_json
     lazy = _Positions(text, as_json)
-    if pieces is not None and all(piece is not None for piece in pieces):
-        firsts, comments = _join(pieces, source, lazy)
+    if pieces is not None and all(piece is not None for piece in pieces[1]):
+        firsts, headings = _join(pieces[1], source, lazy)
     else:
         _read(text, source, as_json, lazy)
-        firsts = comments = None
+        firsts = headings = None
     if source.errors:  # a message may name a position read before the error: read again, with positions
         source.documents, source.errors = [], []
         _read(text, source, as_json, None)
@@ -742,10 +744,10 @@ def load(raw: bytes, path: str, as_json: bool = False, pieces: list | None = Non
         if text.startswith("\ufeff"):  # a second BOM, which the C parser does not count: offsets one short
             lazy.starts.clear()  # (each document's positions are then read from the whole file)
         source.starts = lazy.starts
-    if not as_json and "# Source: " in text:
+    if not as_json and _SOURCE in text:
         if firsts is None:
-            firsts, comments = [_first_line(d) for d in source.documents], _source_comments(text, 0)
-        _rendered_origins(source.documents, firsts, comments)
+            firsts, headings = [_first_line(d) for d in source.documents], _headings(text, 0)
+        _rendered_origins(source.documents, firsts, headings)
     return source
 
 
@@ -762,33 +764,39 @@ def _read(text: str, source: SourceFile, as_json: bool, lazy: _Positions | None)
 PIECE = 2**18  # characters: a YAML text at least twice as long is cut into pieces of about this size
 
 
-def cut(raw: bytes) -> tuple[str, list[tuple[int, int, int]]] | None:
-    """A long YAML file's text and its pieces: (start, end, lines before start), each but the first
-    beginning at a `---` line; None for a file read whole: short, not UTF-8, a Helm template, with a
-    second byte order mark (which the C parser does not count) or a directive (which belongs to the
-    document after it), or with no `---` line to cut at."""
+def cut(raw: bytes) -> tuple[str, list[tuple[int, int, int, bool]]] | None:
+    """A long YAML file's text and its pieces: (start, end, lines before start, whether the text has
+    helm's `# Source:` comments), each but the first beginning at a `---` line; None for a file read
+    whole: short, not UTF-8, a Helm template, with a second byte order mark (which the C parser does
+    not count), a directive (which belongs to the document after it) or a line break that only
+    libyaml counts, or with no `---` line to cut at."""
     if len(raw) < 2 * PIECE or _CParser is None:
         return None
     try:
         text = decode(raw)
     except UnicodeDecodeError:
         return None
-    if text.startswith(("\ufeff", "%")) or "\n%" in text or _is_template(text):
+    if text.startswith(("\ufeff", "%")) or "\n%" in text or _is_template(text) or _odd_breaks(text):
         return None
+    rendered = "# Source: " in text
     spans, start, line = [], 0, 0
     while start < len(text):
         end = _document_after(text, start + PIECE)
-        spans.append((start, end, line))
+        spans.append((start, end, line, rendered))
         line += text.count("\n", start, end)
         start = end
     return (text, spans) if len(spans) > 1 else None
 
 
-def read_piece(text: str, start: int, end: int, line: int) -> tuple | None:
+def _odd_breaks(text: str) -> bool:
+    """Whether libyaml breaks a line of `text` where '\\n' does not: a CR alone, NEL, LS or PS."""
+    return "\x85" in text or "\u2028" in text or "\u2029" in text or text.count("\r") != text.count("\r\n")
+
+
+def read_piece(text: str, start: int, end: int, line: int, rendered: bool) -> tuple | None:
     """A piece of cut(): its documents' (data, index, first line), indexes counted from 0, where they
     begin in the whole text (_Positions.starts), how many indexes it took (an empty document takes
-    one), and its `# Source:` comments; None when it has an error. (The first lines and comments,
-    which say where rendered documents come from, only for a text that has such comments.)"""
+    one) and, in `rendered` output, its headings (_headings); None when it has an error."""
     piece = text[start:end]
     lazy = _Positions(piece, False)
     documents: list[Document] = []
@@ -798,51 +806,48 @@ def read_piece(text: str, start: int, end: int, line: int) -> tuple | None:
     except (_LoadError, YAMLError):
         return None
     starts = {index: (first, offset + start) for index, (first, offset) in lazy.starts.items()}
-    rendered = "# Source: " in text
     return ([(d.data, d.index, _first_line(d) if rendered else 0) for d in documents], starts, count,
-            _source_comments(piece, line) if rendered else [])
+            _headings(piece, line) if rendered else {})
 
 
-def _join(pieces: list[tuple], source: SourceFile, lazy: _Positions) -> tuple[list[int], list[tuple[int, str]]]:
-    """The pieces' documents into `source`; their first lines and `# Source:` comments."""
-    before, firsts, comments = 0, [], []  # before: indexes taken by the pieces before
-    for documents, starts, count, piece_comments in pieces:
+def _join(pieces: list[tuple], source: SourceFile, lazy: _Positions) -> tuple[list[int], dict]:
+    """The pieces' documents into `source`; their first lines and their headings."""
+    before, firsts, headings = 0, [], {}  # before: indexes taken by the pieces before
+    for documents, starts, count, piece_headings in pieces:
         source.documents += [Document(data, lazy, before + index) for data, index, _ in documents]
         firsts += [first for _, _, first in documents]
-        comments += piece_comments
+        headings.update(piece_headings)
         lazy.starts.update((before + index, start) for index, start in starts.items())
         before += count
-    return firsts, comments
+    return firsts, headings
 
 
-_SOURCE_COMMENT = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
+_SOURCE = "# Source: "
 
 
-def _source_comments(text: str, line: int) -> list[tuple[int, str]]:
-    """`helm template` writes `# Source: chart/templates/x.yaml` above each document it renders: the
-    line and template of each such comment in `text`, which follows `line` lines."""
-    comments, counted = [], 0
-    for match in _SOURCE_COMMENT.finditer(text):
-        line += text.count("\n", counted, match.start())
-        counted = match.start()
-        comments.append((line + 1, match.group(1)))
-    return comments
+def _headings(text: str, line: int) -> dict[int, tuple[int, str]]:
+    """`helm template` heads each document it renders with `# Source: chart/templates/x.yaml`. The
+    line under each such comment in `text` (which follows `line` lines) where a document's content
+    begins, with only comments and blank lines between → (the comment's line, the template). A
+    comment that a `---` line follows heads no document (a template that renders nothing)."""
+    headings = {}
+    lines = text.splitlines()  # (where libyaml breaks lines, in a text it reads)
+    for number, comment in enumerate(lines):
+        if comment.startswith(_SOURCE) and comment[len(_SOURCE):len(_SOURCE) + 1].strip():
+            content = number + 1
+            while content < len(lines) and (not lines[content].strip() or lines[content].lstrip().startswith("#")):
+                content += 1
+            if content < len(lines) and not lines[content].startswith(("---", "...")):
+                headings[line + content + 1] = (line + number + 1, comment[len(_SOURCE):].rstrip())
+    return headings
 
 
-def _rendered_origins(documents: list[Document], firsts: list[int], comments: list[tuple[int, str]]) -> None:
-    """Each document comes from the `# Source:` comment above its first line (first key or list item)
-    and below the first line of the document before: a document without one of its own (a manifest
-    added after a rendered chart) is no template's. (Comments and documents are each taken once: a
-    rendered chart can hold thousands of both.)"""
-    lines = [line for line, _ in comments]
-    after = 0  # the first line of the document before
+def _rendered_origins(documents: list[Document], firsts: list[int], headings: dict) -> None:
+    """Each document comes from the `# Source:` comment that heads it (above its first key or list
+    item): a document without one (a manifest added after a rendered chart) is no template's."""
     for document, first in zip(documents, firsts):
-        if not first:
-            continue  # no key or item: nothing to report on
-        above = bisect.bisect_left(lines, first)
-        if above and lines[above - 1] > after:
-            document.origin_line, document.origin = comments[above - 1]
-        after = first
+        if first in headings:
+            document.origin_line, document.origin = headings[first]
 
 
 def _first_line(document: Document) -> int:

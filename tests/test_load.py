@@ -209,6 +209,20 @@ def test_reading_resumes_after_a_broken_document():
     assert [(e.line, "duplicate" in e.message) for e in source.errors] == [(4, False), (6, True)]
 
 
+@pytest.mark.skipif(_CParser is None, reason="without the C parser a file is never cut")
+def test_a_stream_with_a_line_break_only_libyaml_counts_is_read_whole(monkeypatch):
+    """Pieces begin at lines counted by '\\n'; libyaml also breaks lines at a CR alone, NEL, LS and
+    PS, so a text with one of them is read whole (its later documents' lines would be off)."""
+    from sslint import load as loader
+    from sslint.load import cut
+
+    monkeypatch.setattr(loader, "PIECE", 1)
+    for odd in ("\u2028", "\x85", "\u2029"):
+        assert cut(f'a: "x{odd}y"\n---\nc: 3\n'.encode()) is None
+    assert cut(b"a: 1\rb: 2\n---\nc: 3\n") is None
+    assert len(cut(b"a: 1\r\nb: 2\r\n---\r\nc: 3\r\n")[1]) == 2  # CR LF: one line break for both
+
+
 @pytest.mark.parametrize("text", [
     "a: 1\n---\nb: [\n---\nc: 1\nc: 2\n---\nd: 4\n---\ne: 'open\n---\nf: 6\n",  # the quote: open up to a `---` line
     "a: [\n" + "---\nb: 1\n---\nc: {\n" * 5 + "---\nd: 1\n",
@@ -389,22 +403,28 @@ def test_what_python_reads_as_json_but_kubectl_does_not_is_a_parse_error(text, c
     assert [(e.line, e.column) for e in source.errors] == [(1, column)] and "not a JSON value" in source.errors[0].message
 
 
-def test_a_rendered_document_comes_from_the_source_comment_above_its_first_key():
+def test_a_rendered_document_comes_from_the_source_comment_that_heads_it():
     """`helm template` heads each document with `# Source: <template>`. A document without one of its
-    own (a manifest added after the chart) is no template's, a comment below a document's first key
-    is not its origin, and a document with no key or item has none. A file with a parse error reads
-    the same."""
+    own (a manifest added after the chart) is no template's, nor is one after a template that renders
+    nothing (its comment, then `---`); a comment below a document's first key heads nothing, and a
+    document with no key or item has no origin. Lines are counted where libyaml breaks them (a
+    line separator in a quoted value too). A file with a parse error reads the same."""
     text = ("# Source: c/templates/a.yaml\nkind: A\n"  # 1-2
             "---\nkind: B\n"  # 3-4
             "---\n# Source: c/templates/list.yaml\n- kind: C\n"  # 5-7
             "---\njust text\n"  # 8-9
             "---\nkind: D\n# Source: c/templates/below.yaml\nname: d\n"  # 10-13
-            "---\n# Source: c/templates/e.yaml\nkind: E\n")  # 14-16
+            "---\nkind: F\n"  # 14-15
+            "---\n# Source: c/templates/notes.yaml\n# nothing rendered\n"  # 16-18
+            "---\nkind: G\n"  # 19-20
+            "---\n# Source: c/templates/e.yaml\n\n# (a comment)\nkind: E\nnote: \"a\u2028b\"\n"  # 21-26
+            "---\n# Source: c/templates/h.yaml\nkind: H\n")  # 27-29
     expected = [("c/templates/a.yaml", 1), (None, None), ("c/templates/list.yaml", 6), (None, None), (None, None),
-                ("c/templates/e.yaml", 15)]
+                (None, None), (None, None), ("c/templates/e.yaml", 22), ("c/templates/h.yaml", 29)]
     for source in (load(text.encode(), "out.yaml"), load((text + "---\nbroken: [\n").encode(), "out.yaml")):
         assert [(d.origin, d.origin_line) for d in source.documents] == expected
         assert [(d.origin, d.origin_line) for d in passed_on(source).documents] == expected
+        assert source.documents[-1].position_of(("kind",)) == (30, 1)  # (libyaml counts the line separator)
 
 
 @pytest.mark.skipif(_CParser is None, reason="without the C parser a file is never cut")
@@ -430,7 +450,7 @@ def test_a_stream_read_in_pieces_is_the_stream_read_whole(text, monkeypatch):
     text_read, spans = cut(raw)
     assert text_read == text and len(spans) == 1 + len(loader._DOCUMENT_START.findall(text))  # one per document
     pieces = [read_piece(text, *span) for span in spans]
-    joined = load(raw, "stream.yaml", pieces=pieces)
+    joined = load(raw, "stream.yaml", pieces=(text, pieces))
     assert (None in pieces) == bool(whole.errors)
     assert joined.to_plain() == whole.to_plain()
     assert [d.positions for d in joined.documents] == [d.positions for d in whole.documents]
