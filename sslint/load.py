@@ -68,11 +68,11 @@ class Document:
             self._positions = self._positions.of(self.index)
         return self._positions
 
-    def position_of(self, path: Path) -> tuple[int, int] | None:
-        """Where the document spells out exactly `path`, if it does."""
+    def position_of(self, path: Path, counted: bool = True) -> tuple[int, int] | None:
+        """Where the document spells out exactly `path`, if it does (`counted`: see _Positions.find)."""
         if type(self._positions) is dict:
             return self._positions.get(path)
-        return self._positions.find(self.index, path)
+        return self._positions.find(self.index, path, counted)
 
     def to_plain(self) -> tuple:
         return self.data, self.index, self.origin, self.origin_line
@@ -95,14 +95,16 @@ class _Positions:
             self._parse(index, None)
         return self.read.get(index, {})
 
-    def find(self, index: int, path: Path) -> tuple[int, int] | None:
+    def find(self, index: int, path: Path, counted: bool = True) -> tuple[int, int] | None:
         """The position of exactly `path`. The first question about a document reads it only up to
         that key (most documents are asked once, for the key of one finding, and most keys lie near
         the top); the next ones read it whole, so that a document with many findings is not read
-        again for each."""
+        again for each. The loader's own question (the line of a rendered document's first key) is
+        not `counted`: a finding's question still comes first."""
         if index in self.read or index in self.asked:
             return self.of(index).get(path)
-        self.asked.add(index)
+        if counted:
+            self.asked.add(index)
         found = self._parse(index, path)
         return found if found is not None else self.read.get(index, {}).get(path)
 
@@ -855,9 +857,9 @@ def _first_line(document: Document) -> int:
     far); 0 for a document that has none."""
     data = document.data
     if type(data) is dict and data:
-        position = document.position_of((next(iter(data)),))
+        position = document.position_of((next(iter(data)),), counted=False)
     elif type(data) is list and data:
-        position = document.position_of((0,))
+        position = document.position_of((0,), counted=False)
     else:
         return 0
     return position[0] if position else 0

@@ -110,6 +110,13 @@ def test_a_documents_first_question_reads_it_up_to_the_key_and_the_next_read_it_
     assert document.position_of(("data", "k99")) == (104, 3)
     assert document.position_of(("data", "nothing")) is None
     assert read_up_to == [("metadata", "name"), None]
+    read_up_to.clear()
+    monkeypatch.setattr(loader, "_Builder", builder)
+    rendered = load(f"---\n# Source: c/templates/cm.yaml\n{text}".encode(), "out.yaml").documents[0]
+    assert rendered.origin == "c/templates/cm.yaml"  # (its first key's line: the loader's own question)
+    monkeypatch.setattr(loader, "_Builder", counting)
+    assert rendered.position_of(("data", "k7")) == (14, 3)
+    assert read_up_to == [("data", "k7")]  # a finding's question is still the first
 
 
 def test_a_quoted_merge_key_is_an_ordinary_key():
