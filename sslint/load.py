@@ -547,8 +547,8 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
     """Every document of `text`; after an error, reading resumes at the next `---` line, with that
     document alone and then twice as much at a time, in pieces cut at `---` lines (as cut() cuts):
     a long file with many broken documents is not read on to its end after each. An error in a
-    piece's last document, which what follows the piece may change, is read again with the next
-    document too."""
+    piece's last document, which what follows the piece may change, is read again in a piece twice
+    as long."""
     if text.startswith("%") or "\n%" in text:
         problem = strict.directives(text)
         if problem is not None:
@@ -568,9 +568,11 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
             resume = _next_document_start(piece, line)
             if resume is None and end < len(text):
                 del source.documents[documents_before:]
-                end = _document_after(text, end + 1)
+                end = _document_after(text, end + (end - start))
                 continue
-            source.errors.append(ParseError(line_offset + line + 1, column, message))
+            found = ParseError(line_offset + line + 1, column, message)
+            if not source.errors or source.errors[-1] != found:  # (resumed at its own `--- …` line, it recurs)
+                source.errors.append(found)
             index = len(source.documents) + len(source.errors)
             if resume is None:
                 return
@@ -596,9 +598,12 @@ def _describe(error: Exception, text: str) -> tuple[int, int, str]:
     if isinstance(error, _LoadError):
         return error.line - 1, error.column, error.message
     if isinstance(error, ReaderError):
-        before = text[: error.position]
+        position = error.position
+        if _CParser is not None:  # the C parser counts the bytes of the text's UTF-8
+            position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+        before = text[:position]
         line = before.count("\n")
-        return line, error.position - (before.rfind("\n") + 1) + 1, f"{error.reason} (character {error.character!r})"
+        return line, position - (before.rfind("\n") + 1) + 1, f"{error.reason} (character {error.character!r})"
     if isinstance(error, MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         message = " ".join(part for part in (error.problem, error.context and f"({error.context})") if part)
@@ -780,7 +785,7 @@ def cut(raw: bytes) -> tuple[str, list[tuple[int, int, int, bool]]] | None:
         return None
     if text.startswith(("\ufeff", "%")) or "\n%" in text or _is_template(text) or _odd_breaks(text):
         return None
-    rendered = "# Source: " in text
+    rendered = _SOURCE in text
     spans, start, line = [], 0, 0
     while start < len(text):
         end = _document_after(text, start + PIECE)
@@ -833,7 +838,7 @@ def _headings(text: str, line: int) -> dict[int, tuple[int, str]]:
     begins, with only comments and blank lines between → (the comment's line, the template). A
     comment that a `---` line follows heads no document (a template that renders nothing)."""
     headings = {}
-    lines = text.splitlines()  # (where libyaml breaks lines, in a text it reads)
+    lines = _lines(text)
     for number, comment in enumerate(lines):
         if comment.startswith(_SOURCE) and comment[len(_SOURCE):len(_SOURCE) + 1].strip():
             content = number + 1
@@ -842,6 +847,14 @@ def _headings(text: str, line: int) -> dict[int, tuple[int, str]]:
             if content < len(lines) and not lines[content].startswith(("---", "...")):
                 headings[line + content + 1] = (line + number + 1, comment[len(_SOURCE):].rstrip())
     return headings
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of `text`, broken where libyaml breaks them (str.splitlines also breaks at control
+    characters, which libyaml refuses)."""
+    if any(control in text for control in "\x0b\x0c\x1c\x1d\x1e"):
+        return re.split("\r\n|[\r\n\x85\u2028\u2029]", text)
+    return text.splitlines()
 
 
 def _rendered_origins(documents: list[Document], firsts: list[int], headings: dict) -> None:

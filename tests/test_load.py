@@ -200,6 +200,7 @@ def test_a_copy_of_a_file_with_a_parse_error_keeps_its_positions():
         ("a: 1\n%YAML 1.2\n---\nb: 2\n", 2, 1, "needs a '...' line"),
         ('a: "one\ntwo"\n', 2, 1, "continuation line of a top-level value"),
         ("a: [1,\n2]\n", 2, 1, "continuation line of a top-level value"),
+        ('a: é\nb: "中中\x01"\n', 2, 7, "control characters"),  # (the C parser counts bytes: the line was off)
     ],
 )
 def test_errors_have_the_parser_position(text, line, column, words):
@@ -249,6 +250,16 @@ def test_reading_resumed_in_pieces_after_an_error_is_reading_on_to_the_end(text,
     assert expected.errors and source.to_plain() == expected.to_plain()
 
 
+def test_an_error_on_a_document_start_line_is_reported_once():
+    """Reading resumes at the `---` line of an error; when the error is on that very line (`--- c: 1`),
+    reading it again finds it again: it is one error."""
+    source = load(b"a: [\n---\nb: 1\n--- c: 1\n---\nd: 1\n", "t.yaml")
+    assert [(e.line, e.column) for e in source.errors] == [(2, 1), (4, 6)]
+    assert [d.data for d in source.documents] == [{"b": 1}, {"d": 1}]
+    source = load(b"a: 1\n--- c: 1\n---\nd: 1\n", "t.yaml")
+    assert [(e.line, e.column) for e in source.errors] == [(2, 6)] and [d.data for d in source.documents] == [{"a": 1}, {"d": 1}]
+
+
 def test_a_long_file_of_broken_documents_is_read_about_once(monkeypatch):
     from sslint import load as loader
 
@@ -262,6 +273,10 @@ def test_a_long_file_of_broken_documents_is_read_about_once(monkeypatch):
     # whole once and each broken document again about three times (alone, then with the next one,
     # which is then read again): about eight times the text. Read on to the end after each error,
     # it would be some 1,500 times.
+    assert sum(read) < 10 * len(text)
+    read.clear()  # an error placed past its line (the position of a control character after wide characters)
+    text = 'a: "\x01"\n---\nb: "' + "中" * 2000 + '\x01"\n' + "---\n" * 2000
+    assert [(e.line, e.column) for e in load(text.encode(), "wide.yaml").errors] == [(1, 5), (3, 2005)]
     assert sum(read) < 10 * len(text)
 
 
@@ -432,6 +447,9 @@ def test_a_rendered_document_comes_from_the_source_comment_that_heads_it():
         assert [(d.origin, d.origin_line) for d in source.documents] == expected
         assert [(d.origin, d.origin_line) for d in passed_on(source).documents] == expected
         assert source.documents[-1].position_of(("kind",)) == (30, 1)  # (libyaml counts the line separator)
+    # a form feed is no line break to libyaml (and an error): the lines after it are counted as it counts them
+    source = load(b"# \x0c\x0c\n---\n# Source: a.yaml\nk: 1\n---\nkind: z\n", "out.yaml")
+    assert [(d.origin, d.origin_line) for d in source.documents] == [("a.yaml", 3), (None, None)]
 
 
 @pytest.mark.skipif(_CParser is None, reason="without the C parser a file is never cut")
