@@ -80,15 +80,23 @@ class Document:
 
 class _Positions:
     """The positions of a file's documents, read from its text when first asked for: a YAML
-    document alone, from the line where it starts to where the next one starts."""
+    document alone, from the line where it starts to where the next one starts; in a List, an item
+    alone."""
 
-    __slots__ = ("text", "as_json", "starts", "read", "asked")
+    __slots__ = ("text", "as_json", "starts", "read", "asked", "items", "items_read")
 
-    def __init__(self, text: str, as_json: bool, starts: dict[int, tuple[int, int]] | None = None):
+    def __init__(self, text: str, as_json: bool, starts: dict[int, tuple[int, int]] | None = None,
+                 items: dict[int, list] | None = None):
         self.text, self.as_json = text, as_json
         self.starts = {} if starts is None else starts  # document index → (line, offset) of its first line
         self.read: dict[int, dict] = {}  # document index → positions
         self.asked: set[int] = set()  # documents read up to one key: asked again, they are read whole
+        # A List document's items (kubectl get -o yaml|json: a cluster's dump is one document of
+        # thousands of objects), so that a finding in one reads that item's positions alone:
+        # document index → [(start, end, line, column)] (offsets, 0-based line and column). A YAML
+        # text's are recorded as it is first read; a JSON text's, when first asked for.
+        self.items = {} if items is None else items
+        self.items_read: dict[tuple[int, int], dict | None] = {}  # (document, item) → its positions
 
     def of(self, index: int) -> dict:
         if index not in self.read:
@@ -101,12 +109,40 @@ class _Positions:
         the top); the next ones read it whole, so that a document with many findings is not read
         again for each. The loader's own question (the line of a rendered document's first key) is
         not `counted`: a finding's question still comes first."""
+        if len(path) > 1 and path[0] == "items" and type(path[1]) is int and index not in self.read:
+            item = self._item(index, path[1])
+            if item is not None:
+                return item.get(path)
         if index in self.read or index in self.asked:
             return self.of(index).get(path)
         if counted:
             self.asked.add(index)
         found = self._parse(index, path)
         return found if found is not None else self.read.get(index, {}).get(path)
+
+    def _item(self, index: int, number: int) -> dict | None:
+        """The positions of item `number` of List document `index`, read from the item's own text;
+        None when the document is no List or the item cannot be read alone (an alias to an anchor
+        outside it): then the document is read."""
+        if self.as_json and index not in self.items:
+            self.items[index] = _json_items(self.text)
+        spans = self.items.get(index, ())
+        if (index, number) not in self.items_read and number < len(spans):
+            start, end, line, column = spans[number]
+            text = " " * column + self.text[start:end]  # (padded to its column: its first line's columns count right)
+            documents: list[Document] = []
+            try:
+                with _lean_events():
+                    events = _json_events(text).__next__ if self.as_json else _yaml_parser(text).get_event
+                    _Builder(events, line, None, None).read(0, documents)
+            except (_LoadError, YAMLError):
+                self.items_read[index, number] = None
+            else:
+                path = ("items", number)
+                self.items_read[index, number] = {path: (line + 1, column + 1)}
+                for document in documents:  # (none for a null)
+                    self.items_read[index, number].update((path + key, at) for key, at in document.positions.items())
+        return self.items_read.get((index, number))
 
     def _parse(self, index: int, until: Path | None) -> tuple[int, int] | None:
         """Read document `index` up to the key of `until` and return its position, or read it whole
@@ -146,6 +182,7 @@ class SourceFile:
     # Where each document's lines begin in the text (_Positions.starts), so that a copy of the file
     # (from the cache or a worker) reads one document's positions, not the whole file's.
     starts: dict = field(default_factory=dict)
+    items: dict = field(default_factory=dict)  # and where a List's items are (_Positions.items)
 
     def to_plain(self) -> tuple:
         """Core types only, for marshal: the cache and the worker processes pass files this way."""
@@ -157,14 +194,15 @@ class SourceFile:
             self.text,
             self.as_json,
             self.starts,
+            self.items,
         )
 
     @classmethod
     def from_plain(cls, path: str, plain: tuple) -> SourceFile:
-        documents, errors, pragmas, template, text, as_json, starts = plain
-        lazy = _Positions(text, as_json, starts)
-        return cls(path, [Document(data, lazy, *rest) for data, *rest in documents],
-                   [ParseError(*e) for e in errors], pragmas, template, text=text, as_json=as_json, starts=starts)
+        documents, errors, pragmas, template, text, as_json, starts, items = plain
+        lazy = _Positions(text, as_json, starts, items)
+        return cls(path, [Document(data, lazy, *rest) for data, *rest in documents], [ParseError(*e) for e in errors],
+                   pragmas, template, text=text, as_json=as_json, starts=starts, items=items)
 
 
 class _LoadError(Exception):
@@ -335,6 +373,7 @@ class _Builder:
         self.open_anchors: set = set()  # anchors of the collections being read: an alias to one is recursive
         self.sizes: dict = {}
         self.nodes = 0  # the nodes aliases stand for
+        self.entries: list = []  # in a List document, the marks of its items and of the list's end
 
     def read(self, index: int, documents: list) -> int:
         """Read events up to the end of the stream into `documents`; returns the index the next
@@ -350,8 +389,11 @@ class _Builder:
             elif cls is ev.DocumentEndEvent:
                 if root is not None:
                     documents.append(Document(root, self.positions if self.track else self.lazy, index))
+                if self.entries:
+                    self.lazy.items[index] = _item_spans(self.entries, self.line_offset)
                 index += 1
                 self.positions, self.anchors, self.open_anchors, self.sizes, self.nodes = {}, {}, set(), {}, 0
+                self.entries = []
                 root = None
             elif cls is ev.StreamEndEvent:
                 return index
@@ -445,7 +487,11 @@ class _Builder:
                 raise _LoadError(f"duplicate key {key!r} (first defined on line {first})", *_mark(event))
             if self.track:
                 self.record(path + (key,), event)
-            result[key] = self.value(self.next_event(), path + (key,) if self.track else path, depth, flow, column)
+            event = self.next_event()
+            if depth == 1 and key == "items" and not self.track and type(event) is _SequenceStart and not event.args[5]:
+                result[key] = self.sequence(event, path, depth + 1, flow, column, self.entries)  # a List's items
+            else:
+                result[key] = self.value(event, path + (key,) if self.track else path, depth, flow, column)
         _, end_mark = event.args
         self.close(start_mark, end_mark, flow, parent_flow, parent_column)
         if merges:
@@ -459,7 +505,9 @@ class _Builder:
             self.define(anchor, result)
         return result
 
-    def sequence(self, start, path: tuple, depth: int, parent_flow: bool, parent_column: int) -> list:
+    def sequence(self, start, path: tuple, depth: int, parent_flow: bool, parent_column: int,
+                 entries: list | None = None) -> list:
+        """(`entries`: where each item begins, and the list ends, are added to it.)"""
         anchor, _, _, start_mark, _, flow = start.args
         flow, column = bool(flow), start_mark.column + 1
         if anchor is not None:
@@ -473,7 +521,11 @@ class _Builder:
                 self.record(path + (len(result),), event)
                 result.append(self.value(event, path + (len(result),), depth, flow, column))
             else:
+                if entries is not None:
+                    entries.append(event.start_mark)
                 result.append(self.value(event, path, depth, flow, column))
+        if entries is not None:
+            entries.append(event.args[0])
         _, end_mark = event.args
         self.close(start_mark, end_mark, flow, parent_flow, parent_column)
         if anchor is not None:
@@ -677,18 +729,101 @@ def _json_events(text: str):
     yield ev.StreamEndEvent(mark(pos))
 
 
+class _Irregular(Exception):
+    """What json.loads accepts but the builder reads otherwise: a repeated key, NaN or Infinity."""
+
+
+def _unique_keys(pairs: list) -> dict:
+    mapping = {sys.intern(key): value for key, value in pairs}
+    if len(mapping) != len(pairs):
+        raise _Irregular
+    return mapping
+
+
+def _json_int(literal: str) -> int | float:
+    """An integer as resolve_plain reads it: beyond 64 bits, a float."""
+    value = int(literal)
+    return value if -(2**63) <= value < 2**64 else float(literal)
+
+
+def _irregular(_constant: str):
+    raise _Irregular
+
+
+def _deeper(root: Any, limit: int) -> bool:
+    """Whether collections nest more than `limit` deep in `root`."""
+    stack = [(root, 1)] if type(root) in (dict, list) else []
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((item, depth + 1) for item in (value.values() if type(value) is dict else value)
+                     if type(item) in (dict, list))
+    return False
+
+
 def _read_json(text: str, source: SourceFile, lazy: _Positions | None) -> None:
+    """The data comes from json.loads, at C speed, when it reads the text as the builder would (no
+    repeated key, no NaN, no deeper than MAX_DEPTH) and no positions are wanted now; else from the
+    builder over _json_events, which says where what it rejects is."""
+    data = _Irregular
     try:
-        json.loads(text)
+        try:
+            data = json.loads(text, object_pairs_hook=_unique_keys, parse_int=_json_int, parse_constant=_irregular)
+        except (_Irregular, RecursionError):  # a syntax error still comes first, as the json module finds it
+            json.loads(text)
+    except RecursionError:
+        pass  # too deep for the json module; the builder stops at MAX_DEPTH, with a position
     except json.JSONDecodeError as error:
         source.errors.append(ParseError(error.lineno, error.colno, f"invalid JSON: {error.msg}"))
         return
-    except RecursionError:
-        pass  # too deep for the json module; the builder stops at MAX_DEPTH, with a position
+    if lazy is not None and data is not _Irregular and not _deeper(data, MAX_DEPTH):
+        if data is not None:
+            source.documents.append(Document(data, lazy, 0))
+        return
     try:
         _Builder(_json_events(text).__next__, 0, None, lazy).read(0, source.documents)
     except _LoadError as error:
         source.errors.append(ParseError(error.line, error.column, error.message))
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _item_spans(marks: list, line_offset: int) -> list[tuple[int, int, int, int]]:
+    """A YAML List's items (_Positions.items) from the marks where each begins and where the list
+    ends: an item's text ends where the line of the next one (or of the list's end) begins."""
+    return [(mark.index, after.index - after.column, mark.line + line_offset, mark.column)
+            for mark, after in zip(marks, marks[1:])]
+
+
+def _json_items(text: str) -> list[tuple[int, int, int, int]]:
+    """Where each item of the top-level object's "items" list begins and ends in a JSON text that
+    _read_json has read (so: valid, with no key twice), and its line and column (0-based)."""
+    scan, spans = json.JSONDecoder().scan_once, []
+    at = _SPACE.match(text).end()
+    if text[at:at + 1] != "{":
+        return spans
+    at = _SPACE.match(text, at + 1).end()
+    while text[at] == '"':
+        key, at = json.decoder.scanstring(text, at + 1)
+        at = _SPACE.match(text, _SPACE.match(text, at).end() + 1).end()  # past the colon
+        if key == "items" and text[at] == "[":
+            at = _SPACE.match(text, at + 1).end()
+            while text[at] != "]":
+                end = scan(text, at)[1]
+                spans.append((at, end))
+                at = _SPACE.match(text, end).end()
+                at = _SPACE.match(text, at + 1).end() if text[at] == "," else at
+            break
+        at = _SPACE.match(text, scan(text, at)[1]).end()
+        at = _SPACE.match(text, at + 1).end() if text[at] == "," else at
+    line, counted, items = 0, 0, []
+    for start, end in spans:
+        line += text.count("\n", counted, start)
+        counted = start
+        items.append((start, end, line, start - (text.rfind("\n", 0, start) + 1)))
+    return items
 
 
 # -- files -----------------------------------------------------------------------------------------
@@ -750,7 +885,8 @@ def load(raw: bytes, path: str, as_json: bool = False, pieces: tuple[str, list] 
     else:
         if text.startswith("\ufeff"):  # a second BOM, which the C parser does not count: offsets one short
             lazy.starts.clear()  # (each document's positions are then read from the whole file)
-        source.starts = lazy.starts
+            lazy.items.clear()
+        source.starts, source.items = lazy.starts, lazy.items
     if not as_json and _SOURCE in text:
         if firsts is None:
             firsts, headings = [_first_line(d) for d in source.documents], _headings(text, 0)
@@ -803,7 +939,8 @@ def _odd_breaks(text: str) -> bool:
 def read_piece(text: str, start: int, end: int, line: int, rendered: bool) -> tuple | None:
     """A piece of cut(): its documents' (data, index, first line), indexes counted from 0, where they
     begin in the whole text (_Positions.starts), how many indexes it took (an empty document takes
-    one) and, in `rendered` output, its headings (_headings); None when it has an error."""
+    one), in `rendered` output its headings (_headings), and its List items (_Positions.items);
+    None when it has an error."""
     piece = text[start:end]
     lazy = _Positions(piece, False)
     documents: list[Document] = []
@@ -813,18 +950,21 @@ def read_piece(text: str, start: int, end: int, line: int, rendered: bool) -> tu
     except (_LoadError, YAMLError):
         return None
     starts = {index: (first, offset + start) for index, (first, offset) in lazy.starts.items()}
+    items = {index: [(begin + start, end + start, *rest) for begin, end, *rest in spans]
+             for index, spans in lazy.items.items()}
     return ([(d.data, d.index, _first_line(d) if rendered else 0) for d in documents], starts, count,
-            _headings(piece, line) if rendered else {})
+            _headings(piece, line) if rendered else {}, items)
 
 
 def _join(pieces: list[tuple], source: SourceFile, lazy: _Positions) -> tuple[list[int], dict]:
     """The pieces' documents into `source`; their first lines and their headings."""
     before, firsts, headings = 0, [], {}  # before: indexes taken by the pieces before
-    for documents, starts, count, piece_headings in pieces:
+    for documents, starts, count, piece_headings, items in pieces:
         source.documents += [Document(data, lazy, before + index) for data, index, _ in documents]
         firsts += [first for _, _, first in documents]
         headings.update(piece_headings)
         lazy.starts.update((before + index, start) for index, start in starts.items())
+        lazy.items.update((before + index, spans) for index, spans in items.items())
         before += count
     return firsts, headings
 

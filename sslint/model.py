@@ -88,14 +88,11 @@ class Obj:
     def position(self, path: tuple) -> tuple[int, int]:
         """Line and column of the most specific key of `path` that the file spells out."""
         full = self.prefix + tuple(path)
-        if full and (found := self.document.position_of(full)) is not None:
-            return found
-        positions = self.document.positions
         while full:
-            if full in positions:
-                return positions[full]
+            if (found := self.document.position_of(full)) is not None:
+                return found
             full = full[:-1]
-        return min(positions.values(), default=(1, 1))
+        return min(self.document.positions.values(), default=(1, 1))
 
 
 def integer(value: Any) -> int | None:

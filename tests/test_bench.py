@@ -21,5 +21,7 @@ def test_the_benchmark_runs_on_a_small_tree(tmp_path):
     assert "| objects |" in done.stdout
     assert run["stream"]["exit"] == run["stream_1_core"]["exit"] == 1 and run["stream_speedup_2_cores"] > 0
     assert f"{run['stream']['median_s']:.2f} s on two" in done.stdout
+    assert run["list_yaml"]["exit"] == run["list_json"]["exit"] == 1  # the same objects, the same mistakes
+    assert f"{run['list_json']['median_s']:.2f} s in JSON" in done.stdout
     startup_runs = len(written["machine"]["startup"]["sslint"]["runs_s"])
     assert startup_runs > 1 and f"(medians of {startup_runs} runs)" in done.stdout  # the line says how many

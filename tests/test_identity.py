@@ -1,5 +1,7 @@
 """SS101–SS105: the governing Service, across files, namespaces, versions and shapes."""
 
+import json
+
 import pytest
 
 from conftest import docs, service, statefulset
@@ -68,6 +70,20 @@ def test_list_items_are_objects(sslint):
     [finding] = run.findings("SS102")
     assert (finding["line"], finding["column"]) == (9, 7)
     assert "did you mean 'dbx'?" in finding["message"]
+
+
+def test_json_list_items_are_objects_with_their_positions(sslint):
+    """`kubectl get -o json`: a finding in an item is placed in that item, on one line or indented."""
+    sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web"},
+           "spec": {"serviceName": "db", "selector": {"matchLabels": {"app": "web"}},
+                    "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "i"}]}}}}
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "dbx"}, "spec": {"clusterIP": "None", "selector": {"app": "web"}}}
+    for indent in (None, 4):
+        text = json.dumps({"apiVersion": "v1", "kind": "List", "items": [svc, sts]}, indent=indent)
+        at = text.index('"serviceName"')
+        [finding] = lint(sslint, {"list.json": text}).findings("SS102")
+        assert (finding["line"], finding["column"]) == (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
+        assert "did you mean 'dbx'?" in finding["message"]
 
 
 def test_fragments_are_skipped(sslint):

@@ -319,6 +319,70 @@ def test_json_values_keep_json_types():
     }
 
 
+def test_json_is_typed_and_rejected_as_the_builder_reads_it():
+    """JSON data comes from the json module when it reads the text as the builder would: integers
+    beyond 64 bits are floats, a repeated key, NaN or nesting deeper than MAX_DEPTH an error at its
+    position; a syntax error is reported first, as the json module finds it."""
+    data = load(b'{"a": 18446744073709551615, "b": 18446744073709551616, "c": -9223372036854775809, '
+                b'"d": 1e5, "e": -0, "f": "\\u00e9"}', "x.json", True).documents[0].data
+    assert data == {"a": 2**64 - 1, "b": 2.0**64, "c": -(2.0**63), "d": 100000.0, "e": 0, "f": "é"}
+    assert [type(data[k]) for k in "abcde"] == [int, float, float, float, int]
+    errors = load(b'{"a": {"b": 1,\n  "b": 2}}', "x.json", True).errors
+    assert [(e.line, e.column, e.message) for e in errors] == [(2, 3, "duplicate key 'b' (first defined on line 1)")]
+    errors = load(b'{"a": 1, "a": 2, ]', "x.json", True).errors
+    assert [(e.line, e.column) for e in errors] == [(1, 18)] and errors[0].message.startswith("invalid JSON: ")
+    assert load(b"[" * 256 + b"]" * 256, "x.json", True).errors == []
+    errors = load(b'{"a":' * 257 + b"1" + b"}" * 257, "x.json", True).errors
+    assert [(e.line, e.column) for e in errors] == [(1, 1281)] and "nested more than 256 levels" in errors[0].message
+
+
+LISTS = {
+    "yaml": ("apiVersion: v1\nkind: List\nitems:\n- kind: A\n  metadata:\n    name: a\n# between\n"
+             "- kind: B\n  spec:\n    x: [1,\n      2]\n  metadata: {name: b}\n- just text\n"
+             "- - nested\nmetadata: {}\n"),
+    "yaml, indented": "items:\n  - kind: A\n    spec: {a: 1}\n  -   kind: B\n      spec:\n        b: 2\nkind: List\n",
+    "json, one line": '{"kind":"List","items":[{"kind":"A","spec":{"a":[1,{"b":2}]}},{"kind":"B"},null,[3]]}',
+    "json, tabs": '{\n\t"items": [\n\t\t{\t"kind": "A",\n\t\t\t"spec": {"a": 1}},\n\t\t{"kind": "é", "b": [{"c": 1}]}\n\t]\n}\n',
+}
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_position_in_a_list_item_is_read_from_that_item_alone(name, monkeypatch):
+    """A List (kubectl get -o yaml|json, a cluster's dump) is one document of thousands of objects:
+    a finding in one item reads that item's text, at the position the whole document gives, in the
+    file as loaded, in its copy (the cache, a worker) and in a stream read in pieces."""
+    from sslint import load as loader
+
+    as_json = name.startswith("json")
+    raw = LISTS[name].encode()
+    whole = load(raw, "l", as_json).documents[0].positions
+    read = []
+    parser, events = loader._yaml_parser, loader._json_events
+    monkeypatch.setattr(loader, "_yaml_parser", lambda text: read.append(text) or parser(text))
+    monkeypatch.setattr(loader, "_json_events", lambda text: read.append(text) or events(text))
+    stream = b"---\nkind: Other\n---\n" + raw  # (the List's lines three further down)
+    pieces = loader.cut(stream * (2 * loader.PIECE // len(stream) + 1)) if not as_json else None
+    copies = [(load(raw, "l", as_json).documents[0], 0),
+              (SourceFile.from_plain("l", load(raw, "l", as_json).to_plain()).documents[0], 0)]
+    if pieces:
+        text, spans = pieces
+        copies.append((load(text.encode(), "l", pieces=(text, [loader.read_piece(text, *span) for span in spans])).documents[1], 3))
+    items = [path for path in whole if len(path) > 1 and path[0] == "items"]
+    assert len(items) > 4
+    for document, below in copies:
+        read.clear()
+        for path in sorted(items, key=len, reverse=True):
+            assert document.position_of(path) == (whole[path][0] + below, whole[path][1]), path
+        assert len(read) == len({path[1] for path in items})  # once each, and not the document:
+        assert sum(len(text.lstrip(" ")) for text in read) < len(raw)  # (an item's text is padded to its column)
+
+
+def test_a_list_item_that_cannot_be_read_alone_is_read_with_its_document():
+    raw = b"items:\n- &a {x: 1}\n- b: *a\n  c: 1\n"
+    document = load(raw, "l.yaml").documents[0]
+    assert document.position_of(("items", 1, "c")) == (4, 3) and document.position_of(("items", 0, "x")) == (2, 7)
+
+
 def test_helm_templates_are_recognised_not_parsed():
     source = load(b"metadata:\n  name: {{ .Release.Name }}\n", "t.yaml")
     assert source.template and source.errors == []
