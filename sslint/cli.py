@@ -143,6 +143,7 @@ def command(paths, output_format, output, show_statistics, select, ignore, fail_
     except ValueError as error:
         raise UsageError(str(error)) from None
 
+    from sslint.discover import MissingPath
     from sslint.engine import run
     from sslint.history import HistoryError
     from sslint.kustomize import KustomizeError
@@ -151,7 +152,7 @@ def command(paths, output_format, output, show_statistics, select, ignore, fail_
         result = run(options)
         if _kept is not None:
             _kept.append(result)
-    except (ValueError, HistoryError, KustomizeError) as error:
+    except (MissingPath, HistoryError, KustomizeError) as error:
         raise UsageError(str(error)) from None
     finally:
         options.progress.clear()
@@ -200,4 +201,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except click.Abort:
         sys.exit(130)
+    except Exception:  # a bug in sslint: exit 2 (the run failed), never 1 (findings), with its traceback
+        import traceback
+
+        traceback.print_exc()
+        click.echo("sslint: internal error (a bug in sslint; please report it with the traceback above)", err=True)
+        sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)

@@ -60,8 +60,12 @@ def _file_or_unreadable(entry: os.DirEntry) -> bool:
         return True
 
 
+class MissingPath(Exception):
+    """A PATH (or context path) that names nothing."""
+
+
 def expand(paths: list[str], patterns: list[str]) -> list[Path]:
-    """Files named by PATH arguments, each directory walked; a missing path is a ValueError."""
+    """Files named by PATH arguments, each directory walked; a missing path is a MissingPath."""
     files = []
     for given in paths:
         path = Path(given)
@@ -71,7 +75,7 @@ def expand(paths: list[str], patterns: list[str]) -> list[Path]:
             if not excluded(path, patterns):
                 files.append(path)
         else:
-            raise ValueError(f"{given}: no such file or directory")
+            raise MissingPath(f"{given}: no such file or directory")
     return files
 
 

@@ -24,6 +24,21 @@ def test_exit_codes(sslint):
     assert run.code == 2 and run.err == "sslint: error: nowhere.yaml: no such file or directory\n"
 
 
+def test_a_bug_in_sslint_is_an_internal_error_with_exit_2_not_a_usage_error(sslint, monkeypatch):
+    """Exit 1 means findings; a crash (here a ValueError deep in the loader) must not look like them,
+    nor like a bad option."""
+    from sslint import load
+
+    def broken(*args, **kwargs):
+        raise ValueError("not enough values to unpack")
+
+    monkeypatch.setattr(load, "_read", broken)
+    run = sslint("--no-cache", files=CLEAN)
+    assert run.code == 2 and "Traceback" in run.err and "ValueError: not enough values to unpack" in run.err
+    assert run.err.endswith("sslint: internal error (a bug in sslint; please report it with the traceback above)\n")
+    assert "sslint: error:" not in run.err
+
+
 def test_default_path_is_the_working_directory(sslint):
     run = sslint("--format", "json", files={"deep/er/sts.yaml": statefulset(service="missing")})
     assert run.positions() == [("deep/er/sts.yaml", 6, 3)]
