@@ -750,16 +750,14 @@ def _irregular(_constant: str):
     raise _Irregular
 
 
-def _deeper(root: Any, limit: int) -> bool:
-    """Whether collections nest more than `limit` deep in `root`."""
-    stack = [(root, 1)] if type(root) in (dict, list) else []
-    while stack:
-        value, depth = stack.pop()
-        if depth > limit:
-            return True
-        stack.extend((item, depth + 1) for item in (value.values() if type(value) is dict else value)
-                     if type(item) in (dict, list))
-    return False
+def _nested_within(value: dict | list, room: int) -> bool:
+    """Whether collections nest no more than `room` deep in `value`, itself one."""
+    if room == 0:
+        return False
+    for item in value.values() if type(value) is dict else value:
+        if (type(item) is dict or type(item) is list) and not _nested_within(item, room - 1):
+            return False
+    return True
 
 
 def _read_json(text: str, source: SourceFile, lazy: _Positions | None) -> None:
@@ -777,10 +775,15 @@ def _read_json(text: str, source: SourceFile, lazy: _Positions | None) -> None:
     except json.JSONDecodeError as error:
         source.errors.append(ParseError(error.lineno, error.colno, f"invalid JSON: {error.msg}"))
         return
-    if lazy is not None and data is not _Irregular and not _deeper(data, MAX_DEPTH):
-        if data is not None:
-            source.documents.append(Document(data, lazy, 0))
-        return
+    if lazy is not None and data is not _Irregular:
+        try:
+            within = type(data) not in (dict, list) or _nested_within(data, MAX_DEPTH)
+        except RecursionError:  # (a caller deep in its own stack: the builder says so, with a position)
+            within = False
+        if within:
+            if data is not None:
+                source.documents.append(Document(data, lazy, 0))
+            return
     try:
         _Builder(_json_events(text).__next__, 0, None, lazy).read(0, source.documents)
     except _LoadError as error:
