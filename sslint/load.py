@@ -127,21 +127,25 @@ class _Positions:
         if self.as_json and index not in self.items:
             self.items[index] = _json_items(self.text)
         spans = self.items.get(index, ())
-        if (index, number) not in self.items_read and number < len(spans):
+        if (index, number) not in self.items_read and 0 <= number < len(spans):
             start, end, line, column = spans[number]
-            text = " " * column + self.text[start:end]  # (padded to its column: its first line's columns count right)
             documents: list[Document] = []
             try:
-                with _lean_events():
-                    events = _json_events(text).__next__ if self.as_json else _yaml_parser(text).get_event
-                    _Builder(events, line, None, None).read(0, documents)
+                if self.as_json:
+                    _Builder(_json_events(self.text[start:end]).__next__, line, None, None).read(0, documents)
+                else:  # (padded to its column, the item's lines keep their indentation)
+                    with _lean_events():
+                        _Builder(_yaml_parser(" " * column + self.text[start:end]).get_event, line, None, None).read(0, documents)
             except (_LoadError, YAMLError):
                 self.items_read[index, number] = None
             else:
-                path = ("items", number)
-                self.items_read[index, number] = {path: (line + 1, column + 1)}
+                path, first = ("items", number), line + 1
+                shift = column if self.as_json else 0  # (on its first line, a JSON item's columns count from its start)
+                self.items_read[index, number] = {path: (first, column + 1)}
                 for document in documents:  # (none for a null)
-                    self.items_read[index, number].update((path + key, at) for key, at in document.positions.items())
+                    self.items_read[index, number].update(
+                        (path + key, (at_line, at_column + shift if at_line == first else at_column))
+                        for key, (at_line, at_column) in document.positions.items())
         return self.items_read.get((index, number))
 
     def _parse(self, index: int, until: Path | None) -> tuple[int, int] | None:
@@ -260,7 +264,10 @@ def resolve_plain(text: str) -> Any:
         sign, body = (-1, digits[1:]) if digits[0] == "-" else (1, digits.lstrip("+"))
         if len(body) > 1 and body[0] == "0" and body[1] in "0123456789":
             body = "0o" + body[1:]  # a leading zero means octal
-        value = sign * int(body, 0)
+        try:
+            value = sign * int(body, 0)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits): far beyond 64 bits
+            value = 2**64
         if -(2**63) <= value < 2**64:
             return value
     if _FLOAT.fullmatch(digits):
@@ -521,11 +528,11 @@ class _Builder:
                 self.record(path + (len(result),), event)
                 result.append(self.value(event, path + (len(result),), depth, flow, column))
             else:
-                if entries is not None:
-                    entries.append(event.start_mark)
+                if entries is not None:  # (a scalar or an alias holds no position but its own)
+                    entries.append((event.start_mark, type(event) is _MappingStart or type(event) is _SequenceStart))
                 result.append(self.value(event, path, depth, flow, column))
         if entries is not None:
-            entries.append(event.args[0])
+            entries.append((event.args[0], False))
         _, end_mark = event.args
         self.close(start_mark, end_mark, flow, parent_flow, parent_column)
         if anchor is not None:
@@ -742,8 +749,8 @@ def _unique_keys(pairs: list) -> dict:
 
 def _json_int(literal: str) -> int | float:
     """An integer as resolve_plain reads it: beyond 64 bits, a float."""
-    value = int(literal)
-    return value if -(2**63) <= value < 2**64 else float(literal)
+    value = resolve_plain(literal)
+    return value if type(value) is int else float(literal)
 
 
 def _irregular(_constant: str):
@@ -769,7 +776,7 @@ def _read_json(text: str, source: SourceFile, lazy: _Positions | None) -> None:
         try:
             data = json.loads(text, object_pairs_hook=_unique_keys, parse_int=_json_int, parse_constant=_irregular)
         except (_Irregular, RecursionError):  # a syntax error still comes first, as the json module finds it
-            json.loads(text)
+            json.loads(text, parse_int=float)
     except RecursionError:
         pass  # too deep for the json module; the builder stops at MAX_DEPTH, with a position
     except json.JSONDecodeError as error:
@@ -793,11 +800,12 @@ def _read_json(text: str, source: SourceFile, lazy: _Positions | None) -> None:
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
-def _item_spans(marks: list, line_offset: int) -> list[tuple[int, int, int, int]]:
+def _item_spans(entries: list, line_offset: int) -> list[tuple[int, int, int, int]]:
     """A YAML List's items (_Positions.items) from the marks where each begins and where the list
-    ends: an item's text ends where the line of the next one (or of the list's end) begins."""
-    return [(mark.index, after.index - after.column, mark.line + line_offset, mark.column)
-            for mark, after in zip(marks, marks[1:])]
+    ends: a collection's text ends where the line of the next item (or of the list's end) begins; a
+    scalar's is left empty (its position is the item's own)."""
+    return [(mark.index, after.index - after.column if collection else mark.index, mark.line + line_offset, mark.column)
+            for (mark, collection), (after, _) in zip(entries, entries[1:])]
 
 
 def _json_items(text: str) -> list[tuple[int, int, int, int]]:

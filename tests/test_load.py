@@ -373,14 +373,33 @@ def test_a_position_in_a_list_item_is_read_from_that_item_alone(name, monkeypatc
         read.clear()
         for path in sorted(items, key=len, reverse=True):
             assert document.position_of(path) == (whole[path][0] + below, whole[path][1]), path
-        assert len(read) == len({path[1] for path in items})  # once each, and not the document:
-        assert sum(len(text.lstrip(" ")) for text in read) < len(raw)  # (an item's text is padded to its column)
+        assert len(read) == len({path[1] for path in items})  # once each, and not the document
+        assert sum(map(len, read)) < len(raw)
 
 
 def test_a_list_item_that_cannot_be_read_alone_is_read_with_its_document():
     raw = b"items:\n- &a {x: 1}\n- b: *a\n  c: 1\n"
     document = load(raw, "l.yaml").documents[0]
     assert document.position_of(("items", 1, "c")) == (4, 3) and document.position_of(("items", 0, "x")) == (2, 7)
+
+
+def test_list_items_that_are_scalars_or_out_of_range_hold_no_positions():
+    """An empty item's text is not read on into the next item's `-` line (read alone, that is a list)."""
+    for raw in (b"items:\n-\n-\n  b: 1\n", b"items:\n- &x\n-\n  b: 1\n"):
+        document = load(raw, "l.yaml").documents[0]
+        assert document.position_of(("items", 0, 0)) is None and document.position_of(("items", 1, "b")) == (4, 3)
+    for raw, as_json in ((b"items:\n- a: 1\n- b: 2\n", False), (b'{"items": [{"a": 1}, {"b": 2}]}', True)):
+        document = load(raw, "l", as_json).documents[0]
+        assert document.position_of(("items", -1)) is None and document.position_of(("items", 2)) is None
+
+
+def test_an_integer_of_thousands_of_digits_is_a_number_beyond_64_bits_not_a_crash():
+    """Python converts at most 4,300 decimal digits (sys.get_int_max_str_digits)."""
+    digits = b"1" * 5000
+    assert load(b"a: " + digits, "x.yaml").documents[0].data == {"a": math.inf}
+    assert load(b'{"a": ' + digits + b"}", "x.json", True).documents[0].data == {"a": math.inf}
+    source = load(b'{"a": ' + digits + b', "a": 1}', "x.json", True)
+    assert [e.message for e in source.errors] == ["duplicate key 'a' (first defined on line 1)"]
 
 
 def test_helm_templates_are_recognised_not_parsed():
