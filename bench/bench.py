@@ -194,21 +194,31 @@ def stream(tree: Path, directory: Path) -> Path:
     return path
 
 
+# Written by a process of its own: the objects held while writing them would otherwise stay in this
+# one, and every process it starts afterwards would count them in its peak RSS (a forked child's
+# starts from its parent's).
+DUMP = """
+import json, sys
+from pathlib import Path
+from ruamel.yaml import YAML
+from sslint.load import load
+stream_file, as_yaml, as_json = map(Path, sys.argv[1:])
+items = [d.data for d in load(stream_file.read_bytes(), stream_file.name).documents]
+dump = {"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}}
+with as_yaml.open("w") as out:
+    YAML(typ="safe").dump(dump, out)
+as_json.write_text(json.dumps(dump, indent=4))
+"""
+
+
 def dumped(stream_file: Path, directory: Path) -> tuple[Path, Path]:
     """The same objects as one List document, in YAML and in JSON, as `kubectl get -o yaml|json`
-    dumps a cluster: one document that only its items' own positions keep a finding cheap."""
-    from ruamel.yaml import YAML
-
-    from sslint.load import load
-
-    items = [d.data for d in load(stream_file.read_bytes(), stream_file.name).documents]
-    dump = {"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}}
+    dumps a cluster: one document that only its items' own positions keep a finding cheap. Run
+    with the Python that sslint is installed in."""
     as_yaml, as_json = directory / "yaml" / "list.yaml", directory / "json" / "list.json"  # (a file's siblings are its context)
     for path in (as_yaml, as_json):
         path.parent.mkdir(parents=True, exist_ok=True)
-    with as_yaml.open("w") as out:
-        YAML(typ="safe").dump(dump, out)
-    as_json.write_text(json.dumps(dump, indent=4))
+    subprocess.run([sys.executable, "-c", DUMP, str(stream_file), str(as_yaml), str(as_json)], check=True)
     return as_yaml, as_json
 
 
