@@ -615,7 +615,7 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
             source.errors.append(ParseError(line, column, message))
             return
     start, end, line_offset, index = 0, len(text), 0, 0  # the first read goes to the end
-    odd = None  # whether libyaml breaks lines where '\n' does not: then reading resumes on to the end
+    odd = None  # whether libyaml breaks lines where '\n' does not (a `---` line after '\n' is one it counts too)
     while True:
         piece = text if start == 0 and end == len(text) else text[start:end]
         documents_before = len(source.documents)
@@ -624,7 +624,8 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
                 index = _Builder(_yaml_parser(piece).get_event, line_offset, piece, lazy).read(index, source.documents)
         except (_LoadError, YAMLError) as error:
             line, column, message = _describe(error, piece)
-            resume = _next_document_start(piece, line)
+            odd = _odd_breaks(text) if odd is None else odd
+            resume = _next_document_start(piece, line, odd)
             if resume is None and end < len(text):
                 del source.documents[documents_before:]
                 end = _document_after(text, end + (end - start))
@@ -635,14 +636,13 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
             index = len(source.documents) + len(source.errors)
             if resume is None:
                 return
-            line_offset += piece.count("\n", 0, resume)
+            line_offset += _breaks(piece, resume, odd)
             start += resume
-            odd = _odd_breaks(text) if odd is None else odd
-            end = len(text) if odd else _document_after(text, start + 1)
+            end = _document_after(text, start + 1)
         else:
             if end == len(text):
                 return
-            line_offset += piece.count("\n")
+            line_offset += _breaks(piece, len(piece), odd)
             start, end = end, _document_after(text, end + 2 * (end - start))
 
 
@@ -660,9 +660,9 @@ def _describe(error: Exception, text: str) -> tuple[int, int, str]:
         position = error.position
         if _CParser is not None:  # the C parser counts the bytes of the text's UTF-8
             position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
-        before = text[:position]
-        line = before.count("\n")
-        return line, position - (before.rfind("\n") + 1) + 1, f"{error.reason} (character {error.character!r})"
+        breaks = _BREAK.findall(text, 0, position)
+        line_start = _line_start(text, len(breaks), True) if breaks else 0
+        return len(breaks), position - line_start + 1, f"{error.reason} (character {error.character!r})"
     if isinstance(error, MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         message = " ".join(part for part in (error.problem, error.context and f"({error.context})") if part)
@@ -675,14 +675,33 @@ def _describe(error: Exception, text: str) -> tuple[int, int, str]:
 _DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.M)
 
 
-def _next_document_start(text: str, error_line: int) -> int | None:
-    """Offset of the next `---` line at or after the line of an error, past the start of `text`."""
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # where libyaml breaks lines
+
+
+def _line_start(text: str, line: int, odd: bool) -> int | None:
+    """Where 0-based line `line` of `text` begins, as libyaml counts lines (`odd`: the text has a
+    line break that '\n' is not); None past its end."""
     offset = 0
-    for _ in range(error_line):
-        offset = text.find("\n", offset) + 1
+    for _ in range(line):
+        if odd:
+            found = _BREAK.search(text, offset)
+            offset = found.end() if found else 0
+        else:
+            offset = text.find("\n", offset) + 1
         if offset == 0:
             return None
-    match = _DOCUMENT_START.search(text, offset or 1)
+    return offset
+
+
+def _breaks(text: str, end: int, odd: bool) -> int:
+    """How many line breaks libyaml counts in text[:end]."""
+    return len(_BREAK.findall(text, 0, end)) if odd else text.count("\n", 0, end)
+
+
+def _next_document_start(text: str, error_line: int, odd: bool) -> int | None:
+    """Offset of the next `---` line at or after the line of an error, past the start of `text`."""
+    offset = _line_start(text, error_line, odd)
+    match = None if offset is None else _DOCUMENT_START.search(text, offset or 1)
     return match.start() if match else None
 
 

@@ -231,6 +231,22 @@ def test_a_stream_with_a_line_break_only_libyaml_counts_is_read_whole(monkeypatc
     assert len(cut(b"a: 1\r\nb: 2\r\n---\r\nc: 3\r\n")[1]) == 2  # CR LF: one line break for both
 
 
+@pytest.mark.parametrize("odd", ["\r", "\x85", "\u2028", "\u2029"])
+def test_errors_after_a_line_break_only_libyaml_counts_lose_no_document_and_keep_their_lines(odd):
+    """libyaml also breaks lines at a CR alone, NEL, LS and PS; after an error, reading resumes at a
+    line it counts. (Counted by '\n', the document after a broken one was skipped, and every later
+    line was one short.) Lines are the same as with a '\n' in its place."""
+    for text, errors, positions in (
+        ('a: "x{}  y"\n---\nb: [\n---\nc: 1\n---\ne: {{x: 1}}\n', [(5, 1)],
+         [{("a",): (1, 1)}, {("c",): (6, 1)}, {("e",): (8, 1), ("e", "x"): (8, 5)}]),
+        ('a: "x{}  y"\nb: "\x01"\n---\nc: 1\n', [(3, 5)], [{("c",): (5, 1)}]),  # a control character
+    ):
+        for breaking in (odd, "\n"):
+            source = load(text.format(breaking).encode(), "odd.yaml")
+            assert [(e.line, e.column) for e in source.errors] == errors, breaking
+            assert [d.positions for d in source.documents] == positions, breaking
+
+
 @pytest.mark.parametrize("text", [
     "a: 1\n---\nb: [\n---\nc: 1\nc: 2\n---\nd: 4\n---\ne: 'open\n---\nf: 6\n",  # the quote: open up to a `---` line
     "a: [\n" + "---\nb: 1\n---\nc: {\n" * 5 + "---\nd: 1\n",
