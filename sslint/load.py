@@ -660,8 +660,8 @@ def _describe(error: Exception, text: str) -> tuple[int, int, str]:
         position = error.position
         if _CParser is not None:  # the C parser counts the bytes of the text's UTF-8
             position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
-        breaks = _BREAK.findall(text, 0, position)
-        line_start = _line_start(text, len(breaks), True) if breaks else 0
+        breaks = list(_BREAK.finditer(text, 0, position))
+        line_start = breaks[-1].end() if breaks else 0
         return len(breaks), position - line_start + 1, f"{error.reason} (character {error.character!r})"
     if isinstance(error, MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
@@ -1023,7 +1023,7 @@ def _lines(text: str) -> list[str]:
     """The lines of `text`, broken where libyaml breaks them (str.splitlines also breaks at control
     characters, which libyaml refuses)."""
     if any(control in text for control in "\x0b\x0c\x1c\x1d\x1e"):
-        return re.split("\r\n|[\r\n\x85\u2028\u2029]", text)
+        return _BREAK.split(text)
     return text.splitlines()
 
 
