@@ -390,6 +390,7 @@ class _Builder:
             event = self.next_event()
             cls = type(event)
             if cls is ev.DocumentStartEvent:
+                self.nodes = 0  # (counted from here, not reset at the end: a List's pieces add up their last documents')
                 if not self.track:
                     mark = event.start_mark
                     self.lazy.starts[index] = (mark.line + self.line_offset, mark.index - mark.column)
@@ -399,7 +400,7 @@ class _Builder:
                 if self.entries:
                     self.lazy.items[index] = _item_spans(self.entries, self.line_offset)
                 index += 1
-                self.positions, self.anchors, self.open_anchors, self.sizes, self.nodes = {}, {}, set(), {}, 0
+                self.positions, self.anchors, self.open_anchors, self.sizes = {}, {}, set(), {}
                 self.entries = []
                 root = None
             elif cls is ev.StreamEndEvent:
@@ -648,8 +649,8 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
 
 def _document_after(text: str, offset: int) -> int:
     """Where the first `---` line at or after `offset` begins; the end of the text if none does."""
-    following = _DOCUMENT_START.search(text, offset)
-    return following.start() if following else len(text)
+    following = _DOCUMENT_START.search(text, offset - 1)  # (offset > 0: never the text's first line)
+    return following.start() + 1 if following else len(text)
 
 
 def _describe(error: Exception, text: str) -> tuple[int, int, str]:
@@ -672,7 +673,9 @@ def _describe(error: Exception, text: str) -> tuple[int, int, str]:
     return 0, 1, str(error).splitlines()[0] if str(error) else "invalid YAML"
 
 
-_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.M)
+# A `---` line after the first, found at the '\n' before it: a search with re.M's `^` tries every
+# character, ten times slower (35 ms on a 5 MB text without one).
+_DOCUMENT_START = re.compile(r"\n---(?=[ \t\r\n]|\Z)")
 
 
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # where libyaml breaks lines
@@ -701,8 +704,8 @@ def _breaks(text: str, end: int, odd: bool) -> int:
 def _next_document_start(text: str, error_line: int, odd: bool) -> int | None:
     """Offset of the next `---` line at or after the line of an error, past the start of `text`."""
     offset = _line_start(text, error_line, odd)
-    match = None if offset is None else _DOCUMENT_START.search(text, offset or 1)
-    return match.start() if match else None
+    match = None if offset is None else _DOCUMENT_START.search(text, max(offset - 1, 0))
+    return match.start() + 1 if match else None
 
 
 # -- JSON ------------------------------------------------------------------------------------------
@@ -904,11 +907,16 @@ def load(raw: bytes, path: str, as_json: bool = False, pieces: tuple[str, list] 
                 source.pragmas[number] = (match.group(1), line.lstrip().startswith("#"))
     source.text, source.as_json = text, as_json
     lazy = _Positions(text, as_json)
+    joined = None
     if pieces is not None and all(piece is not None for piece in pieces[1]):
-        firsts, headings = _join(pieces[1], source, lazy)
-    else:
+        joined = _join(pieces[1], source, lazy)
+        if joined is None:  # a List's pieces that do not join
+            source.documents, lazy = [], _Positions(text, as_json)
+    if joined is None:
         _read(text, source, as_json, lazy)
         firsts = headings = None
+    else:
+        firsts, headings = joined
     if source.errors:  # a message may name a position read before the error: read again, with positions
         source.documents, source.errors = [], []
         _read(text, source, as_json, None)
@@ -937,9 +945,10 @@ def _read(text: str, source: SourceFile, as_json: bool, lazy: _Positions | None)
 PIECE = 2**18  # characters: a YAML text at least twice as long is cut into pieces of about this size
 
 
-def cut(raw: bytes) -> tuple[str, list[tuple[int, int, int, bool]]] | None:
+def cut(raw: bytes) -> tuple[str, list[tuple[int, int, int, bool, bool]]] | None:
     """A long YAML file's text and its pieces: (start, end, lines before start, whether the text has
-    helm's `# Source:` comments), each but the first beginning at a `---` line; None for a file read
+    helm's `# Source:` comments, whether the piece continues a List), each but the first beginning
+    at a `---` line, or in a single List document at the line of an item (_list_pieces); None for a file read
     whole: short, not UTF-8, a Helm template, with a second byte order mark (which the C parser does
     not count), a directive (which belongs to the document after it) or a line break that only
     libyaml counts, or with no `---` line to cut at."""
@@ -955,10 +964,51 @@ def cut(raw: bytes) -> tuple[str, list[tuple[int, int, int, bool]]] | None:
     spans, start, line = [], 0, 0
     while start < len(text):
         end = _document_after(text, start + PIECE)
-        spans.append((start, end, line, rendered))
+        spans.append((start, end, line, rendered, False))
         line += text.count("\n", start, end)
         start = end
+    if len(spans) == 1 and not rendered:
+        spans = _list_pieces(text)
     return (text, spans) if len(spans) > 1 else None
+
+
+# A List (`kubectl get -o yaml` dumps a cluster as one document: its objects are the items of its
+# root key `items`) is cut between its items. A line that begins with `-` and a blank at the column
+# of the first item, before any other line that begins at or left of that column (but comments),
+# starts an item of that list; unless it lies inside a quoted scalar or a flow collection, and then
+# the piece that ends there ends inside that token: an error, and the file is read whole. (Nothing
+# else spans lines there: a plain or block scalar ends at a line so little indented, and a block
+# collection nested in an item lies right of it.) Each piece after the first is read behind a line
+# `items:` of its own, so that its lines are read in the context the whole text gives them: in a
+# block mapping at the first column, in the block sequence of `items`. The last piece holds the
+# root keys after the list too. Reading the whole text instead is left to anything else a
+# document's root can hold: another document after the List, a merge key or a complex key at the
+# root (they change what the root's keys mean, or their order).
+_ITEMS_KEY = re.compile(r"^items:[ \t]*(?:#[^\r\n]*)?\r?\n", re.M)
+_FIRST_ITEM = re.compile(r"(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*( *)-(?=[ \t\r\n]|\Z)")
+_ROOT_OTHERWISE = re.compile(r"\n(?:<<|\?[ \t\r\n]|\?\Z|\.\.\.(?=[ \t\r\n]|\Z))")  # merge, complex key, document end
+_ITEMS_LINE = "items:\n"
+
+
+def _list_pieces(text: str) -> list[tuple[int, int, int, bool, bool]]:
+    """A List document's pieces (as cut() gives them; whether each continues the document the piece
+    before it left open), cut at lines that begin an item of the root's `items`; [] for no List."""
+    key = _ITEMS_KEY.search(text)
+    first = key and _FIRST_ITEM.match(text, key.end())
+    if not first or _DOCUMENT_START.search(text, key.end() - 1) or _ROOT_OTHERWISE.search(text) \
+            or _ROOT_OTHERWISE.match("\n" + text[:4]):  # (on the first line too)
+        return []
+    column = len(first.group(1))
+    beyond = re.compile(rf"\n(?! {{{column}}}-(?:[ \t\r\n]|\Z)) {{0,{column}}}[^ \r\n#]").search(text, first.start(1))
+    items_end = beyond.start() + 1 if beyond else len(text)  # the first line the list cannot go on at
+    item = re.compile(rf"\n {{{column}}}-(?=[ \t\r\n]|\Z)")  # (at its '\n', as _DOCUMENT_START)
+    spans, start, line, after = [], 0, 0, first.start(1) + 1  # after: the first item's line is the first piece's
+    while (found := item.search(text, max(start + PIECE, after) - 1, items_end)) is not None:
+        end = found.start() + 1
+        spans.append((start, end, line, False, bool(spans)))
+        line += text.count("\n", start, end)
+        start, after = end, end + 1
+    return [*spans, (start, len(text), line, False, bool(spans))]
 
 
 def _odd_breaks(text: str) -> bool:
@@ -966,30 +1016,48 @@ def _odd_breaks(text: str) -> bool:
     return "\x85" in text or "\u2028" in text or "\u2029" in text or text.count("\r") != text.count("\r\n")
 
 
-def read_piece(text: str, start: int, end: int, line: int, rendered: bool) -> tuple | None:
+def read_piece(text: str, start: int, end: int, line: int, rendered: bool, continues: bool) -> tuple | None:
     """A piece of cut(): its documents' (data, index, first line), indexes counted from 0, where they
     begin in the whole text (_Positions.starts), how many indexes it took (an empty document takes
-    one), in `rendered` output its headings (_headings), and its List items (_Positions.items);
-    None when it has an error."""
-    piece = text[start:end]
+    one), in `rendered` output its headings (_headings), its List items (_Positions.items), whether
+    it `continues` the List the piece before it left open (read behind an `items:` line), and the
+    nodes its last document's aliases stand for; None when it has an error."""
+    piece = _ITEMS_LINE + text[start:end] if continues else text[start:end]
+    shift = start - len(_ITEMS_LINE) if continues else start  # (offsets in the piece → in the text)
     lazy = _Positions(piece, False)
     documents: list[Document] = []
+    builder = _Builder(_CParser(piece).get_event, line - continues, piece, lazy)
     try:
         with _lean_events():
-            count = _Builder(_CParser(piece).get_event, line, piece, lazy).read(0, documents)
+            count = builder.read(0, documents)
     except (_LoadError, YAMLError):
         return None
-    starts = {index: (first, offset + start) for index, (first, offset) in lazy.starts.items()}
-    items = {index: [(begin + start, end + start, *rest) for begin, end, *rest in spans]
+    starts = {index: (first, offset + shift) for index, (first, offset) in lazy.starts.items()}
+    items = {index: [(begin + shift, end + shift, *rest) for begin, end, *rest in spans]
              for index, spans in lazy.items.items()}
     return ([(d.data, d.index, _first_line(d) if rendered else 0) for d in documents], starts, count,
-            _headings(piece, line) if rendered else {}, items)
+            _headings(piece, line) if rendered else {}, items, continues, builder.nodes)
 
 
-def _join(pieces: list[tuple], source: SourceFile, lazy: _Positions) -> tuple[list[int], dict]:
-    """The pieces' documents into `source`; their first lines and their headings."""
+def _join(pieces: list[tuple], source: SourceFile, lazy: _Positions) -> tuple[list[int], dict] | None:
+    """The pieces' documents into `source`; their first lines and their headings. None when a List's
+    pieces do not join as its whole text reads: a root key twice, or aliases that stand for too many
+    nodes in all."""
     before, firsts, headings = 0, [], {}  # before: indexes taken by the pieces before
-    for documents, starts, count, piece_headings, items in pieces:
+    for documents, starts, count, piece_headings, items, continues, nodes in pieces:
+        if continues:  # (as _list_pieces cuts, a List's first piece leaves it open and the others read as {items: […], …})
+            head = source.documents[-1] if source.documents else None
+            last, data = (head.data if head else None), (documents[0][0] if len(documents) == 1 else None)
+            if not (_open_list(last) and head.index in lazy.items and _open_list(data, first=True)):
+                return None  # (not as _list_pieces cuts: never met)
+            if any(key in last for key in [*data][1:]) or nodes + last_nodes > MAX_NODES:
+                return None
+            last["items"] += data.pop("items")
+            last.update(data)
+            lazy.items[head.index] += items[0]
+            last_nodes += nodes
+            continue
+        last_nodes = nodes
         source.documents += [Document(data, lazy, before + index) for data, index, _ in documents]
         firsts += [first for _, _, first in documents]
         headings.update(piece_headings)
@@ -997,6 +1065,14 @@ def _join(pieces: list[tuple], source: SourceFile, lazy: _Positions) -> tuple[li
         lazy.items.update((before + index, spans) for index, spans in items.items())
         before += count
     return firsts, headings
+
+
+def _open_list(data: Any, first: bool = False) -> bool:
+    """Whether `data` is a mapping whose last (or `first`) key is `items`, holding a list."""
+    if type(data) is not dict or not data:
+        return False
+    keys = [*data]
+    return (keys[0] if first else keys[-1]) == "items" and type(data["items"]) is list
 
 
 _SOURCE = "# Source: "

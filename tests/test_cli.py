@@ -272,14 +272,31 @@ def test_worker_processes_give_the_same_report(sslint, monkeypatch):
     assert any(f["suppressed"] for f in serial.json["findings"])
 
 
+def _read_in_pieces_alike(sslint, monkeypatch, name: str, text: str) -> tuple[list, list]:
+    """The JSON report of one long file, of the file and through standard input, by one process; with
+    two and three jobs, cut in pieces (of 300 characters) that the workers read too, the report must
+    be the same. The report's findings, and the pieces."""
+    from sslint import engine
+    from sslint import load as loader
+
+    serial = sslint("--format", "json", "--jobs", "1", "--no-cache", name, files={name: text})
+    serial_stdin = sslint("--format", "json", "--jobs", "1", "-", stdin=text)
+    monkeypatch.setattr(engine, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(engine, "PARALLEL_OBJECTS", 0)
+    monkeypatch.setattr(loader, "PIECE", 300)
+    spans = loader.cut(text.encode())[1]
+    assert len(spans) > 10
+    for jobs in ("2", "3"):
+        assert sslint("--format", "json", "--jobs", jobs, "--no-cache", name).out == serial.out
+        assert sslint("--format", "json", "--jobs", jobs, "-", stdin=text).out == serial_stdin.out
+    return serial.json["findings"], spans
+
+
 @pytest.mark.parametrize("broken", [False, True])
 def test_a_long_stream_is_read_in_pieces_by_the_workers_with_the_same_report(sslint, monkeypatch, broken):
     """`helm template … | sslint -` is one long stream: with more than one job it is cut at `---`
     lines and the pieces read by the workers too. The report is the one process's: findings and
     their lines, the templates they come from, suppressions, and (a piece with an error) parse errors."""
-    from sslint import engine
-    from sslint import load as loader
-
     rendered = "".join(
         f"---\n# Source: db/templates/app{n}.yaml\n"
         + docs(replicated_statefulset(name=f"s{n}", service="missing" if n % 3 else f"s{n}", labels=f"{{app: s{n}}}"),
@@ -288,20 +305,39 @@ def test_a_long_stream_is_read_in_pieces_by_the_workers_with_the_same_report(ssl
     rendered = rendered.replace("serviceName: missing", "serviceName: missing  # sslint-ignore: SS102", 1)
     if broken:
         rendered = rendered.replace("  name: s7\n", "  name: s7\n  labels: {a: [\n", 1)
-    serial = sslint("--format", "json", "--jobs", "1", "--no-cache", "stream.yaml", files={"stream.yaml": rendered})
-    serial_stdin = sslint("--format", "json", "--jobs", "1", "-", stdin=rendered)
-    monkeypatch.setattr(engine, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(engine, "PARALLEL_OBJECTS", 0)
-    monkeypatch.setattr(loader, "PIECE", 300)
-    assert len(loader.cut(rendered.encode())[1]) > 10
-    for jobs in ("2", "3"):
-        assert sslint("--format", "json", "--jobs", jobs, "--no-cache", "stream.yaml").out == serial.out
-        assert sslint("--format", "json", "--jobs", jobs, "-", stdin=rendered).out == serial_stdin.out
-    findings = serial.json["findings"]
+    findings, _ = _read_in_pieces_alike(sslint, monkeypatch, "stream.yaml", rendered)
     assert "SS102" in {f["rule"] for f in findings} and ("SS001" in {f["rule"] for f in findings}) == broken
     assert {f["file"] for f in findings if f["rule"] == "SS102"} == {f"db/templates/app{n}.yaml" for n in range(12)
                                                                            if n % 3 and not (broken and n == 7)}
     assert any(f["suppressed"] for f in findings)
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_long_list_is_read_in_pieces_by_the_workers_with_the_same_report(sslint, monkeypatch, broken):
+    """`kubectl get sts,svc -A -o yaml | sslint -` is one List document: with more than one job it is
+    cut between its items and the pieces read by the workers too. The report is the one process's:
+    findings and their lines and columns, suppressions, and (a piece with an error) parse errors."""
+    from sslint import load as loader
+
+    def item(manifest: str) -> str:
+        return "".join(("- " if n == 0 else "  ") + line for n, line in enumerate(manifest.splitlines(keepends=True)))
+
+    dump = "apiVersion: v1\nitems:\n" + "".join(
+        item(replicated_statefulset(name=f"s{n}", service="missing" if n % 3 else f"s{n}", labels=f"{{app: s{n}}}"))
+        + item(service(f"s{n}", f"{{app: s{n}}}")) for n in range(12)) + "kind: List\nmetadata:\n  resourceVersion: \"\"\n"
+    dump = dump.replace("serviceName: missing", "serviceName: missing  # sslint-ignore: SS102", 1)
+    if broken:
+        dump = dump.replace("    name: s7\n", "    name: s7\n    labels: {a: [\n", 1)
+    findings, spans = _read_in_pieces_alike(sslint, monkeypatch, "dump.yaml", dump)
+    assert all(continues for *_, continues in spans[1:])
+    assert (None in [loader.read_piece(dump, *span) for span in spans]) == broken
+    if broken:
+        assert [f["rule"] for f in findings] == ["SS001"]  # one document: broken, it holds no object
+    else:
+        lines = dump.splitlines()
+        missing = [f for f in findings if f["rule"] == "SS102"]
+        assert len(missing) == 8 and sum(bool(f["suppressed"]) for f in missing) == 1
+        assert all(lines[f["line"] - 1][f["column"] - 1:].startswith("serviceName: missing") for f in missing)
 
 
 def test_the_command_ends_at_once_with_its_report_and_exit_code_whole(tmp_path):

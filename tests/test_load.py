@@ -578,3 +578,83 @@ def test_a_stream_read_in_pieces_is_the_stream_read_whole(text, monkeypatch):
     assert (None in pieces) == bool(whole.errors)
     assert joined.to_plain() == whole.to_plain()
     assert [d.positions for d in joined.documents] == [d.positions for d in whole.documents]
+
+
+_LISTS = {  # List documents (`kubectl get -o yaml`) that read the same in pieces, one item each
+    "kubectl's layout": "apiVersion: v1\nitems:\n- a: 1\n  b: [x,\n    y]\n- kind: K\n  spec:\n    list:\n    - p\n"
+                        "    - q\n- plain\n-\n  k: v\n- - nested\n  - seq\nkind: List\nmetadata:\n  resourceVersion: \"\"\n",
+    "indented, with comments": "apiVersion: v1\nitems:  # the objects\n  # first\n  - a: 1\n\n# between, leftmost\n"
+                               "  - b: |\n      text\n      - no item\n    c: 'two\n      lines'\n  - d: plain\n"
+                               "      continued\nkind: List\n",
+    "anchors and merge keys within items": "items:\n- a: &x {y: 1}\n  b: *x\n- <<: {c: 1}\n  d: 2\n- &z e\n",
+    "a document before it": "a: 1\n---\napiVersion: v1\nitems:\n- x: 1\n- y: 2\nkind: List\n",
+    "CR LF, no line break at the end": "apiVersion: v1\r\nitems:\r\n- a: 1\r\n- b: 2\r\nkind: List",
+    "nothing after the list": "items:\n- a: 1\n- b: 2\n",
+    "a sequence under a later root key": "items:\n- a: 1\n- b: 2\nkind: List\nmetadata:\n- c: 3\n",  # (no item)
+}
+_LISTS_READ_WHOLE = {  # ... that do not: a piece fails, or the pieces do not join (the whole text says why)
+    "a quoted scalar across an item's line": 'items:\n- a: "x\n- b: y"\n- c: 1\n',
+    "a flow collection across it": "items:\n- [1,\n- 2]\n- c: 1\n",
+    "an alias to another item": "items:\n- &a {x: 1}\n- *a\n",
+    "a root key twice": "kind: A\nitems:\n- a: 1\n- b: 2\nkind: B\n",
+    "an error in an item": "items:\n- a: 1\n- b: [\n- c: 2\n",
+    "a tab": "items:\n- a: 1\n- b: 2\n\t- c: 3\n- d: 4\n",  # (the list cannot go on past it: no cut after it)
+}
+
+
+@pytest.mark.skipif(_CParser is None, reason="without the C parser a file is never cut")
+@pytest.mark.parametrize("name", [*_LISTS, *_LISTS_READ_WHOLE])
+def test_a_list_read_in_pieces_is_the_list_read_whole(name, monkeypatch):
+    """A cluster's dump is one List document: a long one is cut between its items, and the pieces,
+    read at once by worker processes, join into the document the whole text is, with each item's
+    place in the text (_Positions.items); where they cannot, the whole text is read."""
+    from sslint import load as loader
+    from sslint.load import cut, read_piece
+
+    monkeypatch.setattr(loader, "PIECE", 1)
+    text = {**_LISTS, **_LISTS_READ_WHOLE}[name]
+    raw = text.encode()
+    whole = load(raw, "list.yaml")
+    text_read, spans = cut(raw)
+    pieces = [read_piece(text, *span) for span in spans]
+    joined = load(raw, "list.yaml", pieces=(text, pieces))
+    assert joined.to_plain() == whole.to_plain()
+    assert [d.positions for d in joined.documents] == [d.positions for d in whole.documents]
+    pieces = [read_piece(text, *span) for span in spans]  # (joining takes them apart)
+    joins = None not in pieces and loader._join(pieces, SourceFile(""), loader._Positions(text, False)) is not None
+    assert joins == (name in _LISTS)
+    if name in _LISTS:
+        assert len(spans) == len(whole.documents[-1].data["items"]) and not whole.errors
+
+
+@pytest.mark.skipif(_CParser is None, reason="without the C parser a file is never cut")
+def test_aliases_count_over_a_whole_list_read_in_pieces(monkeypatch):
+    """The bound on what aliases stand for is the document's: pieces each under it but over it in
+    all are read whole, and the error is the whole text's."""
+    from sslint import load as loader
+    from sslint.load import cut, read_piece
+
+    monkeypatch.setattr(loader, "PIECE", 1)
+    monkeypatch.setattr(loader, "MAX_NODES", 10)
+    raw = "".join(f"- a: &x [1, 2, 3]\n  b: *x\n" for _ in range(3)).join(["items:\n", "kind: List\n"]).encode()
+    text, spans = cut(raw)
+    pieces = [read_piece(text, *span) for span in spans]
+    assert len(spans) == 3 and None not in pieces
+    joined = load(raw, "list.yaml", pieces=(text, pieces))
+    assert [e.message for e in joined.errors] == [e.message for e in load(raw, "list.yaml").errors]
+    assert "aliases expand to more than 10 nodes" in joined.errors[0].message
+
+
+@pytest.mark.skipif(_CParser is None, reason="without the C parser a file is never cut")
+@pytest.mark.parametrize("text", [
+    "<<: {x: 1}\nitems:\n- a: 1\n- b: 2\n",  # a merge key at the root
+    "? items\n: - a\nitems:\n- a: 1\n- b: 2\n",  # a complex key
+    "items:\n- a: 1\n- b: 2\n...\n",  # the document's end
+    "items: [a, b]\n",  # a flow sequence: one line
+    "items: &all\n- a: 1\n- b: 2\n",  # an anchor on the list
+])
+def test_a_list_is_cut_only_where_its_root_holds_nothing_but_plain_keys(text, monkeypatch):
+    from sslint import load as loader
+
+    monkeypatch.setattr(loader, "PIECE", 1)
+    assert loader.cut(text.encode()) is None
