@@ -380,7 +380,8 @@ class _Builder:
         self.open_anchors: set = set()  # anchors of the collections being read: an alias to one is recursive
         self.sizes: dict = {}
         self.nodes = 0  # the nodes aliases stand for
-        self.entries: list = []  # in a List document, the marks of its items and of the list's end
+        self.entries: list = []  # in a List document, where its items are (_Positions.items)
+        self.closed = None  # the event that ended the collection read last
 
     def read(self, index: int, documents: list) -> int:
         """Read events up to the end of the stream into `documents`; returns the index the next
@@ -398,7 +399,7 @@ class _Builder:
                 if root is not None:
                     documents.append(Document(root, self.positions if self.track else self.lazy, index))
                 if self.entries:
-                    self.lazy.items[index] = _item_spans(self.entries, self.line_offset)
+                    self.lazy.items[index] = self.entries
                 index += 1
                 self.positions, self.anchors, self.open_anchors, self.sizes = {}, {}, set(), {}
                 self.entries = []
@@ -496,11 +497,13 @@ class _Builder:
             if self.track:
                 self.record(path + (key,), event)
             event = self.next_event()
-            if depth == 1 and key == "items" and not self.track and type(event) is _SequenceStart and not event.args[5]:
+            if (depth == 1 and key == "items" and not self.track and self.yaml_text is not None  # (YAML: JSON's are found when asked for)
+                    and type(event) is _SequenceStart and not event.args[5]):
                 result[key] = self.sequence(event, path, depth + 1, flow, column, self.entries)  # a List's items
             else:
                 result[key] = self.value(event, path + (key,) if self.track else path, depth, flow, column)
         _, end_mark = event.args
+        self.closed = event
         self.close(start_mark, end_mark, flow, parent_flow, parent_column)
         if merges:
             merged: dict = {}
@@ -515,7 +518,7 @@ class _Builder:
 
     def sequence(self, start, path: tuple, depth: int, parent_flow: bool, parent_column: int,
                  entries: list | None = None) -> list:
-        """(`entries`: where each item begins, and the list ends, are added to it.)"""
+        """(`entries`: where each item is in the text, added to it.)"""
         anchor, _, _, start_mark, _, flow = start.args
         flow, column = bool(flow), start_mark.column + 1
         if anchor is not None:
@@ -529,16 +532,28 @@ class _Builder:
                 self.record(path + (len(result),), event)
                 result.append(self.value(event, path + (len(result),), depth, flow, column))
             else:
-                if entries is not None:  # (a scalar or an alias holds no position but its own)
-                    entries.append((event.start_mark, type(event) is _MappingStart or type(event) is _SequenceStart))
                 result.append(self.value(event, path, depth, flow, column))
-        if entries is not None:
-            entries.append((event.args[0], False))
+                if entries is not None:
+                    entries.append(self.span(event))
         _, end_mark = event.args
+        self.closed = event
         self.close(start_mark, end_mark, flow, parent_flow, parent_column)
         if anchor is not None:
             self.define(anchor, result)
         return result
+
+    def span(self, start) -> tuple[int, int, int, int]:
+        """Where the item that `start` began, now read, is in the text: (start, end) offsets, its line
+        (counted in the file) and column (0-based). A block collection ends at the start of the line
+        where the next item's `-`, or what ends the list, is (and not where the next item's value
+        begins, which may be a line after its `-`); a flow collection at its closing bracket; a
+        scalar or an alias holds no position but its own."""
+        mark = start.start_mark
+        end = mark.index
+        if type(start) is _MappingStart or type(start) is _SequenceStart:
+            closing, after = self.closed.args
+            end = after.index if start.args[5] else closing.index - closing.column
+        return mark.index, end, mark.line + self.line_offset, mark.column
 
     def record(self, path: Path, event) -> None:
         """The position of a key or list item; _Found when it is the one to read up to."""
@@ -822,14 +837,6 @@ def _read_json(text: str, source: SourceFile, lazy: _Positions | None) -> None:
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
-def _item_spans(entries: list, line_offset: int) -> list[tuple[int, int, int, int]]:
-    """A YAML List's items (_Positions.items) from the marks where each begins and where the list
-    ends: a collection's text ends where the line of the next item (or of the list's end) begins; a
-    scalar's is left empty (its position is the item's own)."""
-    return [(mark.index, after.index - after.column if collection else mark.index, mark.line + line_offset, mark.column)
-            for (mark, collection), (after, _) in zip(entries, entries[1:])]
-
-
 def _json_items(text: str) -> list[tuple[int, int, int, int]]:
     """Where each item of the top-level object's "items" list begins and ends in a JSON text that
     _read_json has read (so: valid, with no key twice), and its line and column (0-based)."""
@@ -984,19 +991,22 @@ def cut(raw: bytes) -> tuple[str, list[tuple[int, int, int, bool, bool]]] | None
 # root keys after the list too. Reading the whole text instead is left to anything else a
 # document's root can hold: another document after the List, a merge key or a complex key at the
 # root (they change what the root's keys mean, or their order).
-_ITEMS_KEY = re.compile(r"^items:[ \t]*(?:#[^\r\n]*)?\r?\n", re.M)
+# (Each pattern that must begin a line is searched for after a '\n', as _DOCUMENT_START is, and
+# matched at the text's start.)
+_ITEMS_KEY = re.compile(r"items:[ \t]*(?:#[^\r\n]*)?\r?\n")
 _FIRST_ITEM = re.compile(r"(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*( *)-(?=[ \t\r\n]|\Z)")
-_ROOT_OTHERWISE = re.compile(r"\n(?:<<|\?[ \t\r\n]|\?\Z|\.\.\.(?=[ \t\r\n]|\Z))")  # merge, complex key, document end
+_ROOT_OTHERWISE = re.compile(r"<<|\?(?:[ \t\r\n]|\Z)|\.\.\.(?=[ \t\r\n]|\Z)")  # merge, complex key, document end
+_ITEMS_KEY_LATER, _ROOT_OTHERWISE_LATER = (re.compile(f"\n(?:{p.pattern})") for p in (_ITEMS_KEY, _ROOT_OTHERWISE))
 _ITEMS_LINE = "items:\n"
 
 
 def _list_pieces(text: str) -> list[tuple[int, int, int, bool, bool]]:
     """A List document's pieces (as cut() gives them; whether each continues the document the piece
     before it left open), cut at lines that begin an item of the root's `items`; [] for no List."""
-    key = _ITEMS_KEY.search(text)
+    key = _ITEMS_KEY.match(text) or _ITEMS_KEY_LATER.search(text)
     first = key and _FIRST_ITEM.match(text, key.end())
-    if not first or _DOCUMENT_START.search(text, key.end() - 1) or _ROOT_OTHERWISE.search(text) \
-            or _ROOT_OTHERWISE.match("\n" + text[:4]):  # (on the first line too)
+    if not first or _DOCUMENT_START.search(text, key.end() - 1) or _ROOT_OTHERWISE.match(text) \
+            or _ROOT_OTHERWISE_LATER.search(text):
         return []
     column = len(first.group(1))
     beyond = re.compile(rf"\n(?! {{{column}}}-(?:[ \t\r\n]|\Z)) {{0,{column}}}[^ \r\n#]").search(text, first.start(1))
@@ -1026,9 +1036,9 @@ def read_piece(text: str, start: int, end: int, line: int, rendered: bool, conti
     shift = start - len(_ITEMS_LINE) if continues else start  # (offsets in the piece → in the text)
     lazy = _Positions(piece, False)
     documents: list[Document] = []
-    builder = _Builder(_CParser(piece).get_event, line - continues, piece, lazy)
     try:
         with _lean_events():
+            builder = _Builder(_CParser(piece).get_event, line - continues, piece, lazy)
             count = builder.read(0, documents)
     except (_LoadError, YAMLError):
         return None

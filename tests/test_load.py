@@ -590,6 +590,7 @@ _LISTS = {  # List documents (`kubectl get -o yaml`) that read the same in piece
     "a document before it": "a: 1\n---\napiVersion: v1\nitems:\n- x: 1\n- y: 2\nkind: List\n",
     "CR LF, no line break at the end": "apiVersion: v1\r\nitems:\r\n- a: 1\r\n- b: 2\r\nkind: List",
     "nothing after the list": "items:\n- a: 1\n- b: 2\n",
+    "values a line after their dash": "items:\n- a: 1\n- # note\n  b: 2\n-\n  c: 3\n- {d: 1,\n   e: 2}  # flow\n- f: 4\n",
     "a sequence under a later root key": "items:\n- a: 1\n- b: 2\nkind: List\nmetadata:\n- c: 3\n",  # (no item)
 }
 _LISTS_READ_WHOLE = {  # ... that do not: a piece fails, or the pieces do not join (the whole text says why)
@@ -625,6 +626,8 @@ def test_a_list_read_in_pieces_is_the_list_read_whole(name, monkeypatch):
     assert joins == (name in _LISTS)
     if name in _LISTS:
         assert len(spans) == len(whole.documents[-1].data["items"]) and not whole.errors
+        lazy, index = passed_on(whole).documents[-1]._positions, whole.documents[-1].index
+        assert all(lazy._item(index, n) is not None for n in range(len(spans)))  # each item's text reads alone
 
 
 @pytest.mark.skipif(_CParser is None, reason="without the C parser a file is never cut")
