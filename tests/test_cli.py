@@ -272,6 +272,40 @@ def test_worker_processes_give_the_same_report(sslint, monkeypatch):
     assert any(f["suppressed"] for f in serial.json["findings"])
 
 
+def test_one_process_and_workers_give_findings_and_internal_errors_in_rule_order(monkeypatch):
+    """One process runs each object through all its rules, workers take whole rules: both give the
+    findings rule by rule, and within a rule kind by kind in model order (ties in the report keep it),
+    internal errors alike."""
+    from sslint import catalogue, engine
+    from sslint.finding import Finding
+    from sslint.load import load
+    from sslint.model import Model
+
+    def every_object(obj, model, version):
+        yield Finding(f"{obj.kind} {obj.name}", obj, ("metadata", "name"))
+
+    def fails_on_odd(obj, model, version):
+        if int(obj.name[1:]) % 2:
+            raise ValueError(obj.name)
+        yield Finding(f"{obj.kind} {obj.name}", obj, ("metadata",))
+
+    monkeypatch.setitem(engine.CHECKS, "SS301", every_object)  # StatefulSet, Deployment, ReplicaSet …
+    monkeypatch.setitem(engine.CHECKS, "SS404", fails_on_odd)
+    kinds = ["Deployment", "StatefulSet", "Service", "ReplicaSet"] * 3  # each rule's kinds interleaved in the model
+    model = Model()
+    model.add(load("".join(f"---\nkind: {kind}\napiVersion: v1\nmetadata: {{name: o{n}}}\n" for n, kind in enumerate(kinds))
+                   .encode(), "m.yaml"), context=False)
+    rules = catalogue.rules()
+    expected = [(rule_id, f"{kind} o{n}") for rule_id in ("SS301", "SS404") for kind in rules[rule_id].kinds
+                for n, k in enumerate(kinds) if k == kind and (rule_id == "SS301" or n % 2 == 0)]
+    monkeypatch.setattr(engine, "PARALLEL_OBJECTS", 0)
+    for jobs in (1, 2, 3):
+        findings, errors = engine._check(model, rules, {"SS301", "SS404"}, "1.33", jobs)
+        assert [(f.rule.id, f.message) for f in findings] == expected
+        assert [e.split(" on ")[1].split(" (")[0] for e in errors] == [
+            f"{kind} o{n}" for kind in rules["SS404"].kinds for n, k in enumerate(kinds) if k == kind and n % 2]
+
+
 def _read_in_pieces_alike(sslint, monkeypatch, name: str, text: str) -> tuple[list, list]:
     """The JSON report of one long file, of the file and through standard input, by one process; with
     two and three jobs, cut in pieces (of 300 characters) that the workers read too, the report must
