@@ -61,15 +61,22 @@ def _contents(path: Path | str) -> bytes | ParseError:
         if path == STDIN:
             raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
         else:
-            with open(path, "rb") as stream:
+            # System calls, not a file object: that would cost as much as the reading, file by file.
+            descriptor = os.open(path, os.O_RDONLY)
+            try:
                 # Asked for its size and one byte more, a read finds the end at once; asked for the
                 # bound, it would first set that much memory aside, whatever the file's size.
-                size = os.fstat(stream.fileno()).st_size
+                size = os.fstat(descriptor).st_size
                 if size > MAX_FILE_BYTES:
                     return _too_large()
-                raw = stream.read(size + 1)
-                if len(raw) > size:  # more than its size said: it grew, or is a pipe or a device
-                    raw += stream.read(MAX_FILE_BYTES + 1 - len(raw))
+                chunks = [os.read(descriptor, size + 1)]
+                read = len(chunks[0])  # a file's size, and then nothing; else it grew, or is a pipe or a device
+                while read <= MAX_FILE_BYTES and (chunk := os.read(descriptor, min(2**20, MAX_FILE_BYTES + 1 - read))):
+                    chunks.append(chunk)
+                    read += len(chunk)
+                raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            finally:
+                os.close(descriptor)
     except OSError as error:
         return ParseError(1, 1, f"cannot be read: {error.strerror or error}",
                           "Make it a file that the user running sslint can read, or leave it out (--exclude).")
