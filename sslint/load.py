@@ -271,7 +271,9 @@ def resolve_plain(text: str) -> Any:
         if -(2**63) <= value < 2**64:
             return value
     if _FLOAT.fullmatch(digits):
-        return float(digits)
+        value = float(digits)
+        if not math.isinf(value):  # beyond float64's range Go's ParseFloat fails (ErrRange): go-yaml keeps the text
+            return value
     return text
 
 

@@ -30,6 +30,8 @@ def one(text: str):
         ("0777", 0o777), ("0o17", 0o17), ("0x1F", 31), ("0b101", 5), ("1_000", 1000), ("-12", -12), ("+3", 3),
         ("1.5", 1.5), ("1e3", 1000.0), (".5", 0.5), ("-.inf", -math.inf),
         ("08", 8.0),  # not octal: Go's ParseInt refuses it, the float pattern takes it
+        ("1e400", "1e400"), ("-2_e308", "-2_e308"), ("1e-400", 0.0),  # Go's ParseFloat fails only on overflow
+        ("!!float 1e308", 1e308),
         ("3Gi", "3Gi"), ("None", "None"), ("1.2.3", "1.2.3"), ("0.0.0.0", "0.0.0.0"), ("yes please", "yes please"),
         ("'yes'", "yes"), ('"0777"', "0777"), ("!!str 12", "12"), ("!!int '12'", 12), ("!!float 1", 1.0),
         ("2001-12-14", "2001-12-14"),  # a timestamp stays a string for kubectl
@@ -409,10 +411,12 @@ def test_list_items_that_are_scalars_or_out_of_range_hold_no_positions():
         assert document.position_of(("items", -1)) is None and document.position_of(("items", 2)) is None
 
 
-def test_an_integer_of_thousands_of_digits_is_a_number_beyond_64_bits_not_a_crash():
-    """Python converts at most 4,300 decimal digits (sys.get_int_max_str_digits)."""
+def test_an_integer_of_thousands_of_digits_is_not_a_crash():
+    """Python converts at most 4,300 decimal digits (sys.get_int_max_str_digits). In YAML, such a
+    number is a string, as go-yaml reads it; in JSON, a number beyond 64 bits."""
     digits = b"1" * 5000
-    assert load(b"a: " + digits, "x.yaml").documents[0].data == {"a": math.inf}
+    assert load(b"a: " + digits, "x.yaml").documents[0].data == {"a": digits.decode()}  # as a float, beyond 64 bits too
+    assert [e.message for e in load(b"a: !!float " + digits, "x.yaml").errors] == [f"{digits.decode()!r} is not a valid float"]
     assert load(b'{"a": ' + digits + b"}", "x.json", True).documents[0].data == {"a": math.inf}
     source = load(b'{"a": ' + digits + b', "a": 1}', "x.json", True)
     assert [e.message for e in source.errors] == ["duplicate key 'a' (first defined on line 1)"]
