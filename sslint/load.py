@@ -238,6 +238,8 @@ _SPECIAL_FLOATS = {
 # Go's strconv.ParseInt(s, 0, 64) after go-yaml has removed every underscore.
 _INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_UNDERSCORE_OFF_DIGITS = re.compile(r"(?<![0-9])_|_(?![0-9])")
+_SIGNED_BINARY = re.compile(r"0b[-+][01]+")
 _TAG = "tag:yaml.org,2002:"
 # Keys, and short strings (names, labels, images, enumerated values), repeat from object to object:
 # the builder keeps one string per spelling of them (sys.intern), which takes a fifth to a quarter
@@ -259,6 +261,8 @@ def resolve_plain(text: str) -> Any:
         return text
     if text in _SPECIAL_FLOATS:
         return _SPECIAL_FLOATS[text]
+    if text[0] == "." and _UNDERSCORE_OFF_DIGITS.search(text):
+        return text  # go-yaml hands these to ParseFloat with their underscores, which must stand between digits
     digits = text.replace("_", "")
     if _INT.fullmatch(digits):
         sign, body = (-1, digits[1:]) if digits[0] == "-" else (1, digits.lstrip("+"))
@@ -268,11 +272,15 @@ def resolve_plain(text: str) -> Any:
             value = sign * int(body, 0)
         except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits): far beyond 64 bits
             value = 2**64
-        if -(2**63) <= value < 2**64:
+        if -(2**63) <= value < (2**63 if digits[0] in "+-" else 2**64):  # Go's ParseUint takes no sign
             return value
     if _FLOAT.fullmatch(digits):
         value = float(digits)
         if not math.isinf(value):  # beyond float64's range Go's ParseFloat fails (ErrRange): go-yaml keeps the text
+            return value
+    if _SIGNED_BINARY.fullmatch(digits):  # go-yaml's last try, ParseInt(plain[2:], 2, 64), takes a sign after 0b
+        value = int(digits[2:], 2)
+        if -(2**63) <= value < 2**63:
             return value
     return text
 

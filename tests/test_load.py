@@ -32,6 +32,12 @@ def one(text: str):
         ("08", 8.0),  # not octal: Go's ParseInt refuses it, the float pattern takes it
         ("1e400", "1e400"), ("-2_e308", "-2_e308"), ("1e-400", 0.0),  # Go's ParseFloat fails only on overflow
         ("!!float 1e308", 1e308),
+        # Compared with gopkg.in/yaml.v2 2.4.0 (resolve.go) on 43,000 generated scalars: a sign limits an
+        # integer to int64 (ParseUint takes none); after a leading dot, underscores go to ParseFloat as
+        # they are, and must stand between digits; 0b may be followed by a sign (its own ParseInt).
+        ("18446744073709551615", 2**64 - 1), ("-9223372036854775808", -(2**63)),
+        ("+9223372036854775808", 9.223372036854776e18), ("+0x8000000000000000", "+0x8000000000000000"),
+        (".5_5", 0.55), ("._5", "._5"), (".5_", ".5_"), ("1_", 1), ("0b-101", -5), ("-0b-1", "-0b-1"),
         ("3Gi", "3Gi"), ("None", "None"), ("1.2.3", "1.2.3"), ("0.0.0.0", "0.0.0.0"), ("yes please", "yes please"),
         ("'yes'", "yes"), ('"0777"', "0777"), ("!!str 12", "12"), ("!!int '12'", 12), ("!!float 1", 1.0),
         ("2001-12-14", "2001-12-14"),  # a timestamp stays a string for kubectl
