@@ -62,7 +62,7 @@ def _contents(path: Path | str) -> bytes | ParseError:
             raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
         else:
             # System calls, not a file object: that would cost as much as the reading, file by file.
-            descriptor = os.open(path, os.O_RDONLY)
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # (Windows: not text mode)
             try:
                 # Asked for its size and one byte more, a read finds the end at once; asked for the
                 # bound, it would first set that much memory aside, whatever the file's size.
