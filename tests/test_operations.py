@@ -503,6 +503,17 @@ def test_every_operator(sslint, selector, selects_own):
     assert bool(run.findings()) is not selects_own
 
 
+@pytest.mark.parametrize("values", ["true", "zk", "{a: zk}"])
+def test_a_selector_the_api_rejects_is_left_to_the_schema_check(sslint, values):
+    """values must be a list: the API rejects anything else, as SS002 says; SS407 neither judges
+    the term nor fails on it."""
+    pod = anti_affinity(selector=f"matchExpressions: [{{key: app, operator: In, values: {values}}}]")
+    run = lint(sslint, {"zk.yaml": workload(pod=pod)}, "SS407")
+    assert run.code == 0 and run.findings() == []
+    run = sslint("--format", "json", "--select", "SS002", ".")
+    assert [(where(f)[1:], "matchExpressions" in f["message"]) for f in run.findings()] == [((16, 75), True)]  # at values
+
+
 def test_a_term_against_another_template_of_the_model_passes(sslint):
     pod = anti_affinity(selector="matchLabels: {app: kafka}")
     files = {"zk.yaml": workload(pod=pod), "kafka.yaml": workload(name="kafka", labels="{app: kafka}")}

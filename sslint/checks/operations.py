@@ -52,7 +52,7 @@ def _well_formed(selector) -> bool:
     match_labels, expressions = selector.get("matchLabels") or {}, selector.get("matchExpressions") or []
     return isinstance(match_labels, dict) and isinstance(expressions, list) and all(
         isinstance(e, dict) and isinstance(e.get("key"), str) and isinstance(e.get("operator"), str)
-        and e["operator"] in OPERATORS
+        and e["operator"] in OPERATORS and isinstance(e.get("values") or [], list)
         for e in expressions
     )
 
