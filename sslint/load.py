@@ -959,7 +959,7 @@ def _read(text: str, source: SourceFile, as_json: bool, lazy: _Positions | None)
 # such lines, a long stream reads as its pieces do, one after another, and worker processes can
 # read the pieces at once (`helm template` or `kustomize build` output is one file).
 
-PIECE = 2**18  # characters: a YAML text at least twice as long is cut into pieces of about this size
+PIECE = 2**16  # characters: a YAML text at least twice as long is cut into pieces of about this size
 
 
 def cut(raw: bytes) -> tuple[str, list[tuple[int, int, int, bool, bool]]] | None:
