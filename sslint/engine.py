@@ -498,7 +498,7 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
     if jobs < 2 or len(model.objects) < PARALLEL_OBJECTS or not hasattr(os, "fork"):
         # One object at a time through every rule that checks it: its data is read while the
         # processor's caches hold it, not once per rule across the whole model (at 50,000 objects,
-        # a twentieth of the rule time). Each rule's findings on each of its kinds are kept apart,
+        # 3 to 6% of the rule time, measured). Each rule's findings on each of its kinds are kept apart,
         # and joined in the order that rule by rule, kind by kind, gives.
         found = {(rule_id, kind): ([], []) for rule_id in checks for kind in rules[rule_id].kinds}
         checked_by: dict[str, list[tuple[str, list, list]]] = defaultdict(list)  # kind → its checks
