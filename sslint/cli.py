@@ -83,11 +83,18 @@ def _options(config: Config, paths, select, ignore, kubernetes_version, context,
         exclude=config.get("exclude", []),
         stdin_filename=stdin_filename,
         use_cache=catalogue.use_cache,
-        jobs=jobs or min(os.cpu_count() or 1, 4),
+        jobs=jobs or min(_cpus(), 4),
         kustomize=build_kustomizations,
         diff_base=diff_base,
         progress=Progress(sys.stderr),
     )
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on: in a container pinned to some (a cpuset), not the machine's."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # macOS, Windows
 
 
 def _exit_code(result, threshold: str) -> int:
@@ -115,7 +122,7 @@ def _exit_code(result, threshold: str) -> int:
 @click.option("--context", multiple=True, metavar="PATH", help="Manifests used to resolve references, never reported on (repeatable).")
 @click.option("--kustomize", "build_kustomizations", is_flag=True, help="Lint a directory holding a kustomization as `kubectl kustomize` builds it.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache (of loaded files, whole runs, the rules and the configuration's check).")
-@click.option("--jobs", type=click.IntRange(1, 64), metavar="N", help="Processes that load and check large inputs: this one and N-1 workers [default: the CPU count, at most 4].")
+@click.option("--jobs", type=click.IntRange(1, 64), metavar="N", help="Processes that load and check large inputs: this one and N-1 workers [default: the CPUs it may use, at most 4].")
 @click.option("--diff-base", metavar="GIT_REF", help="Compare StatefulSets with the manifests at this git revision (SS305).")
 @click.option("--config", "config_path", metavar="FILE", help="Configuration file [default: .sslint.yaml found upward].")
 @click.option("--stdin-filename", metavar="NAME", help="The name findings on standard input are reported under.")

@@ -272,6 +272,22 @@ def test_worker_processes_give_the_same_report(sslint, monkeypatch):
     assert any(f["suppressed"] for f in serial.json["findings"])
 
 
+def test_the_default_jobs_are_the_cpus_this_process_may_use(sslint, monkeypatch):
+    """A container pinned to one CPU (a cpuset) of a large machine starts no worker: it would only
+    take turns with this process."""
+    forks = []
+    fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or fork())
+    files = {f"team/app{n}.yaml": docs(replicated_statefulset(name=f"s{n}", labels=f"{{app: s{n}}}"), service(f"s{n}", f"{{app: s{n}}}"))
+             for n in range(250)}  # 500 objects, 91 KB: shared out when there are cores to share them
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {5}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    one = sslint("--format", "json", "--no-cache", files=files)
+    assert forks == [] and one.code == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {5, 6}, raising=False)
+    assert sslint("--format", "json", "--no-cache").out == one.out and len(forks) == 2  # a worker to load, one to check
+
+
 def test_one_process_and_workers_give_findings_and_internal_errors_in_rule_order(monkeypatch):
     """One process runs each object through all its rules, workers take whole rules: both give the
     findings rule by rule, and within a rule kind by kind in model order (ties in the report keep it),
