@@ -90,11 +90,27 @@ def _options(config: Config, paths, select, ignore, kubernetes_version, context,
     )
 
 
+# A container's CPU limit (a CFS quota, as docker --cpus and Kubernetes limits set), where the
+# container sees its own cgroup: cgroup v2's "quota period" (or "max period"), or v1's two files.
+CGROUP_CPU_MAX = "/sys/fs/cgroup/cpu.max"
+CGROUP_CFS = ("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "/sys/fs/cgroup/cpu/cpu.cfs_period_us")
+
+
 def _cpus() -> int:
-    """The CPUs this process may run on: in a container pinned to some (a cpuset), not the machine's."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1  # macOS, Windows
+    """The CPUs this process may use: those it may run on (a container pinned to some, a cpuset, of
+    a larger machine), and no more whole ones than its CPU limit gives (more processes would only
+    take turns)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1  # (macOS, Windows)
+    try:
+        quota, period = Path(CGROUP_CPU_MAX).read_text().split()
+    except (OSError, ValueError):
+        try:
+            quota, period = (Path(name).read_text().strip() for name in CGROUP_CFS)
+        except OSError:
+            return cpus
+    if quota.isdigit() and period.isdigit() and int(period) > 0:  # (not "max", nor v1's -1: no limit)
+        return max(1, min(cpus, int(quota) // int(period)))
+    return cpus
 
 
 def _exit_code(result, threshold: str) -> int:
@@ -122,7 +138,7 @@ def _exit_code(result, threshold: str) -> int:
 @click.option("--context", multiple=True, metavar="PATH", help="Manifests used to resolve references, never reported on (repeatable).")
 @click.option("--kustomize", "build_kustomizations", is_flag=True, help="Lint a directory holding a kustomization as `kubectl kustomize` builds it.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache (of loaded files, whole runs, the rules and the configuration's check).")
-@click.option("--jobs", type=click.IntRange(1, 64), metavar="N", help="Processes that load and check large inputs: this one and N-1 workers [default: the CPUs it may use, at most 4].")
+@click.option("--jobs", type=click.IntRange(1, 64), metavar="N", help="Processes that load and check large inputs: this one and N-1 workers [default: the CPUs it may use (its cpuset, its container's CPU limit), at most 4].")
 @click.option("--diff-base", metavar="GIT_REF", help="Compare StatefulSets with the manifests at this git revision (SS305).")
 @click.option("--config", "config_path", metavar="FILE", help="Configuration file [default: .sslint.yaml found upward].")
 @click.option("--stdin-filename", metavar="NAME", help="The name findings on standard input are reported under.")

@@ -272,20 +272,41 @@ def test_worker_processes_give_the_same_report(sslint, monkeypatch):
     assert any(f["suppressed"] for f in serial.json["findings"])
 
 
-def test_the_default_jobs_are_the_cpus_this_process_may_use(sslint, monkeypatch):
-    """A container pinned to one CPU (a cpuset) of a large machine starts no worker: it would only
-    take turns with this process."""
+@pytest.mark.parametrize(
+    "cpus, limit, workers",
+    [
+        ({5}, None, 0),  # a container pinned to one CPU (a cpuset) of a large machine
+        ({5, 6}, None, 1),
+        (set(range(8)), None, 3),  # at most 4 processes
+        (set(range(8)), "max 100000", 3),  # cgroup v2: no limit
+        (set(range(8)), "150000 100000", 0),  # docker --cpus 1.5: one whole CPU
+        (set(range(8)), "250000 100000", 1),
+        (set(range(8)), ("-1", "100000"), 3),  # cgroup v1: no limit
+        (set(range(8)), ("200000", "100000"), 1),
+    ],
+)
+def test_the_default_jobs_are_the_cpus_this_process_may_use(sslint, monkeypatch, tmp_path, cpus, limit, workers):
+    """Workers beyond the CPUs this process may run on, or beyond its container's CPU limit, would
+    only take turns with it: none is started."""
+    from sslint import cli
+
     forks = []
     fork = os.fork
     monkeypatch.setattr(os, "fork", lambda: forks.append(1) or fork())
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: cpus, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(cli, "CGROUP_CPU_MAX", str(tmp_path / "cpu.max"))
+    monkeypatch.setattr(cli, "CGROUP_CFS", (str(tmp_path / "quota"), str(tmp_path / "period")))
+    if isinstance(limit, str):
+        (tmp_path / "cpu.max").write_text(limit + "\n")
+    elif limit:
+        (tmp_path / "quota").write_text(limit[0] + "\n")
+        (tmp_path / "period").write_text(limit[1] + "\n")
     files = {f"team/app{n}.yaml": docs(replicated_statefulset(name=f"s{n}", labels=f"{{app: s{n}}}"), service(f"s{n}", f"{{app: s{n}}}"))
              for n in range(250)}  # 500 objects, 91 KB: shared out when there are cores to share them
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {5}, raising=False)
-    monkeypatch.setattr(os, "cpu_count", lambda: 64)
-    one = sslint("--format", "json", "--no-cache", files=files)
-    assert forks == [] and one.code == 1
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {5, 6}, raising=False)
-    assert sslint("--format", "json", "--no-cache").out == one.out and len(forks) == 2  # a worker to load, one to check
+    run = sslint("--format", "json", "--no-cache", "team", files=files)
+    assert len(forks) == 2 * workers and run.code == 1  # workers to load, then workers to check
+    assert run.json == sslint("--format", "json", "--no-cache", "--jobs", "1", "team").json
 
 
 def test_one_process_and_workers_give_findings_and_internal_errors_in_rule_order(monkeypatch):
