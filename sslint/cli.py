@@ -106,7 +106,7 @@ def _cpus() -> int:
     except (OSError, ValueError):
         try:
             quota, period = (Path(name).read_text().strip() for name in CGROUP_CFS)
-        except OSError:
+        except (OSError, ValueError):
             return cpus
     if quota.isdigit() and period.isdigit() and int(period) > 0:  # (not "max", nor v1's -1: no limit)
         return max(1, min(cpus, int(quota) // int(period)))
