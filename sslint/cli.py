@@ -98,9 +98,14 @@ CGROUP_CFS = ("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "/sys/fs/cgroup/cpu/cpu.cfs
 
 def _cpus() -> int:
     """The CPUs this process may use: those it may run on (a container pinned to some, a cpuset, of
-    a larger machine), and no more whole ones than its CPU limit gives (more processes would only
-    take turns)."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1  # (macOS, Windows)
+    a larger machine), and no more than its CPU limit gives, to the nearest whole CPU (more
+    processes would only take turns; at 1.5, a second one still gains a half)."""
+    try:
+        # Python 3.13 also reads PYTHON_CPU_COUNT; sched_getaffinity is missing on macOS and Windows.
+        counted = os.process_cpu_count() if hasattr(os, "process_cpu_count") else len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        counted = None
+    cpus = counted or os.cpu_count() or 1
     try:
         quota, period = Path(CGROUP_CPU_MAX).read_text().split()
     except (OSError, ValueError):
@@ -109,7 +114,7 @@ def _cpus() -> int:
         except (OSError, ValueError):
             return cpus
     if quota.isdigit() and period.isdigit() and int(period) > 0:  # (not "max", nor v1's -1: no limit)
-        return max(1, min(cpus, int(quota) // int(period)))
+        return max(1, min(cpus, (2 * int(quota) + int(period)) // (2 * int(period))))
     return cpus
 
 

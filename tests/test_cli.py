@@ -279,8 +279,10 @@ def test_worker_processes_give_the_same_report(sslint, monkeypatch):
         ({5, 6}, None, 1),
         (set(range(8)), None, 3),  # at most 4 processes
         (set(range(8)), "max 100000", 3),  # cgroup v2: no limit
-        (set(range(8)), "150000 100000", 0),  # docker --cpus 1.5: one whole CPU
-        (set(range(8)), "250000 100000", 1),
+        (set(range(8)), "140000 100000", 0),  # docker --cpus 1.4: to the nearest whole CPU
+        (set(range(8)), "150000 100000", 1),
+        (set(range(8)), "30000 100000", 0),  # less than one: one
+        (set(range(8)), "garbage", 3),  # unreadable: no limit
         (set(range(8)), ("-1", "100000"), 3),  # cgroup v1: no limit
         (set(range(8)), ("200000", "100000"), 1),
     ],
