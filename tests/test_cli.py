@@ -295,6 +295,7 @@ def test_the_default_jobs_are_the_cpus_this_process_may_use(sslint, monkeypatch,
     forks = []
     fork = os.fork
     monkeypatch.setattr(os, "fork", lambda: forks.append(1) or fork())
+    monkeypatch.delattr(os, "process_cpu_count", raising=False)  # (Python 3.13: the cpuset too, and PYTHON_CPU_COUNT)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: cpus, raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 64)
     monkeypatch.setattr(cli, "CGROUP_CPU_MAX", str(tmp_path / "cpu.max"))
