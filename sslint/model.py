@@ -198,6 +198,9 @@ def _required_labels(selector: dict) -> list[tuple[str, str]] | None:
 def _template_labels(obj: Obj) -> list[dict]:
     if obj.kind == "Pod":
         return [obj.mapping("metadata", "labels")]
+    spec = obj.data.get("spec")
+    if "template" not in obj.data and not (type(spec) is dict and ("template" in spec or "jobTemplate" in spec)):
+        return []  # a Service, a ConfigMap …: told in two looks, not by following three paths
     return [labels for path in TEMPLATE_LABELS if isinstance(labels := obj.get(*path), dict)]
 
 

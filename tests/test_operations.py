@@ -527,8 +527,10 @@ def test_a_term_against_another_template_of_the_model_passes(sslint):
         "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: backup\nspec:\n  schedule: '@daily'\n"
         "  jobTemplate:\n    spec:\n      template:\n        metadata:\n          labels: {app: kafka}\n"
         "        spec:\n          containers: []\n",
+        "apiVersion: v1\nkind: PodTemplate\nmetadata:\n  name: kafka\ntemplate:\n  metadata:\n    labels: {app: kafka}\n"
+        "  spec:\n    containers: []\n",
     ],
-    ids=["pod", "cronjob"],
+    ids=["pod", "cronjob", "podtemplate"],
 )
 def test_pods_and_job_templates_are_targets_too(sslint, target):
     pod = anti_affinity(selector="matchLabels: {app: kafka}")
