@@ -367,10 +367,12 @@ def _pod_selector(workload: Obj) -> dict | None:
     return None
 
 
-def _manages_own_pods(workload: Obj) -> bool:
-    """A whole workload whose selector selects its own pods: the only kind that can fight over others'."""
-    selector = _pod_selector(workload) if not workload.fragment and workload.pod_labels else None
-    return selector is not None and selects(selector, workload.pod_labels)
+def _own_pod_selector(workload: Obj) -> dict | None:
+    """The pod selector of a whole workload that selects its own pods (the only kind that can fight
+    over others'), else None."""
+    labels = workload.pod_labels
+    selector = _pod_selector(workload) if not workload.fragment and labels else None
+    return selector if selector is not None and selects(selector, labels) else None
 
 
 def _owns(owner: Obj, obj: Obj) -> bool:
@@ -391,11 +393,11 @@ def _apart(a: Obj, b: Obj) -> bool:
 
 def _selections(model: Model) -> tuple[dict, dict]:
     """For each whole workload, the other workloads whose pods its selector selects, and the reverse."""
-    workloads = [w for kind in sorted(WORKLOAD_KINDS) for w in model.of_kind(kind) if _manages_own_pods(w)]
-    index = LabelIndex([(w, w.pod_labels) for w in workloads])
+    selectors = {w: s for kind in sorted(WORKLOAD_KINDS) for w in model.of_kind(kind)
+                 if (s := _own_pod_selector(w)) is not None}
+    index = LabelIndex([(w, w.pod_labels) for w in selectors])
     selected, selected_by = {}, defaultdict(list)
-    for workload in workloads:
-        selector = _pod_selector(workload)
+    for workload, selector in selectors.items():
         selected[workload] = [o for o, labels in index.candidates(selector)
                               if o is not workload and not _apart(workload, o) and selects(selector, labels)]
         for other in selected[workload]:
