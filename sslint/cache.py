@@ -30,7 +30,7 @@ from sslint import load as loader
 
 _CHUNK = 500  # keys per query: SQLite allows 999 parameters before 3.32
 GENERATION_DAYS = 30
-_DATABASE = "files-1.sqlite3"  # a new table layout takes a new name: versions with different ones never share one
+_DATABASE = "files-2.sqlite3"  # a new table layout takes a new name: versions with different ones never share one
 
 
 @cache
@@ -98,7 +98,12 @@ def _connect(path: Path, writable: bool = True):
         return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=2)
     path.parent.mkdir(parents=True, exist_ok=True)
     database = sqlite3.connect(path, timeout=2)  # another run may be writing (for a few tens of milliseconds)
-    database.execute("CREATE TABLE IF NOT EXISTS files (key BLOB PRIMARY KEY, plain BLOB NOT NULL) WITHOUT ROWID")
+    # A parse is kilobytes to hundreds of them: in pages of 64 KiB (the most SQLite allows) and a
+    # table with rowids (not WITHOUT ROWID, which suits rows of a few dozen bytes), 1,500 files of
+    # 8.5 MB are stored in 14 ms instead of 40, and read in 11 instead of 22. (The page size is set
+    # before the table makes the database; an existing database keeps its own.)
+    database.execute("PRAGMA page_size = 65536")
+    database.execute("CREATE TABLE IF NOT EXISTS files (key BLOB PRIMARY KEY, plain BLOB NOT NULL)")
     return database
 
 

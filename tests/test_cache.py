@@ -191,7 +191,7 @@ def test_no_cache_reads_and_writes_nothing_there(tmp_path):
         assert not (tmp_path / "cache").exists()
     subprocess.run([sys.executable, "-m", "sslint", "sts.yaml"], cwd=tmp_path, env=env, capture_output=True)
     [generation] = (tmp_path / "cache").iterdir()
-    assert sorted(p.name for p in generation.iterdir()) == ["files-1.sqlite3", "rules", "runs"]
+    assert sorted(p.name for p in generation.iterdir()) == ["files-2.sqlite3", "rules", "runs"]
 
 
 @pytest.fixture
