@@ -309,6 +309,18 @@ class Model:
             )
         return self._selector_indexes[key].selecting(labels)
 
+    def most_replicas(self, workload: Obj) -> tuple[int | None, Obj | None]:
+        """The most pods the workload can run: spec.replicas (1 when unset), or a HorizontalPodAutoscaler's
+        maxReplicas when that is higher (and then the autoscaler); None when replicas is not a number."""
+        most, scaler = workload.replicas, None
+        if most is None:
+            return None, None
+        for hpa in self.autoscalers_of(workload):
+            ceiling = hpa.get("spec", "maxReplicas")
+            if integer(ceiling) is not None and ceiling > most:
+                most, scaler = ceiling, hpa
+        return most, scaler
+
     def autoscalers_of(self, workload: Obj) -> list[Obj]:
         """HorizontalPodAutoscalers whose scaleTargetRef names `workload`, in a namespace it can share."""
         if self._autoscalers is None:

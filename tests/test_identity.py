@@ -229,6 +229,19 @@ def test_an_empty_service_name_loses_the_dns_names_but_is_accepted(sslint, versi
     assert finding["message"].startswith("StatefulSet web has an empty spec.serviceName: its pods get no stable DNS")
 
 
+HPA = ("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n"
+       "  scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: web}\n  maxReplicas: 3\n")
+
+
+@pytest.mark.parametrize("replicas, scaled, reported", [(1, False, False), (0, False, False), (1, True, True),
+                                                        ("'3'", False, True)])
+def test_an_empty_service_name_on_one_replica_is_a_choice(sslint, replicas, scaled, reported):
+    """A single replica (metacontroller's leader-elected controller) has no peers to address it; an
+    autoscaler that can add some, or a replica count sslint cannot read, keeps the finding."""
+    files = {"a.yaml": statefulset(service='""', replicas=replicas), **({"hpa.yaml": HPA} if scaled else {})}
+    assert [f["rule"] for f in lint(sslint, files).findings("SS101")] == (["SS101"] if reported else [])
+
+
 @pytest.mark.parametrize(
     "name, version, words",
     [

@@ -4,6 +4,8 @@ import textwrap
 
 import pytest
 
+from sslint import versions
+
 
 def workload(kind="StatefulSet", name="zk", labels="{app: zk}", replicas="3", namespace=None, selector=None,
              pod="", spec="", api="apps/v1") -> str:
@@ -117,9 +119,11 @@ def test_a_budget_for_other_pods_does_not_count(sslint, selector):
     assert [f["rule"] for f in run.findings()] == ["SS401"]
 
 
-def test_an_empty_v1beta1_selector_selects_nothing(sslint):
+def test_a_v1beta1_budget_is_read_as_policy_v1_reads_it(sslint):
+    """No target version serves policy/v1beta1 (SS307 reports it): its budget is judged as the policy/v1
+    budget it must become, where an empty selector selects every pod of the namespace."""
     run = lint(sslint, {"zk.yaml": workload(), "pdb.yaml": budget(selector="{}", api="policy/v1beta1")}, "SS401")
-    assert "no PodDisruptionBudget" in run.findings("SS401")[0]["message"]
+    assert run.findings("SS401") == []
 
 
 @pytest.mark.parametrize(
@@ -176,10 +180,19 @@ def test_a_percentage_says_how_it_rounds(sslint):
     assert "minAvailable: 90% for its 3 pods, which rounds up to all 3" in run.findings()[0]["message"]
 
 
-def test_an_empty_v1beta1_budget_defaults_to_min_available_one(sslint):
+def test_an_empty_v1beta1_budget_is_not_read_as_min_available_one(sslint):
+    """policy/v1beta1 defaulted an empty budget to minAvailable: 1; policy/v1, which it must become, does not."""
     pdb = budget(api="policy/v1beta1").replace("  maxUnavailable: 1\n", "")
-    run = lint(sslint, {"zk.yaml": workload(replicas="1"), "pdb.yaml": pdb}, "SS401")
-    assert "minAvailable: 1" in run.findings("SS401")[0]["message"]
+    assert lint(sslint, {"zk.yaml": workload(replicas="1"), "pdb.yaml": pdb}, "SS401").findings("SS401") == []
+
+
+@pytest.mark.parametrize("api, unserved", [("policy/v1beta1", True), ("policy/v1", False)])
+def test_a_blocking_budget_of_an_unserved_api_version_says_so(sslint, api, unserved):
+    run = lint(sslint, {"zk.yaml": workload(), "pdb.yaml": budget(rule="minAvailable: 67%", api=api)}, "SS401")
+    [finding] = run.findings("SS401")
+    assert "minAvailable: 67% for its 3 pods, which rounds up to all 3" in finding["message"]
+    note = f"(once it can be applied: Kubernetes {versions.default()} does not serve its apiVersion policy/v1beta1, see SS307)"
+    assert finding["message"].endswith(note) is unserved
 
 
 def test_a_budget_over_several_workloads_counts_all_their_pods(sslint):

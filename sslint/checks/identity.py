@@ -70,8 +70,10 @@ def service_name_missing(sts: Obj, model: Model, version: str) -> Iterator[Findi
     if sts.fragment or value not in (None, ""):
         return
     no_names = "its pods get no stable DNS names (<pod>.<service>.<namespace>.svc), so peers cannot address one replica"
-    if value == "":  # present, as the schema asks: only the DNS names are lost (metacontroller sets it so)
-        yield Finding(f"{sts.ref} has an empty spec.serviceName: {no_names}", sts, SERVICE_NAME)
+    if value == "":  # present, as the schema asks: only the DNS names are lost, and so chosen
+        most, _ = model.most_replicas(sts)
+        if most is None or most > 1:  # (a single replica, as metacontroller's, has no peers to address it)
+            yield Finding(f"{sts.ref} has an empty spec.serviceName: {no_names}", sts, SERVICE_NAME)
         return
     required = not versions.at_least(version, versions.SERVICE_NAME_OPTIONAL)
     consequence = (

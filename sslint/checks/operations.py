@@ -57,19 +57,6 @@ def _well_formed(selector) -> bool:
     )
 
 
-def _most_replicas(workload: Obj, model: Model) -> tuple[int | None, Obj | None]:
-    """The most pods the workload can run: spec.replicas (1 when unset), or a HorizontalPodAutoscaler's
-    maxReplicas when that is higher (and then the autoscaler); None when replicas is not a number."""
-    most, scaler = workload.replicas, None
-    if most is None:
-        return None, None
-    for hpa in model.autoscalers_of(workload):
-        ceiling = hpa.get("spec", "maxReplicas")
-        if integer(ceiling) is not None and ceiling > most:
-            most, scaler = ceiling, hpa
-    return most, scaler
-
-
 def _how_many(most: int, scaler: Obj | None) -> str:
     return f"can be scaled to {most} replicas by {scaler.ref}" if scaler else f"runs {most} replicas"
 
@@ -97,14 +84,6 @@ def _replicas_or_spec(workload: Obj) -> tuple:
 
 
 # -- SS401 -------------------------------------------------------------------------------------------
-
-
-def _budget_selects_anything(budget: Obj) -> bool:
-    # policy/v1beta1 reads an empty selector as "no pods"; policy/v1 as "every pod in the namespace".
-    selector = budget.mapping("spec", "selector")
-    return budget.api_version != "policy/v1beta1" or bool(
-        selector.get("matchLabels") or selector.get("matchExpressions")
-    )
 
 
 def _pods_counted(budget: Obj, workload: Obj, most: int, model: Model) -> int | None:
@@ -138,26 +117,27 @@ def _blocking_field(budget: Obj, pods: int) -> tuple[str, object] | None:
     if spec.get("maxUnavailable") is not None:
         allowed = _scaled(spec["maxUnavailable"], pods)
         return ("maxUnavailable", spec["maxUnavailable"]) if allowed == 0 else None
-    # policy/v1beta1 defaults an empty budget to minAvailable: 1.
-    default = 1 if budget.api_version == "policy/v1beta1" else None
-    min_available = spec.get("minAvailable", default)
+    min_available = spec.get("minAvailable")
     required = _scaled(min_available, pods)
     return ("minAvailable", min_available) if required is not None and required >= pods else None
 
 
 def disruption_budget_missing(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
     labels = sts.pod_labels
-    most, scaler = _most_replicas(sts, model)
+    most, scaler = model.most_replicas(sts)
     if sts.fragment or not labels or not most:  # no labels yet: kustomize adds them later
         return
-    budgets = [b for b in model.selecting("PodDisruptionBudget", sts, labels) if _budget_selects_anything(b)]
+    # A budget is read as policy/v1 reads it, whatever its apiVersion: every version sslint targets
+    # serves policy/v1 alone, and SS307 asks for a policy/v1beta1 budget to move there (where an empty
+    # selector selects every pod of the namespace, and an empty budget no longer means minAvailable: 1).
+    budgets = model.selecting("PodDisruptionBudget", sts, labels)
     if not budgets and most > 1:
         yield _missing_budget(sts, model, most, scaler)
     for budget in budgets:
         pods = _pods_counted(budget, sts, most, model)
         blocking = _blocking_field(budget, pods) if pods else None
         if blocking:
-            yield _blocking_budget(sts, budget, pods, *blocking)
+            yield _blocking_budget(sts, budget, pods, *blocking, version)
 
 
 def _missing_budget(sts: Obj, model: Model, most: int, scaler: Obj | None) -> Finding:
@@ -176,12 +156,14 @@ def _missing_budget(sts: Obj, model: Model, most: int, scaler: Obj | None) -> Fi
     )
 
 
-def _blocking_budget(sts: Obj, budget: Obj, pods: int, field: str, value) -> Finding:
+def _blocking_budget(sts: Obj, budget: Obj, pods: int, field: str, value, version: str) -> Finding:
     rounded = f", which rounds up to all {pods}" if field == "minAvailable" and isinstance(value, str) else ""
+    unserved = (f" (once it can be applied: Kubernetes {version} does not serve its apiVersion {budget.api_version}, "
+                "see SS307)" if versions.removed(budget.api_version, budget.kind, version) else "")
     return Finding(
         f"{sts.ref}: {budget.ref} sets {field}: {value} for its {pods} pod{'s' if pods != 1 else ''}{rounded}, so "
         "it never allows an eviction: `kubectl drain` and node upgrades hang on every node that runs one of these "
-        "pods",
+        f"pods{unserved}",
         sts, _replicas_or_spec(sts),
         fix=f"Set maxUnavailable: 1 on {budget.ref} (or a minAvailable below the replica count, such as the quorum "
         "size), so that drains can evict one replica at a time.",
@@ -237,7 +219,7 @@ def _one_pod_per_node(workload: Obj, version: str) -> bool:
 
 
 def anti_affinity_missing(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
-    most, scaler = _most_replicas(sts, model)
+    most, scaler = model.most_replicas(sts)
     if sts.fragment or most is None or most < 2 or _one_pod_per_node(sts, version):
         return
     terms = [t for t in _spreading_terms(sts) if isinstance(t.term.get("topologyKey"), str)]
@@ -279,7 +261,7 @@ def _selects_any_pod(selector: dict, workload: Obj, model: Model) -> bool:
 
 
 def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> Iterator[Finding]:
-    most, _ = _most_replicas(workload, model)
+    most, _ = model.most_replicas(workload)
     if workload.fragment or not workload.pod_labels or most is None or most < 2:
         return
     for term in _spreading_terms(workload):
@@ -333,7 +315,7 @@ def replicas_managed_by_hpa(sts: Obj, model: Model, version: str) -> Iterator[Fi
 
 def partition_exceeds_replicas(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
     partition = sts.get(*PARTITION)
-    most, scaler = _most_replicas(sts, model)
+    most, scaler = model.most_replicas(sts)
     strategy = sts.get("spec", "updateStrategy", "type", default="RollingUpdate")
     if sts.fragment or integer(partition) is None or strategy != "RollingUpdate" or not most or partition < most:
         return
