@@ -112,17 +112,17 @@ def test_json_manifests_report_positions(sslint):
 
 
 @pytest.mark.parametrize(
-    "spec, related",
+    "spec, related, kept",
     [
-        ("type: ClusterIP", (6, 3)),
-        ("clusterIP: 10.0.0.12", (6, 3)),
-        ("type: NodePort", (6, 3)),
-        ("type: LoadBalancer", (6, 3)),
-        ("type: ExternalName", (6, 3)),
-        ("ports: [{port: 80}]", (5, 1)),
+        ("type: ClusterIP", (6, 3), None),
+        ("clusterIP: 10.0.0.12", (6, 3), None),
+        ("type: NodePort", (6, 3), "its node ports reach the pods from outside the cluster"),
+        ("type: LoadBalancer", (6, 3), "its load balancer reaches the pods from outside the cluster"),
+        ("type: ExternalName", (6, 3), None),
+        ("ports: [{port: 80}]", (5, 1), None),
     ],
 )
-def test_not_headless(sslint, spec, related):
+def test_not_headless(sslint, spec, related, kept):
     run = lint(sslint, {"svc.yaml": service(spec=spec), "sts.yaml": statefulset()})
     [finding] = run.findings("SS103")
     assert (finding["file"], finding["line"], finding["column"]) == ("sts.yaml", 6, 3)
@@ -130,9 +130,24 @@ def test_not_headless(sslint, spec, related):
     assert "not headless" in finding["message"] and "Service web" in finding["message"]
     assert finding["message"].endswith("the pods get no per-pod DNS records (<pod>.web), so no replica can be "
                                        "addressed by its own name")
-    assert "delete Service web and create it again with clusterIP: None" in finding["fix"]
+    if kept:  # a Service that serves more than the names is not to be deleted: a second one is the fix
+        assert finding["fix"].startswith(f"Keep Service web, which a headless Service cannot replace ({kept}), and "
+                                         "create a headless Service (clusterIP: None) under another name")
+    else:
+        assert "delete Service web and create it again with clusterIP: None" in finding["fix"]
     assert "recreating StatefulSet web (kubectl delete statefulset web --cascade=orphan" in finding["fix"]
     assert finding["fix"].endswith("(kubectl rollout restart statefulset web).")
+
+
+def test_a_service_whose_endpoints_a_controller_writes_is_kept(sslint):
+    """Patroni's governing Service has no selector and a cluster IP that follows the leader: the fix is
+    a second, headless Service, not this one recreated."""
+    endpoints = "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: web\nsubsets: []\n"
+    run = lint(sslint, {"a.yaml": docs(statefulset(), service(selector=None, spec="type: ClusterIP"), endpoints)})
+    [finding] = run.findings("SS103")
+    assert finding["fix"].startswith("Keep Service web, which a headless Service cannot replace (Endpoints web, "
+                                     "written by a controller of its own as Patroni writes its leader's, gives it "
+                                     "its addresses), and create a headless Service")
 
 
 @pytest.mark.parametrize("spec", ["clusterIP: None", "{type: ClusterIP, clusterIP: None}"])

@@ -175,15 +175,27 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
     lost = (f"the pod gets no DNS record of its own (<pod>.{service.name})" if sts.replicas == 1 else
             f"the pods get no per-pod DNS records (<pod>.{service.name}), so no replica can be addressed by its own name")
     kubectl_set = f"statefulset {sts.name}" + (f" -n {sts.namespace}" if sts.namespace else "")
+    another = (f"create a headless Service (clusterIP: None) under another name that selects the pods, and point "
+               f"serviceName at it, which on a live set means recreating {sts.ref} (kubectl delete {kubectl_set} "
+               f"--cascade=orphan, then apply: its pods and claims stay) and restarting its pods, which take their DNS "
+               f"name only when created (kubectl rollout restart {kubectl_set}).")
+    # What the Service is for besides the pods' names, which a headless one would lose.
+    endpoints = _endpoints_written(sts, service, model) if not service.get("spec", "selector") else None
+    purpose = {"NodePort": "its node ports reach the pods from outside the cluster",
+               "LoadBalancer": "its load balancer reaches the pods from outside the cluster"}.get(service_type)
+    if endpoints is not None:
+        purpose = (f"{endpoints.ref}, written by a controller of its own as Patroni writes its leader's, "
+                   "gives it its addresses")
+    if purpose:
+        fix = f"Keep {service.ref}, which a headless Service cannot replace ({purpose}), and {another}"
+    else:
+        fix = (f"spec.clusterIP cannot change on an existing Service: delete {service.ref} and create it again with "
+               f"clusterIP: None and type ClusterIP (its name then resolves to the pods themselves), or {another}")
     yield Finding(
         f"{sts.ref}: governing {service.ref} is not headless ({reason}); {lost}",
         sts,
         SERVICE_NAME,
-        fix=f"spec.clusterIP cannot change on an existing Service: delete {service.ref} and create it again with "
-        f"clusterIP: None and type ClusterIP (its name then resolves to the pods themselves), or create a headless "
-        f"Service under another name and point serviceName at it, which on a live set means recreating {sts.ref} "
-        f"(kubectl delete {kubectl_set} --cascade=orphan, then apply: its pods and claims stay) and restarting its "
-        f"pods, which take their DNS name only when created (kubectl rollout restart {kubectl_set}).",
+        fix=fix,
         related=[Related(service, where, f"{service.ref}, not headless")],
     )
 
