@@ -118,7 +118,8 @@ class TestSharedClaim:
         assert rules(run) == ["SS205"]
         [finding] = run.findings()
         assert (finding["line"], finding["column"]) == (19, 11)
-        assert finding["related"][0]["line"] == 22
+        assert (finding["related"][0]["line"], finding["related"][0]["column"]) == (22, 18)  # the template's name
+        assert finding["fix"] == "Remove the pod volume 'data': the claim template already provides a volume of that name to every pod."
 
     def test_fragments_are_skipped(self, sslint):
         patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db}\nspec:\n  replicas: 4\n"

@@ -180,8 +180,10 @@ def claim_template_shadowed(sts: Obj, model: Model, version: str) -> Iterator[Fi
             f"with each pod's own claim ({_claim_name(name, sts)}); {source}",
             sts,
             path,
-            fix=f"Remove the pod volume {name!r} (the claim template already provides it), or rename one of the two.",
-            related=[Related(sts, templates[name], f"volumeClaimTemplate {name!r}")],
+            # Not "or rename one of the two": the containers would then mount the pod volume (a claim the
+            # replicas share, SS201) or lose the template's, and a live set's templates cannot change (SS305).
+            fix=f"Remove the pod volume {name!r}: the claim template already provides a volume of that name to every pod.",
+            related=[Related(sts, templates[name] + ("metadata", "name"), f"volumeClaimTemplate {name!r}")],
         )
 
 
