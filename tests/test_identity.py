@@ -37,13 +37,17 @@ def test_missing_service_mentions_the_one_in_another_namespace(sslint):
 def test_missing_service_suggests_a_close_spelling(sslint):
     run = lint(sslint, {"a.yaml": docs(statefulset(service="ngnix", labels="{app: nginx}"), service("nginx", "{app: nginx}"))})
     [finding] = run.findings("SS102")
-    assert "did you mean 'nginx'?" in finding["message"]
+    assert finding["message"].endswith("peer discovery by <pod>.<service> fails; did you mean 'nginx'?")
     assert "cannot be changed on a live StatefulSet" in finding["fix"]
 
 
 def test_missing_service_suggests_the_headless_service_that_selects_the_pods(sslint):
     run = lint(sslint, {"a.yaml": docs(statefulset(service="web"), service("web-peers"))})
-    assert "did you mean 'web-peers'?" in run.findings("SS102")[0]["message"]
+    [finding] = run.findings("SS102")
+    assert finding["message"].endswith("its pods get no DNS names, and peer discovery by <pod>.<service> fails; "
+                                       "did you mean 'web-peers', the headless Service that selects its pods?")
+    assert finding["related"][0]["message"] == ("Service web-peers, the likely governing Service (the headless "
+                                                "Service that selects its pods)")
 
 
 def test_a_far_name_is_not_suggested(sslint):

@@ -71,7 +71,7 @@ def test_kustomize_build_is_traced_back_to_the_source_file(sslint):
     [finding] = run.findings()
     assert (finding["file"], finding["line"], finding["column"]) == ("base/sts.yaml", 6, 3)
     assert "StatefulSet prod-db: spec.serviceName 'db-hs' names no Service" in finding["message"]
-    assert "did you mean 'prod-db'?" in finding["message"]  # the built names, as the cluster will see them
+    assert "did you mean 'prod-db', the headless Service that selects its pods?" in finding["message"]  # the built names, as the cluster will see them
 
 
 def test_a_failing_kustomize_build_says_how_to_see_the_whole_error(sslint, tmp_path, monkeypatch):

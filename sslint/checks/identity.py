@@ -120,14 +120,15 @@ def _is_headless(service: Obj) -> bool:
     return service.get("spec", "clusterIP") == "None" and (service.get("spec", "type") or "ClusterIP") == "ClusterIP"
 
 
-def _likely_meant(sts: Obj, name: str, model: Model) -> Obj | None:
-    """The Service the author probably meant: a near spelling, else a headless one selecting the pods."""
+def _likely_meant(sts: Obj, name: str, model: Model) -> tuple[Obj, str] | tuple[None, None]:
+    """The Service the author probably meant, and why: a near spelling, else a headless one selecting the pods."""
     limit = min(2, max(1, len(name) // 3))
     near = [(within(name, s.name, limit), s) for s in model.spelled_like("Service", sts, name, limit)]
     near = [(d, s) for d, s in near if d is not None]
     if near:
-        return min(near, key=lambda pair: pair[0])[1]
-    return next((s for s in model.selecting("Service", sts, sts.pod_labels) if _is_headless(s)), None)
+        return min(near, key=lambda pair: pair[0])[1], "a near spelling"
+    selecting = next((s for s in model.selecting("Service", sts, sts.pod_labels) if _is_headless(s)), None)
+    return (selecting, "the headless Service that selects its pods") if selecting else (None, None)
 
 
 def governing_service_missing(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
@@ -135,19 +136,18 @@ def governing_service_missing(sts: Obj, model: Model, version: str) -> Iterator[
     if sts.fragment or name is None or model.named("Service", name, sts):
         return
     where = f"namespace {sts.namespace}" if sts.namespace else "the namespace it is applied to"
-    message = f"{sts.ref}: spec.serviceName {name!r} names no Service in {where}"
-    meant = _likely_meant(sts, name, model)
+    message = (f"{sts.ref}: spec.serviceName {name!r} names no Service in {where}: its pods get no DNS names, "
+               "and peer discovery by <pod>.<service> fails")
+    meant, why = _likely_meant(sts, name, model)
     elsewhere = model.named_elsewhere("Service", name, sts)
     related = []
     if meant:
-        message += f"; did you mean {meant.name!r}?"
-        related.append(Related(meant, ("metadata", "name"), f"{meant.ref}, the likely governing Service"))
+        message += f"; did you mean {meant.name!r}?" if why == "a near spelling" else f"; did you mean {meant.name!r}, {why}?"
+        related.append(Related(meant, ("metadata", "name"), f"{meant.ref}, the likely governing Service ({why})"))
     if elsewhere:
         other = elsewhere[0]
         message += f" (a Service {name!r} exists in namespace {other.namespace}, but a governing Service must share the StatefulSet's namespace)"
         related.append(Related(other, ("metadata", "namespace"), f"{other.ref}, in another namespace"))
-    if not meant and not elsewhere:
-        message += ": its pods get no DNS names, and peer discovery by <pod>.<service> fails"
     fix = (
         f"spec.serviceName cannot be changed on a live StatefulSet: create (or rename) a headless Service "
         f"{name!r} (clusterIP: None, selecting the pods) in {where}"
