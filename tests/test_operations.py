@@ -248,6 +248,19 @@ def test_no_spreading_is_an_info_finding_that_passes_the_default_gate(sslint):
     [finding] = run.findings("SS402")
     assert where(finding) == ("zk.yaml", 6, 3) and finding["severity"] == "info" and run.code == 0
     assert "neither pod anti-affinity nor a topology spread constraint on kubernetes.io/hostname" in finding["message"]
+    assert finding["fix"].startswith("Add a preferred (or required) pod anti-affinity term")
+
+
+def test_anti_affinity_in_the_alpha_annotation_is_said_to_be_ignored(sslint):
+    """Spilo's manifest still spreads its pods with the annotation the scheduler stopped reading in 1.6."""
+    annotated = workload().replace("      labels: {app: zk}\n", "      labels: {app: zk}\n      annotations:\n"
+                                   "        scheduler.alpha.kubernetes.io/affinity: '{\"podAntiAffinity\": {}}'\n")
+    [finding] = lint(sslint, {"zk.yaml": annotated}, "SS402").findings()
+    assert where(finding) == ("zk.yaml", 6, 3)
+    assert finding["message"].endswith("(the pod template's scheduler.alpha.kubernetes.io/affinity annotation has "
+                                       "been ignored since Kubernetes 1.6)")
+    assert finding["fix"].startswith("Move the affinity in the pod template's scheduler.alpha.kubernetes.io/affinity "
+                                     "annotation to spec.template.spec.affinity. Add a preferred")
 
 
 @pytest.mark.parametrize(

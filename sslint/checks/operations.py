@@ -12,6 +12,9 @@ from sslint.model import WORKLOAD_KINDS, LabelIndex, Model, Obj, integer, same_n
 from sslint.selectors import selects
 
 NODE_KEY = "kubernetes.io/hostname"
+# Affinity before Kubernetes 1.6 (Spilo's and cockroachdb's old manifests still carry it): since then the
+# scheduler reads spec.affinity only (kubernetes/kubernetes#37299; a feature gate, off, kept it until 1.8).
+ALPHA_AFFINITY = "scheduler.alpha.kubernetes.io/affinity"
 REPLICAS = ("spec", "replicas")
 SELECTOR = ("spec", "selector")
 POD_LABELS = ("spec", "template", "metadata", "labels")
@@ -229,18 +232,22 @@ def anti_affinity_missing(sts: Obj, model: Model, version: str) -> Iterator[Find
     fix = (f"Add a preferred (or required) pod anti-affinity term, or a topology spread constraint, with topologyKey "
            f"{NODE_KEY} and a labelSelector matching the pod labels"
            + (f" ({_flow_map(own)})." if (own := _own_pods(sts, model)) else "."))
+    ignored = ""
+    if ALPHA_AFFINITY in sts.mapping("spec", "template", "metadata", "annotations"):
+        ignored = f" (the pod template's {ALPHA_AFFINITY} annotation has been ignored since Kubernetes 1.6)"
+        fix = f"Move the affinity in the pod template's {ALPHA_AFFINITY} annotation to spec.template.spec.affinity. " + fix
     if terms:
         first, key = terms[0], terms[0].term["topologyKey"]
         yield Finding(
             f"{sts.ref} {_how_many(most, scaler)} and spreads them only by {key} ({first.what}), not across nodes: "
-            f"replicas with the same {key} may share a node, and losing that node takes them down together",
+            f"replicas with the same {key} may share a node, and losing that node takes them down together{ignored}",
             sts, first.path + ("topologyKey",), fix=fix, related=related,
         )
         return
     yield Finding(
         f"{sts.ref} {_how_many(most, scaler)} with neither pod anti-affinity nor a topology spread constraint on "
         f"{NODE_KEY}: the scheduler may place several (or all) replicas on one node, and losing that node takes "
-        "them down together",
+        f"them down together{ignored}",
         sts, _replicas_or_spec(sts), fix=fix, related=related,
     )
 
