@@ -34,6 +34,18 @@ def test_missing_service_mentions_the_one_in_another_namespace(sslint):
     assert [(r["line"], r["column"]) for r in finding["related"]] == [(23, 3)]
 
 
+@pytest.mark.parametrize("replicas, scaled, single", [(3, False, False), (1, False, True), (1, True, False)])
+def test_what_a_missing_or_not_headless_service_costs_depends_on_the_replicas(sslint, replicas, scaled, single):
+    """One replica has no peers: it only loses its own name (an autoscaler that can add replicas gives it peers)."""
+    for rule, svc, words in (("SS102", "", ("its pod gets no DNS name of its own (<pod>.<service>)",
+                                             "its pods get no DNS names, and peer discovery by <pod>.<service> fails")),
+                             ("SS103", service(spec="type: ClusterIP"), ("the pod gets no DNS record of its own (<pod>.web)",
+                                                                          "the pods get no per-pod DNS records (<pod>.web)"))):
+        files = {"a.yaml": docs(*filter(None, (statefulset(replicas=replicas), svc))), **({"hpa.yaml": HPA} if scaled else {})}
+        [finding] = lint(sslint, files).findings(rule)
+        assert (words[0] in finding["message"]) is single and (words[1] in finding["message"]) is not single
+
+
 def test_missing_service_suggests_a_close_spelling(sslint):
     run = lint(sslint, {"a.yaml": docs(statefulset(service="ngnix", labels="{app: nginx}"), service("nginx", "{app: nginx}"))})
     [finding] = run.findings("SS102")

@@ -101,7 +101,7 @@ def test_text_is_grouped_by_file_with_a_fix_and_a_summary(sslint):
         "statefulset web -n db).\n"
         "    see k8s/svc.yaml:7:3: Service db/web, not headless\n"
         "k8s/sts.yaml:24:3: SS102 StatefulSet api: spec.serviceName 'missing' names no Service in the namespace it is "
-        "applied to: its pods get no DNS names, and peer discovery by <pod>.<service> fails\n"
+        "applied to: its pod gets no DNS name of its own (<pod>.<service>)\n"
         "    error governing-service-missing · fix: spec.serviceName cannot be changed on a live StatefulSet: create "
         "(or rename) a headless Service 'missing' (clusterIP: None, selecting the pods) in the namespace it is applied to.\n"
         "\n"

@@ -71,8 +71,7 @@ def service_name_missing(sts: Obj, model: Model, version: str) -> Iterator[Findi
         return
     no_names = "its pods get no stable DNS names (<pod>.<service>.<namespace>.svc), so peers cannot address one replica"
     if value == "":  # present, as the schema asks: only the DNS names are lost, and so chosen
-        most, _ = model.most_replicas(sts)
-        if most is None or most > 1:  # (a single replica, as metacontroller's, has no peers to address it)
+        if not _single(sts, model):  # (a single replica, as metacontroller's, has no peers to address it)
             yield Finding(f"{sts.ref} has an empty spec.serviceName: {no_names}", sts, SERVICE_NAME)
         return
     required = not versions.at_least(version, versions.SERVICE_NAME_OPTIONAL)
@@ -120,6 +119,12 @@ def _is_headless(service: Obj) -> bool:
     return service.get("spec", "clusterIP") == "None" and (service.get("spec", "type") or "ClusterIP") == "ClusterIP"
 
 
+def _single(sts: Obj, model: Model) -> bool:
+    """At most one replica, whatever an autoscaler does: no peers to find each other by name."""
+    most, _ = model.most_replicas(sts)
+    return most is not None and most <= 1
+
+
 def _likely_meant(sts: Obj, name: str, model: Model) -> tuple[Obj, str] | tuple[None, None]:
     """The Service the author probably meant, and why: a near spelling, else a headless one selecting the pods."""
     limit = min(2, max(1, len(name) // 3))
@@ -136,8 +141,9 @@ def governing_service_missing(sts: Obj, model: Model, version: str) -> Iterator[
     if sts.fragment or name is None or model.named("Service", name, sts):
         return
     where = f"namespace {sts.namespace}" if sts.namespace else "the namespace it is applied to"
-    message = (f"{sts.ref}: spec.serviceName {name!r} names no Service in {where}: its pods get no DNS names, "
-               "and peer discovery by <pod>.<service> fails")
+    lost = ("its pod gets no DNS name of its own (<pod>.<service>)" if _single(sts, model) else
+            "its pods get no DNS names, and peer discovery by <pod>.<service> fails")
+    message = f"{sts.ref}: spec.serviceName {name!r} names no Service in {where}: {lost}"
     meant, why = _likely_meant(sts, name, model)
     elsewhere = model.named_elsewhere("Service", name, sts)
     related = []
@@ -172,7 +178,7 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
     else:
         reason = "it has no clusterIP: None, so it gets a cluster IP"
         where = ("spec", "type") if service.get("spec", "type") else ("spec",)
-    lost = (f"the pod gets no DNS record of its own (<pod>.{service.name})" if sts.replicas == 1 else
+    lost = (f"the pod gets no DNS record of its own (<pod>.{service.name})" if _single(sts, model) else
             f"the pods get no per-pod DNS records (<pod>.{service.name}), so no replica can be addressed by its own name")
     kubectl_set = f"statefulset {sts.name}" + (f" -n {sts.namespace}" if sts.namespace else "")
     another = (f"create a headless Service (clusterIP: None) under another name that selects the pods, and point "
