@@ -420,6 +420,9 @@ def _overlap(workload: Obj, other: Obj, mine: bool, theirs: bool) -> Finding:
         fix = (f"Narrow {selecting.ref}'s selector with a label that only its own pods carry (add it to its pod "
                f"template too), or change the pod labels of {selected.ref} so that the selector no longer matches.")
     fix += " A live workload's selector cannot change in place (apps/v1): change it by recreating the workload."
+    if (workload.namespace is None) != (other.namespace is None):  # one goes wherever it is applied
+        placed, unplaced = (workload, other) if other.namespace is None else (other, workload)
+        what += f" (when {unplaced.ref} is applied to namespace {placed.namespace})"
     # A StatefulSet adopts only pods named after it, and a Deployment's ReplicaSets select by pod-template-hash.
     adopters = [w for w in ((workload, other) if mine and theirs else (selecting,)) if w.kind in ADOPTERS]
     adoption = (f"; {adopters[0].ref} adopts the other's pods once they are orphaned (as after "
