@@ -155,6 +155,14 @@ def test_not_headless(sslint, spec, related, kept):
     assert finding["fix"].endswith("(kubectl rollout restart statefulset web).")
 
 
+@pytest.mark.parametrize("kind", ["[NodePort]", "{a: b}"])
+def test_a_service_type_of_another_shape_is_still_a_finding(sslint, kind):
+    """SS002 reports the type; SS103 still says the Service is not headless, and does not fail."""
+    run = lint(sslint, {"svc.yaml": service(spec=f"type: {kind}"), "sts.yaml": statefulset()})
+    assert run.code == 1 and [f["rule"] for f in run.findings("SS103")] == ["SS103"]
+    assert "delete Service web and create it again" in run.findings("SS103")[0]["fix"]
+
+
 def test_a_service_whose_endpoints_a_controller_writes_is_kept(sslint):
     """Patroni's governing Service has no selector and a cluster IP that follows the leader: the fix is
     a second, headless Service, not this one recreated."""
@@ -266,11 +274,19 @@ HPA = ("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  
 
 @pytest.mark.parametrize("replicas, scaled, reported", [(1, False, False), (0, False, False), (1, True, True),
                                                         ("'3'", False, True)])
-def test_an_empty_service_name_on_one_replica_is_a_choice(sslint, replicas, scaled, reported):
+@pytest.mark.parametrize("name, version", [('""', "1.32"), ('""', "1.33"), (None, "1.33"), ("null", "1.33")])
+def test_an_optional_service_name_on_one_replica_is_not_reported(sslint, replicas, scaled, reported, name, version):
     """A single replica (metacontroller's leader-elected controller) has no peers to address it; an
     autoscaler that can add some, or a replica count sslint cannot read, keeps the finding."""
-    files = {"a.yaml": statefulset(service='""', replicas=replicas), **({"hpa.yaml": HPA} if scaled else {})}
-    assert [f["rule"] for f in lint(sslint, files).findings("SS101")] == (["SS101"] if reported else [])
+    files = {"a.yaml": statefulset(service=name, replicas=replicas), **({"hpa.yaml": HPA} if scaled else {})}
+    run = lint(sslint, files, "--kubernetes-version", version)
+    assert [f["rule"] for f in run.findings("SS101")] == (["SS101"] if reported else [])
+
+
+@pytest.mark.parametrize("name", [None, "null"])
+def test_a_missing_service_name_the_schema_requires_is_reported_on_one_replica_too(sslint, name):
+    run = lint(sslint, {"a.yaml": statefulset(service=name, replicas=1)}, "--kubernetes-version", "1.32")
+    assert [(f["rule"], f["severity"]) for f in run.findings("SS101")] == [("SS101", "error")]
 
 
 @pytest.mark.parametrize(

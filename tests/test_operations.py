@@ -193,6 +193,7 @@ def test_a_blocking_budget_of_an_unserved_api_version_says_so(sslint, api, unser
     assert "minAvailable: 67% for its 3 pods, which rounds up to all 3" in finding["message"]
     note = f"(once it can be applied: Kubernetes {versions.default()} does not serve its apiVersion policy/v1beta1, see SS307)"
     assert finding["message"].endswith(note) is unserved
+    assert finding["fix"].endswith(", and move it to policy/v1.") is unserved
 
 
 def test_a_budget_over_several_workloads_counts_all_their_pods(sslint):
@@ -251,11 +252,16 @@ def test_no_spreading_is_an_info_finding_that_passes_the_default_gate(sslint):
     assert finding["fix"].startswith("Add a preferred (or required) pod anti-affinity term")
 
 
-def test_anti_affinity_in_the_alpha_annotation_is_said_to_be_ignored(sslint):
+@pytest.mark.parametrize("value, said", [("'{\"podAntiAffinity\": {}}'", True), ("''", False), ("null", False),
+                                         ("'{\"nodeAffinity\": {}}'", False), ("[podAntiAffinity]", False)])
+def test_anti_affinity_in_the_alpha_annotation_is_said_to_be_ignored(sslint, value, said):
     """Spilo's manifest still spreads its pods with the annotation the scheduler stopped reading in 1.6."""
     annotated = workload().replace("      labels: {app: zk}\n", "      labels: {app: zk}\n      annotations:\n"
-                                   "        scheduler.alpha.kubernetes.io/affinity: '{\"podAntiAffinity\": {}}'\n")
+                                   f"        scheduler.alpha.kubernetes.io/affinity: {value}\n")
     [finding] = lint(sslint, {"zk.yaml": annotated}, "SS402").findings()
+    if not said:
+        assert "alpha" not in finding["message"] and finding["fix"].startswith("Add a preferred")
+        return
     assert where(finding) == ("zk.yaml", 6, 3)
     assert finding["message"].endswith("(the pod template's scheduler.alpha.kubernetes.io/affinity annotation has "
                                        "been ignored since Kubernetes 1.6)")

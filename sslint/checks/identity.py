@@ -69,12 +69,13 @@ def service_name_missing(sts: Obj, model: Model, version: str) -> Iterator[Findi
     value = sts.get(*SERVICE_NAME)
     if sts.fragment or value not in (None, ""):
         return
+    required = value is None and not versions.at_least(version, versions.SERVICE_NAME_OPTIONAL)
+    if not required and _single(sts, model):
+        return  # only the DNS names are lost, and a single replica (metacontroller's) has no peers to use them
     no_names = "its pods get no stable DNS names (<pod>.<service>.<namespace>.svc), so peers cannot address one replica"
-    if value == "":  # present, as the schema asks: only the DNS names are lost, and so chosen
-        if not _single(sts, model):  # (a single replica, as metacontroller's, has no peers to address it)
-            yield Finding(f"{sts.ref} has an empty spec.serviceName: {no_names}", sts, SERVICE_NAME)
+    if value == "":  # present, as the schema asks: only the DNS names are lost
+        yield Finding(f"{sts.ref} has an empty spec.serviceName: {no_names}", sts, SERVICE_NAME)
         return
-    required = not versions.at_least(version, versions.SERVICE_NAME_OPTIONAL)
     consequence = (
         f"Kubernetes {version}'s published schema requires the field, so validation against it (kubectl's "
         "client-side validation, kubeconform, kubeval) rejects the manifest, though the API server accepts it"
@@ -188,7 +189,8 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
     # What the Service is for besides the pods' names, which a headless one would lose.
     endpoints = _endpoints_written(sts, service, model) if not service.get("spec", "selector") else None
     purpose = {"NodePort": "its node ports reach the pods from outside the cluster",
-               "LoadBalancer": "its load balancer reaches the pods from outside the cluster"}.get(service_type)
+               "LoadBalancer": "its load balancer reaches the pods from outside the cluster"}.get(
+                   service_type if isinstance(service_type, str) else None)  # (another shape: SS002's)
     if endpoints is not None:
         purpose = (f"{endpoints.ref}, written by a controller of its own as Patroni writes its leader's, "
                    "gives it its addresses")

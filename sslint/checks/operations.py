@@ -161,15 +161,16 @@ def _missing_budget(sts: Obj, model: Model, most: int, scaler: Obj | None) -> Fi
 
 def _blocking_budget(sts: Obj, budget: Obj, pods: int, field: str, value, version: str) -> Finding:
     rounded = f", which rounds up to all {pods}" if field == "minAvailable" and isinstance(value, str) else ""
+    removed = versions.removed(budget.api_version, budget.kind, version)
     unserved = (f" (once it can be applied: Kubernetes {version} does not serve its apiVersion {budget.api_version}, "
-                "see SS307)" if versions.removed(budget.api_version, budget.kind, version) else "")
+                "see SS307)" if removed else "")
     return Finding(
         f"{sts.ref}: {budget.ref} sets {field}: {value} for its {pods} pod{'s' if pods != 1 else ''}{rounded}, so "
         "it never allows an eviction: `kubectl drain` and node upgrades hang on every node that runs one of these "
         f"pods{unserved}",
         sts, _replicas_or_spec(sts),
         fix=f"Set maxUnavailable: 1 on {budget.ref} (or a minAvailable below the replica count, such as the quorum "
-        "size), so that drains can evict one replica at a time.",
+        "size), so that drains can evict one replica at a time" + (", and move it to policy/v1." if removed else "."),
         related=[Related(budget, ("spec", field), f"{budget.ref}, which allows no disruption")],
     )
 
@@ -233,7 +234,8 @@ def anti_affinity_missing(sts: Obj, model: Model, version: str) -> Iterator[Find
            f"{NODE_KEY} and a labelSelector matching the pod labels"
            + (f" ({_flow_map(own)})." if (own := _own_pods(sts, model)) else "."))
     ignored = ""
-    if ALPHA_AFFINITY in sts.mapping("spec", "template", "metadata", "annotations"):
+    alpha = sts.mapping("spec", "template", "metadata", "annotations").get(ALPHA_AFFINITY)
+    if isinstance(alpha, str) and "podAntiAffinity" in alpha:  # (what else it holds spreads nothing)
         ignored = f" (the pod template's {ALPHA_AFFINITY} annotation has been ignored since Kubernetes 1.6)"
         fix = f"Move the affinity in the pod template's {ALPHA_AFFINITY} annotation to spec.template.spec.affinity. " + fix
     if terms:

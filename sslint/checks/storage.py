@@ -61,7 +61,9 @@ def _modes(spec) -> list[str]:
 
 
 def _scale(workload: Obj, model: Model) -> tuple[int, Obj | None] | None:
-    """How many replicas may share the claim, and the autoscaler that makes it more than one."""
+    """How many replicas may share the claim, and the autoscaler that makes it more than one. (Not
+    Model.most_replicas, which knows nothing when spec.replicas cannot be read: here an autoscaler
+    that can run several pods is enough.)"""
     for hpa in model.autoscalers_of(workload):
         maximum = hpa.get("spec", "maxReplicas")
         if integer(maximum) is not None and maximum > 1:
@@ -180,8 +182,9 @@ def claim_template_shadowed(sts: Obj, model: Model, version: str) -> Iterator[Fi
             f"with each pod's own claim ({_claim_name(name, sts)}); {source}",
             sts,
             path,
-            # Not "or rename one of the two": the containers would then mount the pod volume (a claim the
-            # replicas share, SS201) or lose the template's, and a live set's templates cannot change (SS305).
+            # Not "or rename one of the two": a renamed claim template leaves the containers the pod volume (often
+            # a claim the replicas share, SS201) and cannot change on a live set (SS305); a renamed pod volume
+            # is only unused.
             fix=f"Remove the pod volume {name!r}: the claim template already provides a volume of that name to every pod.",
             related=[Related(sts, templates[name] + ("metadata", "name"), f"volumeClaimTemplate {name!r}")],
         )
