@@ -187,7 +187,8 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
                f"--cascade=orphan, then apply: its pods and claims stay) and restarting its pods, which take their DNS "
                f"name only when created (kubectl rollout restart {kubectl_set}).")
     # What the Service is for besides the pods' names, which a headless one would lose.
-    endpoints = _endpoints_written(sts, service, model) if not service.get("spec", "selector") else None
+    selector = service.get("spec", "selector")
+    endpoints = _endpoints_written(sts, service, model) if not isinstance(selector, dict) or not selector else None
     purpose = {"NodePort": "its node ports reach the pods from outside the cluster",
                "LoadBalancer": "its load balancer reaches the pods from outside the cluster"}.get(
                    service_type if isinstance(service_type, str) else None)  # (another shape: SS002's)
