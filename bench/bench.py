@@ -361,6 +361,9 @@ def measure(objects: int, runs: int, workdir: Path, sslint: list[str], peers: bo
     record["ratio_to_floor"] = round(seconds / record["floor"]["median_s"], 2)
     record["ratio_to_floor_1_core"] = round(record["sslint_1_core"]["median_s"] / record["floor"]["median_s"], 2)
     record["speedup_2_cores"] = round(record["sslint_1_core"]["median_s"] / seconds, 2)
+    # The same from each command's fastest run: the run that the rest of the machine slowed least (as
+    # the rules column is read), which for two processes means the run that had both cores to itself.
+    record["speedup_2_cores_fastest"] = round(min(record["sslint_1_core"]["runs_s"]) / min(record["sslint"]["runs_s"]), 2)
     if streams:
         record["stream_speedup_2_cores"] = round(record["stream_1_core"]["median_s"] / record["stream"]["median_s"], 2)
     record["busy_2_slowdown"] = round(record["busy_2"]["median_s"] / record["busy_1"]["median_s"], 2)
@@ -412,9 +415,10 @@ def markdown(records: list[dict], machine: dict) -> str:
     sizes = _listed([f"{r['objects']:,}" for r in records])
     most = _listed([f"{2 / r['busy_2_slowdown']:.2f}×" for r in records])
     speedups = _listed([f"{r['speedup_2_cores']}×" for r in records])
+    fastest = _listed([f"{r['speedup_2_cores_fastest']}×" for r in records])
     cached = _listed([f"{r['speedup_cached']}×" for r in records])
-    lines += ["", f"With two cores a run was {speedups} as fast as with one (at {sizes} objects); answered from the "
-                  f"cache, {cached} as fast as without it.",
+    lines += ["", f"With two cores a run was {speedups} as fast as with one (at {sizes} objects; {fastest} from "
+                  f"the fastest of {machine['runs']} runs of each); answered from the cache, {cached} as fast as without it.",
               *(["", "The same objects as one stream (the tree's files in one file, as `helm template` prints a chart): "
                      + _listed([f"{r['stream_1_core']['median_s']:.2f} s on one core, {r['stream']['median_s']:.2f} s on two "
                                 f"({r['stream_speedup_2_cores']}×) at {r['objects']:,} objects"
