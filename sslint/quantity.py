@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
+
+# Arithmetic on quantities is exact for any a manifest spells (Python's default keeps 28 digits, and
+# printing 1e50 bytes in Ki would raise); an exponent past 999999 is no quantity (None).
+_EXACT = Context(prec=1000)
 
 _SUFFIXES = {
     "Ki": Decimal(2) ** 10, "Mi": Decimal(2) ** 20, "Gi": Decimal(2) ** 30,
@@ -28,15 +32,22 @@ def parse_quantity(value) -> Decimal | None:
     if match is None:
         return None
     number, exponent, suffix = match.groups()
-    if exponent is not None:
-        return Decimal(number) * Decimal(10) ** int(exponent[1:])
-    return Decimal(number) * _SUFFIXES[suffix or ""]
+    try:
+        with localcontext(_EXACT):
+            if exponent is not None:
+                return Decimal(number).scaleb(int(exponent[1:]))
+            return Decimal(number) * _SUFFIXES[suffix or ""]
+    except ArithmeticError:  # (decimal's Overflow)
+        return None
 
 
 def format_bytes(amount: Decimal) -> str:
     """A storage amount the way people write it: 10Gi, 500Mi, 3G, or plain bytes."""
+    if amount != amount.to_integral_value():
+        return str(amount.normalize())  # 0.5, or 1E-9 (not a million zeros for 1e-1000000)
+    whole = int(amount)  # (exact: a Decimal's integer value, whatever its size)
     for suffix in ("Ei", "Pi", "Ti", "Gi", "Mi", "Ki"):
-        unit = _SUFFIXES[suffix]
-        if amount >= unit and amount % unit == 0:
-            return f"{amount // unit}{suffix}"
-    return f"{amount.normalize():f}"
+        unit = int(_SUFFIXES[suffix])
+        if whole >= unit and whole % unit == 0:
+            return f"{whole // unit}{suffix}"
+    return str(whole)

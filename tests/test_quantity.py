@@ -25,3 +25,12 @@ def test_malformed_quantities(text):
 
 def test_format_bytes():
     assert [format_bytes(Decimal(v)) for v in (10 * 2**30, 512 * 2**20, 1500, 3 * 10**9)] == ["10Gi", "512Mi", "1500", "3000000000"]
+
+
+def test_any_amount_a_manifest_spells_is_exact_and_printable():
+    """Python's 28 digits are not enough: 1e50 bytes used to raise when printed (an internal error in SS207)."""
+    assert parse_quantity("99999999999999999999999999999999999Ei") == 99999999999999999999999999999999999 * 2**60
+    assert format_bytes(parse_quantity("99999999999999999999999999999999999Ei")) == "99999999999999999999999999999999999Ei"
+    assert format_bytes(parse_quantity("1e50")) == f"{10**50 // 2**50}Pi"
+    assert format_bytes(parse_quantity("1e-9")) == "1E-9" and format_bytes(parse_quantity("100m")) == "0.1"
+    assert parse_quantity("1e1000000") is None  # past decimal's exponents: no quantity
