@@ -403,15 +403,16 @@ def _read(options: Options, target_paths: list[Path], context_paths: list[Path])
 
 
 def _patches(paths: list[Path]) -> list[bool]:
-    """Whether each file is one its directory's kustomization applies as a patch."""
-    patches: dict[str, set[Path]] = {}  # directory → the files its kustomization applies as patches
-    found = []
-    for path in paths:
-        directory = os.path.dirname(path)  # a string: cheaper than a Path's parent, once per file
-        if directory not in patches:
-            patches[directory] = kustomize.patch_files(Path(directory).resolve())
-        found.append(bool(patches[directory]) and path.resolve() in patches[directory])
-    return found
+    """Whether each file is one a kustomization applies as a patch: a kustomization in the file's own
+    directory or above it (overlays/prod naming patches/sts.yaml), or in any directory the run reads
+    (one naming ../../common/sts.yaml). Each directory's kustomization is read once."""
+    named: dict[str, set[Path]] = {}  # directory → the files its kustomization applies as patches
+    for directory in {os.path.dirname(os.path.abspath(path)) for path in paths}:  # (strings: cheaper than Paths)
+        while directory not in named:  # up to the root, or to a directory whose ancestors were read
+            named[directory] = kustomize.patch_files(Path(directory))
+            directory = os.path.dirname(directory)
+    every = set().union(*named.values())
+    return [bool(every) and path.resolve() in every for path in paths]
 
 
 def _gather(options: Options, built: list[Path], inputs: _Inputs):

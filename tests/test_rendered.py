@@ -65,6 +65,23 @@ def test_patch_files_named_by_a_kustomization_are_fragments(sslint):
     assert [(f["file"], f["rule"]) for f in run.findings()] == [("base/sts.yaml", "SS102")]
 
 
+SIDECAR = ("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  template:\n    spec:\n"
+           "      containers: [{name: backup, image: 'restic:0.17', volumeMounts: [{name: data, mountPath: /d}]}]\n")
+
+
+@pytest.mark.parametrize("linted", [".", "overlays/prod", "overlays/prod/patches"])
+def test_a_patch_named_from_another_directory_is_a_fragment_too(sslint, linted):
+    """A kustomization above the patch (patches/ under the overlay) or in a directory the run reads
+    (../../common, from the overlay) names it."""
+    files = {"base/kustomization.yaml": "resources: [sts.yaml]\n",
+             "base/sts.yaml": statefulset(name="db", service="db", labels="{app: db}", replicas=1),
+             "overlays/prod/kustomization.yaml": ("resources: [../../base]\npatches:\n  - path: patches/sidecar.yaml\n"
+                                                  "  - path: ../../common/sidecar.yaml\n"),
+             "overlays/prod/patches/sidecar.yaml": SIDECAR, "common/sidecar.yaml": SIDECAR}
+    run = sslint("--format", "json", "--select", "SS2,SS3", linted, files=files)
+    assert run.findings() == [] and run.code == 0
+
+
 @pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
 def test_kustomize_build_is_traced_back_to_the_source_file(sslint):
     run = sslint("--format", "json", "--select", "SS102", "--kustomize", "overlay", files=KUSTOMIZE)
