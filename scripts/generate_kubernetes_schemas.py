@@ -17,7 +17,8 @@ What comes out (compact JSON, byte-for-byte the same on every run from the same 
 
 Trimming keeps what validation needs (type, properties, additionalProperties, items, required,
 enum, format, oneOf, $ref) and drops descriptions and x-kubernetes-* extensions; that is most of
-the bytes, and descriptions change between versions far more often than the structure does.
+the bytes, and descriptions change between versions far more often than the structure does. A
+oneOf of bare types (int-or-string, quantities) becomes one type list, which admits their null.
 """
 
 from __future__ import annotations
@@ -186,10 +187,21 @@ def trim(schema: object, where: str) -> object:
             value = trim(value, f"{where}[{key}]")
         elif key == "oneOf":
             value = [trim(sub, f"{where}[oneOf]") for sub in value]
+            if all(isinstance(sub, dict) and set(sub) == {"type"} for sub in value):
+                # IntOrString and Quantity: [{type: [string, null]}, {type: [integer, null]}]. A null
+                # matches both branches, so oneOf would refuse it, while the API server reads it as
+                # unset (their UnmarshalJSON); their types are otherwise exclusive, so one type list
+                # means the same for every other value.
+                out["type"] = list(dict.fromkeys(t for sub in value for t in _listed(sub["type"])))
+                continue
         elif key == "required" and not value:
             continue  # Draft 4 forbids an empty list; it means nothing anyway
         out[key] = value
     return out
+
+
+def _listed(kind: str | list) -> list:
+    return [kind] if isinstance(kind, str) else kind
 
 
 def references(schema: object) -> set[str]:

@@ -51,9 +51,22 @@ def test_status_fragments_and_removed_api_versions_are_skipped(sslint):
         assert lint(sslint, text).findings() == []
 
 
-def test_fields_other_rules_report_are_left_to_them(sslint):
-    text = statefulset(service=None).replace("  selector:\n    matchLabels: {app: web}\n", "")
-    assert [f["rule"] for f in lint(sslint, text, version="1.32", select="SS002,SS101,SS301").findings()] == ["SS101", "SS301"]
+@pytest.mark.parametrize("service", [None, "null"])
+def test_fields_other_rules_report_are_left_to_them(sslint, service):
+    text = statefulset(service=service).replace("  selector:\n    matchLabels: {app: web}\n", "")
+    assert sorted(f["rule"] for f in lint(sslint, text, version="1.32", select="SS002,SS101,SS301").findings()) == ["SS101", "SS301"]
+
+
+def test_a_null_int_or_string_or_quantity_is_unset(sslint):
+    """Helm leaves `maxUnavailable: {{ .Values.x }}` empty: the API server reads null as unset
+    (IntOrString's and Quantity's UnmarshalJSON), though each branch of their oneOf admitted null."""
+    sts = statefulset(extra="\n          resources: {limits: {memory: }, requests: {cpu: }}").replace(
+        "  replicas: 3\n", "  replicas: 3\n  updateStrategy: {rollingUpdate: {maxUnavailable: }}\n")
+    service = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{port: 80, targetPort: }]\n"
+    for manifest in (sts, service):
+        assert lint(sslint, manifest).findings() == []
+    assert [m for *_, m in messages(lint(sslint, service.replace("targetPort: ", "targetPort: [80]")))] == [
+        "spec.ports[0].targetPort is a list, but must be a string or an integer"]
 
 
 def test_the_schema_follows_the_target_version(sslint):

@@ -66,6 +66,8 @@ def _findings(obj: Obj, error) -> Iterator[Finding]:
                 yield Finding(f"{obj.ref}: {where} is missing the required field {name!r}", obj, path,
                               fix=f"Add {name!r} to {where}.")
     elif error.validator in ("type", "oneOf"):
+        if error.instance is None and path in _REPORTED_ELSEWHERE:
+            return  # `serviceName:` (null): SS101 says what the cluster makes of it
         expected = _expected(error.schema)
         unquoted = isinstance(error.instance, str) and "string" not in expected and error.instance.strip().lstrip("-").isdigit()
         yield Finding(
