@@ -95,6 +95,12 @@ class Obj:
         return min(self.document.positions.values(), default=(1, 1))
 
 
+def unrendered(value: Any) -> bool:
+    """Text a tool is still to substitute (`${VAR}` for envsubst and Flux, `{{ }}` for Helm): what it
+    becomes is unknown, so no rule judges it."""
+    return isinstance(value, str) and ("${" in value or "{{" in value)
+
+
 def integer(value: Any) -> int | None:
     """The value when it is an integer, else None: a YAML `true` is a bool, never an int here."""
     return value if type(value) is int else None

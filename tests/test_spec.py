@@ -129,3 +129,31 @@ def test_a_petset_is_reported_once_as_statefulsets_old_name(sslint):
     finding = run.findings("SS307")[0]
     assert finding["message"].startswith("PetSet web uses apiVersion apps/v1alpha1, which Kubernetes stopped serving in 1.5")
     assert finding["fix"].startswith("Move to kind: StatefulSet (PetSet's name since 1.5) under apps/v1, which requires spec.selector")
+
+
+FLUX = """apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: nats}
+spec:
+  serviceName: nats
+  replicas: 3
+  podManagementPolicy: ${POD_MANAGEMENT_POLICY:=Parallel}
+  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: "${MAX_UNAVAILABLE:=1}"}}
+  selector: {matchLabels: {app: nats}}
+  template:
+    metadata: {labels: {app: nats}}
+    spec:
+      containers: [{name: nats, image: "nats:2.10", volumeMounts: [{name: data, mountPath: /data}]}]
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec:
+        accessModes: ["${ACCESS_MODE:=ReadWriteOnce}"]
+        resources: {requests: {storage: "${STORAGE_SIZE:=10Gi}"}}
+"""
+
+
+def test_values_left_for_flux_or_envsubst_are_not_judged(sslint):
+    """`${VAR}` is substituted after sslint reads the file (Flux postBuild, envsubst): what it becomes is unknown."""
+    assert lint(sslint, FLUX, select="SS2,SS3", version="1.35").findings() == []
+    wrong = FLUX.replace("${POD_MANAGEMENT_POLICY:=Parallel}", "Paralel").replace('"${STORAGE_SIZE:=10Gi}"', "10GB")
+    assert sorted(f["rule"] for f in lint(sslint, wrong, select="SS2,SS3", version="1.35").findings()) == ["SS204", "SS304"]

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from sslint import versions
 from sslint.finding import Finding, Related
-from sslint.model import Model, Obj, same_namespace
+from sslint.model import Model, Obj, same_namespace, unrendered
 from sslint.names import DNS1035_LABEL, is_dns1035_label, is_dns1123_label, within
 from sslint.selectors import map_selects
 
@@ -18,7 +18,7 @@ SERVICE_NAME = ("spec", "serviceName")
 def _service_name(sts: Obj) -> str | None:
     """The governing Service's name, when it is one that can be looked up."""
     name = sts.get(*SERVICE_NAME)
-    if not isinstance(name, str) or not name or "${" in name or "{{" in name:
+    if not isinstance(name, str) or not name or unrendered(name):
         return None
     return name
 

@@ -8,7 +8,7 @@ from typing import Iterator, NamedTuple
 
 from sslint import versions
 from sslint.finding import Finding, Related
-from sslint.model import WORKLOAD_KINDS, LabelIndex, Model, Obj, integer, same_namespace
+from sslint.model import WORKLOAD_KINDS, LabelIndex, Model, Obj, integer, same_namespace, unrendered
 from sslint.selectors import selects
 
 NODE_KEY = "kubernetes.io/hostname"
@@ -49,8 +49,7 @@ def _well_formed(selector) -> bool:
     """A LabelSelector the API accepts and sslint can read (no ${VAR} or {{ }} left to substitute)."""
     if not isinstance(selector, dict):
         return False
-    text = str(selector)
-    if "${" in text or "{{" in text:
+    if unrendered(str(selector)):
         return False
     match_labels, expressions = selector.get("matchLabels") or {}, selector.get("matchExpressions") or []
     return isinstance(match_labels, dict) and isinstance(expressions, list) and all(

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from sslint import versions
 from sslint.finding import Finding
-from sslint.model import Model, Obj, integer
+from sslint.model import Model, Obj, integer, unrendered
 from sslint.names import is_dns1123_label
 from sslint.quantity import parse_quantity
 from sslint.selectors import map_selects, selects
@@ -72,7 +72,7 @@ def _pairs(labels: dict) -> str:
 
 def name_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
     name = sts.name
-    if name is None or "{{" in name or "${" in name:
+    if name is None or unrendered(name):
         return
     if not is_dns1123_label(name):
         yield Finding(
@@ -153,7 +153,7 @@ def spec_value_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding
 
     for path, allowed in _ENUMS.items():
         value = sts.get(*path)
-        if value is not None and value not in allowed:
+        if value is not None and value not in allowed and not unrendered(value):
             yield invalid(path, f"is {value!r}, not one of {', '.join(allowed)}", f"Use {' or '.join(allowed)}.")
     for path in _NON_NEGATIVE:
         value = integer(sts.get(*path))
@@ -168,7 +168,7 @@ def spec_value_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding
     percent = _PERCENT.fullmatch(value) if isinstance(value, str) else None
     if integer(value) is not None and value < 1:
         yield invalid(path, f"is {value}; it must be at least 1", "Use 1 or more, or a percentage from 1% to 100%.")
-    elif isinstance(value, str) and (percent is None or not 1 <= int(percent.group(1)) <= 100):
+    elif isinstance(value, str) and (percent is None or not 1 <= int(percent.group(1)) <= 100) and not unrendered(value):
         yield invalid(path, f"is {value!r}; it must be at least 1, or a percentage from 1% to 100%",
                       "Use 1 or more, or a percentage from 1% to 100%.")
 

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from sslint import versions
 from sslint.finding import Finding, Related
-from sslint.model import Model, Obj, integer
+from sslint.model import Model, Obj, integer, unrendered
 from sslint.names import is_dns1123_label
 from sslint.quantity import format_bytes, parse_quantity
 from sslint.selectors import selects
@@ -221,7 +221,7 @@ def claim_template_invalid(sts: Obj, model: Model, version: str) -> Iterator[Fin
 
         if name is None and not sts.fragment:
             yield problem("has no metadata.name", ("metadata",), "Name the template; mounts refer to it by name.")
-        elif name is not None and not is_dns1123_label(name):
+        elif name is not None and not is_dns1123_label(name) and not unrendered(name):
             yield problem("has a name that is not a DNS-1123 label (lower-case letters, digits, '-'; at most 63)",
                           ("metadata", "name"), "Rename the template (and its volumeMounts) with a DNS-1123 label.")
         spec = template.get("spec")
@@ -232,7 +232,7 @@ def claim_template_invalid(sts: Obj, model: Model, version: str) -> Iterator[Fin
             if not sts.fragment:  # a patch may leave the request to the base
                 yield problem("requests no storage (spec.resources.requests.storage)", storage_path,
                               "Request the size each pod's claim needs, e.g. resources: {requests: {storage: 10Gi}}.")
-        else:
+        elif not unrendered(storage):
             amount = parse_quantity(storage)
             if amount is None:
                 yield problem(f"requests storage {storage!r}, which is not a Kubernetes quantity", storage_path,
@@ -248,7 +248,7 @@ def claim_template_invalid(sts: Obj, model: Model, version: str) -> Iterator[Fin
         if not isinstance(modes, list):
             continue  # a shape SS002 reports
         for n, mode in enumerate(modes):
-            if mode not in ACCESS_MODES:
+            if mode not in ACCESS_MODES and not unrendered(mode):
                 yield problem(f"has an unknown access mode {mode!r} (one of {', '.join(ACCESS_MODES)})",
                               ("spec", "accessModes", n), "Use ReadWriteOnce, ReadOnlyMany, ReadWriteMany or ReadWriteOncePod.")
         if "ReadWriteOncePod" in modes and len(set(_modes(spec))) > 1:
