@@ -63,6 +63,13 @@ def removed(api_version: str, kind: str, version: str) -> tuple[str, str] | None
     return entry if entry and at_least(version, entry[0]) else None
 
 
+def dropped(path: tuple, version: str) -> bool:
+    """A field (or one below it) that the API server drops before anything reads or validates it: its
+    feature is off by default at this version (FEATURE_FIELDS; SS306 says so)."""
+    return any(path[:len(field)] == field and not at_least(version, release)
+               for field, (release, _) in FEATURE_FIELDS.items())
+
+
 def defaults_selector(api_version: str) -> bool:
     """The oldest workload apiVersions default spec.selector to the pod template's labels (from
     apps/v1beta2 on, the selector is required)."""

@@ -84,6 +84,21 @@ def test_valid_max_unavailable(sslint, value):
 @pytest.mark.parametrize(
     "field, before, at",
     [
+        ("updateStrategy: {rollingUpdate: {maxUnavailable: 0}}", "1.34", "1.35"),
+        ("ordinals: {start: -1}", "1.26", "1.27"),
+        ("persistentVolumeClaimRetentionPolicy: {whenScaled: Keep}", "1.26", "1.27"),
+    ],
+)
+def test_a_dropped_field_is_not_rejected_for_its_value(sslint, field, before, at):
+    """The API server drops the field before it validates (its feature off): SS306 alone speaks, not SS304."""
+    text = f"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: web}}\nspec:\n  {field}\n"
+    assert [f["rule"] for f in lint(sslint, text, select="SS304,SS306", version=before).findings()] == ["SS306"]
+    assert [f["rule"] for f in lint(sslint, text, select="SS304,SS306", version=at).findings()] == ["SS304"]
+
+
+@pytest.mark.parametrize(
+    "field, before, at",
+    [
         ("updateStrategy: {rollingUpdate: {maxUnavailable: 2}}", "1.34", "1.35"),
         ("ordinals: {start: 1}", "1.26", "1.27"),
         ("persistentVolumeClaimRetentionPolicy: {whenScaled: Retain}", "1.26", "1.27"),

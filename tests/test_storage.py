@@ -198,6 +198,8 @@ class TestRetentionAndProvisioning:
         run = lint(sslint, workload(templates=DATA_TEMPLATE, extra_spec=policy), select="SS206")
         assert [(f["line"], f["column"]) for f in run.findings()] == [(23, 42), (23, 62)]
         assert "scales down" in run.findings()[0]["message"]
+        # Before 1.27 the cluster drops the policy (SS306 says so): nothing is deleted.
+        assert lint(sslint, workload(templates=DATA_TEMPLATE, extra_spec=policy), select="SS206", version="1.26").findings() == []
 
     @staticmethod
     def static_set(replicas="2", selector=""):

@@ -153,18 +153,18 @@ def spec_value_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding
 
     for path, allowed in _ENUMS.items():
         value = sts.get(*path)
-        if value is not None and value not in allowed and not unrendered(value):
+        if value is not None and value not in allowed and not unrendered(value) and not versions.dropped(path, version):
             yield invalid(path, f"is {value!r}, not one of {', '.join(allowed)}", f"Use {' or '.join(allowed)}.")
     for path in _NON_NEGATIVE:
         value = integer(sts.get(*path))
-        if value is not None and value < 0:
+        if value is not None and value < 0 and not versions.dropped(path, version):
             yield invalid(path, f"is {value}; it must not be negative", "Use 0 or a positive number.")
     strategy = ("spec", "updateStrategy")
     if sts.get(*strategy, "type") == "OnDelete" and sts.get(*strategy, "rollingUpdate") is not None:
         yield invalid(strategy + ("rollingUpdate",), "is set with type OnDelete",
                       "Remove rollingUpdate, or use type RollingUpdate (partition and maxUnavailable belong to it).")
     path = strategy + ("rollingUpdate", "maxUnavailable")
-    value = sts.get(*path)
+    value = sts.get(*path) if not versions.dropped(path, version) else None  # (a dropped field cannot be rejected)
     percent = _PERCENT.fullmatch(value) if isinstance(value, str) else None
     if integer(value) is not None and value < 1:
         yield invalid(path, f"is {value}; it must be at least 1", "Use 1 or more, or a percentage from 1% to 100%.")

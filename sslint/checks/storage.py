@@ -262,7 +262,7 @@ def claim_template_invalid(sts: Obj, model: Model, version: str) -> Iterator[Fin
 def claim_retention_delete(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
     policy = ("spec", "persistentVolumeClaimRetentionPolicy")
     for field, when in (("whenScaled", "when the set scales down"), ("whenDeleted", "when the StatefulSet is deleted")):
-        if sts.get(*policy, field) == "Delete":
+        if sts.get(*policy, field) == "Delete" and not versions.dropped(policy, version):  # (else SS306's)
             yield Finding(
                 f"{sts.ref}: persistentVolumeClaimRetentionPolicy.{field} is Delete, so each pod's claim and its data "
                 f"are deleted {when}; scaling up again starts from empty volumes",
