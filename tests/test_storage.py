@@ -230,6 +230,20 @@ class TestRetentionAndProvisioning:
         if missing:
             assert f"so {missing} pod" in findings[0]["message"] and (findings[0]["line"], findings[0]["column"]) == (22, 9)
 
+    @pytest.mark.parametrize("version, missing", [("1.37", 0), ("1.26", 2)])
+    def test_claims_are_numbered_from_ordinals_start(self, sslint, version, missing):
+        """Pre-bound volumes for a set moved from another cluster (KEP-3335): data-db-3 and data-db-4. Before
+        1.27 the cluster drops ordinals, and the claims are data-db-0 and data-db-1."""
+        sts = self.static_set().replace("  replicas: 2", "  replicas: 2\n  ordinals: {start: 3}")
+        volumes = [self.pv(n, extra=f"\n  claimRef: {{name: data-db-{n}}}") for n in (3, 4)]
+        findings = lint(sslint, sts, *volumes, select="SS207", version=version).findings()
+        assert [f"so {missing} pods stay Pending" in f["message"] for f in findings] == ([True] if missing else [])
+
+    def test_a_volume_reserved_for_a_claim_of_another_namespace_cannot_bind(self, sslint):
+        sts = self.static_set("1").replace("  name: db\n", "  name: db\n  namespace: prod\n", 1)
+        mine, theirs = (self.pv(n, extra=f"\n  claimRef: {{namespace: {ns}, name: data-db-0}}") for n, ns in (("a", "prod"), ("b", "test")))
+        assert rules(lint(sslint, sts, mine, select="SS207")) == [] and rules(lint(sslint, sts, theirs, select="SS207")) == ["SS207"]
+
     def test_claim_selector_must_select_the_volume(self, sslint):
         selector = "\n        selector: {matchLabels: {disk: hdd}}"
         run = lint(sslint, self.static_set("1", selector), self.pv("a"), select="SS207")

@@ -276,12 +276,15 @@ def claim_retention_delete(sts: Obj, model: Model, version: str) -> Iterator[Fin
 # -- SS207 -----------------------------------------------------------------------------------------
 
 
-def _can_bind(pv: Obj, claim_spec: dict, request: Decimal, claim_names: set[str]) -> bool:
+def _can_bind(pv: Obj, claim_spec: dict, request: Decimal, claim_names: set[str], sts_namespace: str | None) -> bool:
     """Could this PersistentVolume bind one claim made from the template (class "", modes, size, selector)?"""
     if pv.get("spec", "storageClassName") not in (None, ""):
         return False
     claim_ref = pv.get("spec", "claimRef", "name")
     if claim_ref is not None and claim_ref not in claim_names:
+        return False
+    reserved_in = pv.get("spec", "claimRef", "namespace")  # (a PersistentVolume has no namespace of its own)
+    if isinstance(reserved_in, str) and reserved_in and sts_namespace is not None and reserved_in != sts_namespace:
         return False
     capacity = parse_quantity(pv.get("spec", "capacity", "storage"))
     if capacity is None or capacity < request:
@@ -306,8 +309,13 @@ def claim_unprovisionable(sts: Obj, model: Model, version: str) -> Iterator[Find
         request = parse_quantity(sts.get(*path, "spec", "resources", "requests", "storage"))
         if request is None:
             continue  # SS204
-        claim_names = {f"{name}-{sts.name}-{n}" for n in range(replicas)}
-        volumes = [pv for pv in model.of_kind("PersistentVolume") if _can_bind(pv, spec, request, claim_names)]
+        # Pods and their claims are numbered from ordinals.start where the cluster keeps the field.
+        kept = not versions.dropped(("spec", "ordinals"), version)
+        start = integer(sts.get("spec", "ordinals", "start")) if kept else None
+        first = start if start is not None and start >= 0 else 0
+        claim_names = {f"{name}-{sts.name}-{n}" for n in range(first, first + replicas)}
+        volumes = [pv for pv in model.of_kind("PersistentVolume")
+                   if _can_bind(pv, spec, request, claim_names, sts.namespace)]
         missing = replicas - len(volumes)
         if missing <= 0:
             continue
