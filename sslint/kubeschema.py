@@ -71,6 +71,28 @@ def validator_for(version: str, api_version: str, kind: str):
     return None if schema is None else Draft202012Validator(schema)
 
 
+def introduced_after(version: str, api_version: str, kind: str, path: tuple) -> str | None:
+    """The first bundled version after `version` whose schema of the kind has a field at `path` (list
+    indexes step into items), else None: for a field that a later Kubernetes brings."""
+    from sslint.versions import parse
+
+    for later in _index()["versions"]:  # (oldest first)
+        root = _roots(later).get(f"{api_version}/{kind}")
+        if parse(later) > parse(version) and root is not None and _has_field(_definitions()[root], path):
+            return later
+    return None
+
+
+def _has_field(node: Any, path: tuple) -> bool:
+    for step in path:
+        while isinstance(node, dict) and "$ref" in node:
+            node = _definitions()[node["$ref"][len(_REF_PREFIX):]]
+        if not isinstance(node, dict):
+            return False
+        node = node.get("items") if isinstance(step, int) else (node.get("properties") or {}).get(step)
+    return isinstance(node, dict)
+
+
 def _roots(version: str) -> dict[str, str]:
     kinds = _index()["kinds"]
     if version not in kinds:

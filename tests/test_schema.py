@@ -69,6 +69,18 @@ def test_a_null_int_or_string_or_quantity_is_unset(sslint):
         "spec.ports[0].targetPort is a list, but must be a string or an integer"]
 
 
+def test_a_field_of_a_later_kubernetes_says_when_it_arrives_not_how_to_spell_it(sslint):
+    """Pod-level resources arrive in 1.32; at 1.31 'did you mean resourceClaims?' would mislead."""
+    text = statefulset().replace("    spec:\n      containers:", "    spec:\n      resources: {limits: {cpu: '1'}}\n      containers:")
+    [finding] = lint(sslint, text, version="1.31").findings()
+    assert (finding["line"], finding["column"]) == (14, 7)
+    assert finding["message"] == ("StatefulSet web: field 'resources' in spec.template.spec is unknown to Kubernetes 1.31: "
+                                  "it arrives in 1.32 (kubectl rejects it; the API server would drop it)")
+    assert finding["fix"] == "Remove 'resources', or target Kubernetes 1.32 or later (--kubernetes-version) if the clusters run it."
+    assert lint(sslint, text, version="1.32").findings() == []
+    assert "did you mean" in lint(sslint, text.replace("resources:", "resourcez:"), version="1.37").findings()[0]["message"]
+
+
 def test_the_schema_follows_the_target_version(sslint):
     text = statefulset() + "  ordinals: {start: 1}\n"
     assert [f["rule"] for f in lint(sslint, text, version="1.25", select="SS002,SS306").findings()] == ["SS306"]

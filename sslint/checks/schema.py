@@ -42,7 +42,7 @@ def _dotted(path: tuple) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "the object"
 
 
-def _findings(obj: Obj, error) -> Iterator[Finding]:
+def _findings(obj: Obj, error, version: str) -> Iterator[Finding]:
     path = tuple(error.absolute_path)
     where = _dotted(path)
     if error.validator == "additionalProperties":
@@ -50,6 +50,17 @@ def _findings(obj: Obj, error) -> Iterator[Finding]:
         for name in sorted(set(error.instance) - set(known), key=str):
             if path + (name,) in versions.FEATURE_FIELDS:
                 continue  # SS306 says which release brings the field
+            since = kubeschema.introduced_after(version, obj.api_version, obj.kind, path + (name,))
+            if since is not None:  # not a misspelling: a field of a later Kubernetes
+                yield Finding(
+                    f"{obj.ref}: field {name!r} in {where} is unknown to Kubernetes {version}: it arrives in {since} "
+                    "(kubectl rejects it; the API server would drop it)",
+                    obj,
+                    path + (name,),
+                    fix=f"Remove {name!r}, or target Kubernetes {since} or later (--kubernetes-version) if the "
+                    "clusters run it.",
+                )
+                continue
             import difflib  # only for a field it does not know
 
             close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.75)
@@ -90,7 +101,7 @@ def schema_violation(obj: Obj, model: Model, version: str) -> Iterator[Finding]:
     validator = kubeschema.validator_for(version, obj.api_version, obj.kind)
     seen = set()
     for error in validator.iter_errors(document):
-        for finding in _findings(obj, error):
+        for finding in _findings(obj, error, version):
             key = (finding.path, finding.message)
             if key not in seen:
                 seen.add(key)
