@@ -478,7 +478,7 @@ class _Builder:
         if anchor is not None:
             self.open_anchors.add(anchor)
         result: dict = {}
-        merges: list = []
+        merges: list = []  # (the mappings a merge key gives, how many keys were written before it)
         while True:
             event = self.next_event()
             cls = type(event)
@@ -495,7 +495,7 @@ class _Builder:
                     sources = sources if isinstance(sources, list) else [sources]
                     if not all(isinstance(s, dict) for s in sources):
                         raise _LoadError("a merge key (<<) must be given a mapping or a list of mappings", *_mark(event))
-                    merges.extend(sources)
+                    merges.append((sources, len(result)))
                     continue
             elif cls is ev.AliasEvent:
                 key = self.alias(event, as_key=True)
@@ -515,13 +515,15 @@ class _Builder:
         _, end_mark = event.args
         self.closed = event
         self.close(start_mark, end_mark, flow, parent_flow, parent_column)
-        if merges:
-            merged: dict = {}
-            for source in merges:
-                for k, v in source.items():
-                    merged.setdefault(k, v)
-            merged.update(result)
-            result = merged
+        if merges:  # as go-yaml v2 (kubectl) reads them: in order, each key set overwriting what came before
+            written, done = list(result.items()), 0
+            result = {}
+            for sources, at in merges:
+                result.update(written[done:at])
+                done = at
+                for source in reversed(sources):  # (of a list of them, the first has the last word)
+                    result.update(source)
+            result.update(written[done:])
         if anchor is not None:
             self.define(anchor, result)
         return result

@@ -78,15 +78,16 @@ def test_anchors_aliases_and_merge_keys_resolve():
 
 
 def test_a_key_written_out_is_where_a_merged_key_of_the_same_name_points():
-    """The value of a key written in the mapping itself wins over a merged one, before or after the
-    merge key; so does its position, whether the positions are read whole or up to one key."""
+    """As go-yaml v2 (kubectl) reads a mapping: in order, so a key written after the merge key wins
+    over a merged one, and a merge overwrites a key written before it (y). The position of a key
+    written in the mapping itself wins either way, whether read whole or up to one key."""
     text = ("x:\n  <<: {a: 1, b: 2}\n  b: 9\n"
             "y:\n  b: 9\n  <<: {a: 1, b: 2}\n"
             "z:\n  <<: {<<: {a: 1}, a: 2}\n"  # a merge in a merge: its own written key wins there
             "w:\n  <<:\n    <<: {a: 1, b: {c: 1}}\n    b: {c: 2}\n  a: 3\n"
             "v:\n  <<: [{a: 1}, {a: 2, b: 3}]\n")  # a list of them: the first one's keys first
     source = load(text.encode(), "t.yaml")
-    assert source.documents[0].data == {"x": {"a": 1, "b": 9}, "y": {"a": 1, "b": 9}, "z": {"a": 2},
+    assert source.documents[0].data == {"x": {"a": 1, "b": 9}, "y": {"a": 1, "b": 2}, "z": {"a": 2},
                                         "w": {"a": 3, "b": {"c": 2}}, "v": {"a": 1, "b": 3}}
     expected = {("x", "b"): (3, 3), ("y", "b"): (5, 3), ("x", "a"): (2, 8), ("y", "a"): (6, 8),
                 ("z", "a"): (8, 20), ("w", "a"): (13, 3), ("w", "b"): (12, 5), ("w", "b", "c"): (12, 9),

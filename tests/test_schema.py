@@ -81,6 +81,15 @@ def test_a_field_of_a_later_kubernetes_says_when_it_arrives_not_how_to_spell_it(
     assert "did you mean" in lint(sslint, text.replace("resources:", "resourcez:"), version="1.37").findings()[0]["message"]
 
 
+def test_a_merge_key_overwrites_the_keys_written_before_it_as_kubectl_reads_it(sslint):
+    """go-yaml v2 (kubectl) applies `<<` where it stands: the label is d's string "2", not the number."""
+    text = statefulset().replace("metadata:\n  name: web\n", "metadata:\n  name: web\n  annotations: &d {version: '2'}\n"
+                                 "  labels:\n    version: 2\n    <<: *d\n", 1)
+    assert lint(sslint, text).findings() == []
+    after = text.replace("    version: 2\n    <<: *d\n", "    <<: *d\n    version: 2\n")  # written after: it wins
+    assert [m for *_, m in messages(lint(sslint, after))] == ["metadata.labels.version is the number 2, but must be a string"]
+
+
 def test_the_schema_follows_the_target_version(sslint):
     text = statefulset() + "  ordinals: {start: 1}\n"
     assert [f["rule"] for f in lint(sslint, text, version="1.25", select="SS002,SS306").findings()] == ["SS306"]
