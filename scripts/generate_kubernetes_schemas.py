@@ -17,8 +17,8 @@ What comes out (compact JSON, byte-for-byte the same on every run from the same 
 
 Trimming keeps what validation needs (type, properties, additionalProperties, items, required,
 enum, format, oneOf, $ref) and drops descriptions and x-kubernetes-* extensions; that is most of
-the bytes, and descriptions change between versions far more often than the structure does. A
-oneOf of bare types (int-or-string, quantities) becomes one type list, which admits their null.
+the bytes, and descriptions change between versions far more often than the structure does.
+IntOrString's oneOf of two nullable types becomes one type list, which admits its null.
 """
 
 from __future__ import annotations
@@ -187,11 +187,12 @@ def trim(schema: object, where: str) -> object:
             value = trim(value, f"{where}[{key}]")
         elif key == "oneOf":
             value = [trim(sub, f"{where}[oneOf]") for sub in value]
-            if all(isinstance(sub, dict) and set(sub) == {"type"} for sub in value):
-                # IntOrString and Quantity: [{type: [string, null]}, {type: [integer, null]}]. A null
-                # matches both branches, so oneOf would refuse it, while the API server reads it as
-                # unset (their UnmarshalJSON); their types are otherwise exclusive, so one type list
-                # means the same for every other value.
+            if where.endswith("IntOrString") and all(isinstance(sub, dict) and set(sub) == {"type"} for sub in value):
+                # [{type: [string, null]}, {type: [integer, null]}]: a null matches both branches, so
+                # oneOf refuses it, while the API server reads it as unset (every such field is a
+                # pointer, or defaulted from 0, as a Service's targetPort). The two types are otherwise
+                # exclusive, so one type list means the same for every other value. (A Quantity keeps
+                # its oneOf: in requests and limits a null is an amount of 0, not an unset one.)
                 out["type"] = list(dict.fromkeys(t for sub in value for t in _listed(sub["type"])))
                 continue
         elif key == "required" and not value:

@@ -405,14 +405,16 @@ def _read(options: Options, target_paths: list[Path], context_paths: list[Path])
 def _patches(paths: list[Path]) -> list[bool]:
     """Whether each file is one a kustomization applies as a patch: a kustomization in the file's own
     directory or above it (overlays/prod naming patches/sts.yaml), or in any directory the run reads
-    (one naming ../../common/sts.yaml). Each directory's kustomization is read once."""
+    (one naming ../../common/sts.yaml, which kustomize builds with --load-restrictor
+    LoadRestrictionsNone). Each directory's kustomization is read once."""
     named: dict[str, set[Path]] = {}  # directory → the files its kustomization applies as patches
     for directory in {os.path.dirname(os.path.abspath(path)) for path in paths}:  # (strings: cheaper than Paths)
         while directory not in named:  # up to the root, or to a directory whose ancestors were read
             named[directory] = kustomize.patch_files(Path(directory))
             directory = os.path.dirname(directory)
     every = set().union(*named.values())
-    return [bool(every) and path.resolve() in every for path in paths]
+    names = {patch.name for patch in every}  # (a path is resolved only when its name is a patch's)
+    return [path.name in names and path.resolve() in every for path in paths]
 
 
 def _gather(options: Options, built: list[Path], inputs: _Inputs):

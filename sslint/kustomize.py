@@ -21,17 +21,24 @@ def kustomization(directory: Path) -> Path | None:
 
 
 def patch_files(directory: Path) -> set[Path]:
-    """The files the directory's kustomization applies as patches (resolved paths)."""
-    found = kustomization(directory)
-    if found is None:
+    """The files the directory's kustomization applies as patches (resolved paths); none when it cannot
+    be read (another user's, a directory above the linted ones) or lists them in another shape."""
+    try:
+        found = kustomization(directory)
+        if found is None:
+            return set()
+        source = load(found.read_bytes(), str(found))
+        spec = source.documents[0].data if source.documents and isinstance(source.documents[0].data, dict) else {}
+
+        def listed(key: str) -> list:
+            return spec[key] if isinstance(spec.get(key), list) else []
+
+        names = [p for p in listed("patchesStrategicMerge") if isinstance(p, str)]
+        names += [e["path"] for e in listed("patches") + listed("patchesJson6902")
+                  if isinstance(e, dict) and isinstance(e.get("path"), str)]
+        return {(directory / name).resolve() for name in names}
+    except (OSError, ValueError):  # (unreadable, or a path with a NUL)
         return set()
-    source = load(found.read_bytes(), str(found))
-    spec = source.documents[0].data if source.documents and isinstance(source.documents[0].data, dict) else {}
-    names = [p for p in spec.get("patchesStrategicMerge") or [] if isinstance(p, str)]
-    for entry in (spec.get("patches") or []) + (spec.get("patchesJson6902") or []):
-        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
-            names.append(entry["path"])
-    return {(directory / name).resolve() for name in names}
 
 
 def build(directory: Path, shown: str) -> SourceFile:

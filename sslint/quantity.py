@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from decimal import Context, Decimal, localcontext
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, localcontext
 
 # Arithmetic on quantities is exact for any a manifest spells (Python's default keeps 28 digits, and
-# printing 1e50 bytes in Ki would raise); an exponent past 999999 is no quantity (None).
-_EXACT = Context(prec=1000)
+# printing 1e50 bytes in Ki raised), and Kubernetes takes any decimal exponent.
+_EXACT = Context(prec=1000, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 _SUFFIXES = {
     "Ki": Decimal(2) ** 10, "Mi": Decimal(2) ** 20, "Gi": Decimal(2) ** 30,
@@ -37,15 +37,15 @@ def parse_quantity(value) -> Decimal | None:
             if exponent is not None:
                 return Decimal(number).scaleb(int(exponent[1:]))
             return Decimal(number) * _SUFFIXES[suffix or ""]
-    except ArithmeticError:  # (decimal's Overflow)
+    except ArithmeticError:  # (decimal's Overflow, past an exponent of 10^18)
         return None
 
 
 def format_bytes(amount: Decimal) -> str:
     """A storage amount the way people write it: 10Gi, 500Mi, 3G, or plain bytes."""
-    if amount != amount.to_integral_value():
-        return str(amount.normalize())  # 0.5, or 1E-9 (not a million zeros for 1e-1000000)
-    whole = int(amount)  # (exact: a Decimal's integer value, whatever its size)
+    if amount.adjusted() > 30 or amount != amount.to_integral_value(context=_EXACT):
+        return str(amount.normalize(_EXACT))  # 0.5, 1E-9, 1E+50: not a number of a million digits
+    whole = int(amount)
     for suffix in ("Ei", "Pi", "Ti", "Gi", "Mi", "Ki"):
         unit = int(_SUFFIXES[suffix])
         if whole >= unit and whole % unit == 0:

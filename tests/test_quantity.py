@@ -30,7 +30,7 @@ def test_format_bytes():
 def test_any_amount_a_manifest_spells_is_exact_and_printable():
     """Python's 28 digits are not enough: 1e50 bytes used to raise when printed (an internal error in SS207)."""
     assert parse_quantity("99999999999999999999999999999999999Ei") == 99999999999999999999999999999999999 * 2**60
-    assert format_bytes(parse_quantity("99999999999999999999999999999999999Ei")) == "99999999999999999999999999999999999Ei"
-    assert format_bytes(parse_quantity("1e50")) == f"{10**50 // 2**50}Pi"
+    assert format_bytes(parse_quantity("1000000000Ei")) == "1000000000Ei"  # (up to 10^30 bytes: with its suffix)
+    assert format_bytes(parse_quantity("1e50")) == "1E+50" and format_bytes(parse_quantity("1e1000000")) == "1E+1000000"
     assert format_bytes(parse_quantity("1e-9")) == "1E-9" and format_bytes(parse_quantity("100m")) == "0.1"
-    assert parse_quantity("1e1000000") is None  # past decimal's exponents: no quantity
+    assert len(format_bytes(parse_quantity("9" * 5000))) < 40  # (no int of 5,000 digits, which Python will not print)

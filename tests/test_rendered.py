@@ -108,3 +108,10 @@ def test_kustomize_without_kubectl_is_exit_2(sslint, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     run = sslint("--kustomize", "overlay", files=KUSTOMIZE)
     assert run.code == 2 and "--kustomize needs kubectl (or kustomize) on PATH" in run.err
+
+
+@pytest.mark.parametrize("kustomization", ["patches: x\n", "patches: {path: x}\n", "patchesJson6902: 3\n", "patches: [\n"])
+def test_a_kustomization_above_the_linted_files_in_another_shape_is_passed_over(sslint, kustomization):
+    files = {"kustomization.yaml": kustomization, "k8s/sts.yaml": statefulset(name="db", service="db", labels="{app: db}")}
+    run = sslint("--format", "json", "--select", "SS102", "k8s", files=files)
+    assert run.code == 1 and [f["rule"] for f in run.findings()] == ["SS102"] and not run.err

@@ -57,16 +57,24 @@ def test_fields_other_rules_report_are_left_to_them(sslint, service):
     assert sorted(f["rule"] for f in lint(sslint, text, version="1.32", select="SS002,SS101,SS301").findings()) == ["SS101", "SS301"]
 
 
-def test_a_null_int_or_string_or_quantity_is_unset(sslint):
-    """Helm leaves `maxUnavailable: {{ .Values.x }}` empty: the API server reads null as unset
-    (IntOrString's and Quantity's UnmarshalJSON), though each branch of their oneOf admitted null."""
-    sts = statefulset(extra="\n          resources: {limits: {memory: }, requests: {cpu: }}").replace(
-        "  replicas: 3\n", "  replicas: 3\n  updateStrategy: {rollingUpdate: {maxUnavailable: }}\n")
+def test_a_null_int_or_string_is_unset_and_a_null_quantity_is_zero(sslint):
+    """Helm leaves `maxUnavailable: {{ .Values.x }}` empty: the API server reads a null int-or-string as
+    unset (a pointer, or a targetPort defaulted from 0), though each branch of its oneOf admitted null;
+    a null quantity in requests or limits is an amount of 0 (Quantity's UnmarshalJSON)."""
+    sts = statefulset().replace("  replicas: 3\n", "  replicas: 3\n  updateStrategy: {rollingUpdate: {maxUnavailable: }}\n")
     service = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{port: 80, targetPort: }]\n"
     for manifest in (sts, service):
         assert lint(sslint, manifest).findings() == []
     assert [m for *_, m in messages(lint(sslint, service.replace("targetPort: ", "targetPort: [80]")))] == [
         "spec.ports[0].targetPort is a list, but must be a string or an integer"]
+    [finding] = lint(sslint, statefulset(extra="\n          resources: {limits: {memory: }}")).findings()
+    assert finding["message"].endswith("spec.template.spec.containers[0].resources.limits.memory is null, which the "
+                                       "API server reads as an amount of 0")
+
+
+def test_values_left_for_flux_or_envsubst_are_not_judged(sslint):
+    text = statefulset().replace("  replicas: 3\n", "  replicas: ${REPLICAS:=3}\n")
+    assert lint(sslint, text).findings() == []
 
 
 def test_a_field_of_a_later_kubernetes_says_when_it_arrives_not_how_to_spell_it(sslint):

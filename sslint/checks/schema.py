@@ -6,7 +6,7 @@ from typing import Iterator
 
 from sslint import kubeschema, versions
 from sslint.finding import Finding
-from sslint.model import Model, Obj
+from sslint.model import Model, Obj, unrendered
 
 # Missing fields that a more specific rule reports with a better message.
 _REPORTED_ELSEWHERE = {("spec", "serviceName"): "SS101", ("spec", "selector"): "SS301"}
@@ -79,7 +79,13 @@ def _findings(obj: Obj, error, version: str) -> Iterator[Finding]:
     elif error.validator in ("type", "oneOf"):
         if error.instance is None and path in _REPORTED_ELSEWHERE:
             return  # `serviceName:` (null): SS101 says what the cluster makes of it
+        if unrendered(error.instance):
+            return  # `replicas: ${REPLICAS:=3}`: Flux or envsubst has yet to substitute it
         expected = _expected(error.schema)
+        if error.instance is None and error.validator == "oneOf":  # a quantity (Helm's `memory: {{ .Values.x }}`, empty)
+            yield Finding(f"{obj.ref}: {where} is null, which the API server reads as an amount of 0", obj, path,
+                          fix=f"Give {where} an amount (such as 512Mi or 500m), or remove the key.")
+            return
         unquoted = isinstance(error.instance, str) and "string" not in expected and error.instance.strip().lstrip("-").isdigit()
         yield Finding(
             f"{obj.ref}: {where} is {_describe(error.instance)}, but must be {expected or 'something else'}",

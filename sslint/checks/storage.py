@@ -4,7 +4,7 @@ volumeClaimTemplates give each pod its own claim, `<template>-<set>-<ordinal>`."
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from sslint import versions
 from sslint.finding import Finding, Related
@@ -276,12 +276,14 @@ def claim_retention_delete(sts: Obj, model: Model, version: str) -> Iterator[Fin
 # -- SS207 -----------------------------------------------------------------------------------------
 
 
-def _can_bind(pv: Obj, claim_spec: dict, request: Decimal, claim_names: set[str], sts_namespace: str | None) -> bool:
-    """Could this PersistentVolume bind one claim made from the template (class "", modes, size, selector)?"""
+def _can_bind(pv: Obj, claim_spec: dict, request: Decimal, ours: Callable[[Any], bool],
+              sts_namespace: str | None) -> bool:
+    """Could this PersistentVolume bind one claim made from the template (class "", modes, size, selector)?
+    `ours` tells the claim names the set makes."""
     if pv.get("spec", "storageClassName") not in (None, ""):
         return False
     claim_ref = pv.get("spec", "claimRef", "name")
-    if claim_ref is not None and claim_ref not in claim_names:
+    if claim_ref is not None and not ours(claim_ref):
         return False
     reserved_in = pv.get("spec", "claimRef", "namespace")  # (a PersistentVolume has no namespace of its own)
     if isinstance(reserved_in, str) and reserved_in and sts_namespace is not None and reserved_in != sts_namespace:
@@ -313,9 +315,14 @@ def claim_unprovisionable(sts: Obj, model: Model, version: str) -> Iterator[Find
         kept = not versions.dropped(("spec", "ordinals"), version)
         start = integer(sts.get("spec", "ordinals", "start")) if kept else None
         first = start if start is not None and start >= 0 else 0
-        claim_names = {f"{name}-{sts.name}-{n}" for n in range(first, first + replicas)}
-        volumes = [pv for pv in model.of_kind("PersistentVolume")
-                   if _can_bind(pv, spec, request, claim_names, sts.namespace)]
+        prefix = f"{name}-{sts.name}-"
+
+        def ours(claim, prefix=prefix, first=first) -> bool:  # <template>-<set>-<ordinal>, told without listing them
+            ordinal = claim[len(prefix):] if isinstance(claim, str) and claim.startswith(prefix) else ""
+            return (ordinal.isascii() and ordinal.isdigit() and str(int(ordinal)) == ordinal
+                    and first <= int(ordinal) < first + replicas)
+
+        volumes = [pv for pv in model.of_kind("PersistentVolume") if _can_bind(pv, spec, request, ours, sts.namespace)]
         missing = replicas - len(volumes)
         if missing <= 0:
             continue
