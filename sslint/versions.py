@@ -27,6 +27,7 @@ FEATURE_FIELDS = {
     ("spec", "ordinals"): ("1.27", "StatefulSetStartOrdinal"),
     ("spec", "persistentVolumeClaimRetentionPolicy"): ("1.27", "StatefulSetAutoDeletePVC"),
     ("spec", "updateStrategy", "rollingUpdate", "maxUnavailable"): ("1.35", "MaxUnavailableStatefulSet"),
+    ("spec", "template", "spec", "resources"): ("1.34", "PodLevelResources"),  # (pod-level; in the schema from 1.32)
 }
 
 # apiVersions no longer served: (apiVersion, kind) → (release that stopped serving it, replacement, what changes).

@@ -78,15 +78,24 @@ def test_values_left_for_flux_or_envsubst_are_not_judged(sslint):
 
 
 def test_a_field_of_a_later_kubernetes_says_when_it_arrives_not_how_to_spell_it(sslint):
-    """Pod-level resources arrive in 1.32; at 1.31 'did you mean resourceClaims?' would mislead."""
+    """resizePolicy is in the schema from 1.27; at 1.26 'did you mean ...?' would mislead."""
+    text = statefulset().replace("          image: nginx:1.27", "          image: nginx:1.27\n          resizePolicy: []")
+    [finding] = lint(sslint, text, version="1.26").findings()
+    assert (finding["line"], finding["column"]) == (17, 11)
+    assert finding["message"] == ("StatefulSet web: field 'resizePolicy' in spec.template.spec.containers[0] is unknown to "
+                                  "Kubernetes 1.26 (kubectl rejects it; the API server would drop it): Kubernetes has it "
+                                  "from 1.27, where its feature may still be off")
+    assert finding["fix"] == ("Remove 'resizePolicy', or target Kubernetes 1.27 or later (--kubernetes-version) if the "
+                              "clusters run it with its feature on.")
+    assert lint(sslint, text, version="1.27").findings() == []
+    assert "did you mean" in lint(sslint, text.replace("resizePolicy:", "resizePolicyy:"), version="1.37").findings()[0]["message"]
+
+
+def test_pod_level_resources_are_dropped_before_1_34(sslint):
+    """In the schema from 1.32, but behind PodLevelResources, off by default until 1.34: SS306's."""
     text = statefulset().replace("    spec:\n      containers:", "    spec:\n      resources: {limits: {cpu: '1'}}\n      containers:")
-    [finding] = lint(sslint, text, version="1.31").findings()
-    assert (finding["line"], finding["column"]) == (14, 7)
-    assert finding["message"] == ("StatefulSet web: field 'resources' in spec.template.spec is unknown to Kubernetes 1.31: "
-                                  "it arrives in 1.32 (kubectl rejects it; the API server would drop it)")
-    assert finding["fix"] == "Remove 'resources', or target Kubernetes 1.32 or later (--kubernetes-version) if the clusters run it."
-    assert lint(sslint, text, version="1.32").findings() == []
-    assert "did you mean" in lint(sslint, text.replace("resources:", "resourcez:"), version="1.37").findings()[0]["message"]
+    for version, rules in (("1.31", ["SS306"]), ("1.33", ["SS306"]), ("1.34", [])):
+        assert [f["rule"] for f in lint(sslint, text, version=version, select="SS002,SS306").findings()] == rules
 
 
 def test_a_merge_key_overwrites_the_keys_written_before_it_as_kubectl_reads_it(sslint):

@@ -53,12 +53,12 @@ def _findings(obj: Obj, error, version: str) -> Iterator[Finding]:
             since = kubeschema.introduced_after(version, obj.api_version, obj.kind, path + (name,))
             if since is not None:  # not a misspelling: a field of a later Kubernetes
                 yield Finding(
-                    f"{obj.ref}: field {name!r} in {where} is unknown to Kubernetes {version}: it arrives in {since} "
-                    "(kubectl rejects it; the API server would drop it)",
+                    f"{obj.ref}: field {name!r} in {where} is unknown to Kubernetes {version} (kubectl rejects it; the "
+                    f"API server would drop it): Kubernetes has it from {since}, where its feature may still be off",
                     obj,
                     path + (name,),
-                    fix=f"Remove {name!r}, or target Kubernetes {since} or later (--kubernetes-version) if the "
-                    "clusters run it.",
+                    fix=f"Remove {name!r}, or target Kubernetes {since} or later (--kubernetes-version) if the clusters "
+                    "run it with its feature on.",
                 )
                 continue
             import difflib  # only for a field it does not know
