@@ -239,6 +239,13 @@ class TestRetentionAndProvisioning:
         findings = lint(sslint, sts, *volumes, select="SS207", version=version).findings()
         assert [f"so {missing} pods stay Pending" in f["message"] for f in findings] == ([True] if missing else [])
 
+    def test_claim_names_are_told_by_their_form_at_any_scale(self, sslint):
+        """Two billion replicas: the names of their claims are never listed (that filled memory)."""
+        sts = self.static_set(replicas="2000000000")
+        reserved = self.pv("a", extra="\n  claimRef: {name: data-db-1999999999}")
+        [finding] = lint(sslint, sts, reserved, self.pv("b", extra="\n  claimRef: {name: data-db-02}"), select="SS207").findings()
+        assert "define 1 that can bind, so 1999999999 pods stay Pending" in finding["message"]
+
     def test_a_volume_reserved_for_a_claim_of_another_namespace_cannot_bind(self, sslint):
         sts = self.static_set("1").replace("  name: db\n", "  name: db\n  namespace: prod\n", 1)
         mine, theirs = (self.pv(n, extra=f"\n  claimRef: {{namespace: {ns}, name: data-db-0}}") for n, ns in (("a", "prod"), ("b", "test")))
