@@ -266,3 +266,28 @@ def test_unused_pod_volume_is_info_and_devices_count_as_use(sslint):
     [finding] = lint(sslint, workload(kind="Deployment", mounts=mounts, volumes=volumes)).findings()
     assert (finding["rule"], finding["severity"], finding["line"]) == ("SS208", "info", 21)
     assert "pod volume 'spare' is mounted by no container" in finding["message"]
+
+
+@pytest.mark.parametrize("annotation", [
+    """sidecar.istio.io/userVolumeMount: '{"certs": {"mountPath": "/etc/certs"}, "state": {"mountPath": "/s"}}'""",
+    """sidecar.istio.io/userVolumeMount: '[{"name": "certs", "mountPath": "/etc/certs"}, {"name": "state", "mountPath": "/s"}]'""",
+    """consul.hashicorp.com/consul-sidecar-user-volume-mount: '[{"name": "certs", "mountPath": "/c"}, {"name": "state", "mountPath": "/s"}]'""",
+    """dapr.io/volume-mounts: "certs:/mnt/certs, state:/mnt/state\"""",
+])
+def test_a_volume_an_injected_sidecar_mounts_is_in_use(sslint, annotation):
+    """Istio, Consul and Dapr mount pod volumes (and claims) in the sidecar they add, as an annotation asks:
+    neither SS208 nor SS203 speaks of those, and a volume the annotation does not name is still unused."""
+    volumes = "\n      volumes:\n        - {name: certs, emptyDir: {}}\n        - {name: spare, emptyDir: {}}"
+    state = DATA_TEMPLATE.replace("name: data", "name: state")
+    sts = workload(volumes=volumes, templates=DATA_TEMPLATE + state.replace("  volumeClaimTemplates:\n", ""))
+    sts = sts.replace("      labels: {app: db}\n", f"      labels: {{app: db}}\n      annotations:\n        {annotation}\n", 1)
+    [finding] = lint(sslint, sts, select="SS203,SS208").findings()
+    assert (finding["rule"], finding["line"]) == ("SS208", 22)
+    assert "pod volume 'spare'" in finding["message"]
+
+
+def test_an_injector_annotation_that_is_not_json_mounts_nothing(sslint):
+    volumes = "\n      volumes:\n        - {name: certs, emptyDir: {}}"
+    sts = workload(kind="Deployment", volumes=volumes).replace(
+        "      labels: {app: db}\n", "      labels: {app: db}\n      annotations:\n        sidecar.istio.io/userVolumeMount: certs\n", 1)
+    assert rules(lint(sslint, sts, select="SS208")) == ["SS208"]

@@ -3,6 +3,7 @@ volumeClaimTemplates give each pod its own claim, `<template>-<set>-<ordinal>`."
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any, Callable, Iterator
 
@@ -46,6 +47,36 @@ def _mounts(obj: Obj) -> list[tuple[tuple, str, str]]:
                     if isinstance(mount, dict) and isinstance(mount.get("name"), str):
                         found.append((POD + (list_name, n, field, m), mount["name"], str(container.get("name", "?"))))
     return found
+
+
+# Sidecar injectors that mount pod volumes into the container they add, named in a pod template
+# annotation: Istio (a JSON map from volume name to mount, or a JSON list of mounts), Consul (a JSON
+# list of mounts) and Dapr ("name:/path,name:/path"). Sources: istio's injection template,
+# consul-k8s's connect-inject webhook, docs.dapr.io "Mount Pod volumes to the Dapr sidecar".
+_JSON_MOUNTS = ("sidecar.istio.io/userVolumeMount", "consul.hashicorp.com/consul-sidecar-user-volume-mount")
+_DAPR_MOUNTS = ("dapr.io/volume-mounts", "dapr.io/volume-mounts-rw")
+
+
+def _injected_mounts(obj: Obj) -> set[str]:
+    """The names of the pod volumes that an injected sidecar mounts, as its pod template's annotations ask."""
+    annotations = obj.get("spec", "template", "metadata", "annotations")
+    if not isinstance(annotations, dict):
+        return set()
+    names = set()
+    for key in _JSON_MOUNTS:
+        if isinstance(annotations.get(key), str):
+            try:
+                mounts = json.loads(annotations[key])
+            except ValueError:
+                continue
+            if isinstance(mounts, dict):
+                names.update(name for name in mounts if isinstance(name, str))
+            elif isinstance(mounts, list):
+                names.update(m["name"] for m in mounts if isinstance(m, dict) and isinstance(m.get("name"), str))
+    for key in _DAPR_MOUNTS:
+        if isinstance(annotations.get(key), str):
+            names.update(pair.split(":", 1)[0].strip() for pair in annotations[key].split(",") if ":" in pair)
+    return names
 
 
 def _claim_name(template_name: str, sts: Obj) -> str:
@@ -154,7 +185,7 @@ def claim_template_unused(sts: Obj, model: Model, version: str) -> Iterator[Find
     mounted = {name for _, name, _ in sts.derived(_mounts)}
     volumes = {v["name"] for _, v in sts.derived(_volumes)}
     for path, _, name in sts.derived(_claim_templates):
-        if name is None or name in mounted:
+        if name is None or name in mounted or name in sts.derived(_injected_mounts):
             continue
         strays = sorted(m for m in mounted - volumes if m != name)
         hint = f"; the mount {strays[0]!r} names nothing: a misspelling?" if len(strays) == 1 else ""
@@ -197,7 +228,7 @@ def pod_volume_unused(workload: Obj, model: Model, version: str) -> Iterator[Fin
     templates = {name for _, _, name in workload.derived(_claim_templates)} if workload.kind == "StatefulSet" else set()
     for path, volume in workload.derived(_volumes):
         name = volume["name"]
-        if name in mounted or name in templates:  # a shadowed volume is SS205
+        if name in mounted or name in templates or name in workload.derived(_injected_mounts):  # shadowed: SS205
             continue
         yield Finding(
             f"{workload.ref}: pod volume {name!r} is mounted by no container or init container",
