@@ -239,6 +239,18 @@ class TestRetentionAndProvisioning:
         findings = lint(sslint, sts, *volumes, select="SS207", version=version).findings()
         assert [f"so {missing} pods stay Pending" in f["message"] for f in findings] == ([True] if missing else [])
 
+    def test_with_no_volume_in_the_manifests_the_finding_allows_for_ones_made_elsewhere(self, sslint):
+        """An administrator may create the volumes apart from the application: the finding says what must exist."""
+        [alone] = lint(sslint, self.static_set("1"), select="SS207").findings()
+        assert alone["message"].endswith("its replica needs a PersistentVolume without a class, with ReadWriteOnce and at "
+                                         "least 1Gi; the manifests define no PersistentVolume, so 1 pod stays Pending "
+                                         "unless 1 matching PersistentVolume exists in the cluster")
+        assert alone["fix"].startswith("Make sure 1 matching PersistentVolume exists (defined with these manifests")
+        [short] = lint(sslint, self.static_set("3"), self.pv("a", "512Mi"), select="SS207").findings()
+        assert short["message"].endswith("each of the 3 replicas needs a PersistentVolume without a class, with ReadWriteOnce "
+                                         "and at least 1Gi; the manifests define 0 that can bind, so 3 pods stay Pending")
+        assert short["fix"] == "Create 3 more matching PersistentVolumes, or set storageClassName to a class with a provisioner."
+
     def test_claim_names_are_told_by_their_form_at_any_scale(self, sslint):
         """Two billion replicas: the names of their claims are never listed (that filled memory)."""
         sts = self.static_set(replicas="2000000000")

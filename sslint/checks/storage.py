@@ -358,14 +358,21 @@ def claim_unprovisionable(sts: Obj, model: Model, version: str) -> Iterator[Find
         if missing <= 0:
             continue
         modes = ", ".join(map(str, _modes(spec))) or "no access mode"
+        plural = missing > 1
+        needed = f"{missing} matching PersistentVolume{'s' if plural else ''} {'exist' if plural else 'exists'}"
+        stay = f"{missing} {'pods stay' if plural else 'pod stays'} Pending"
+        if model.of_kind("PersistentVolume"):
+            found = f"the manifests define {len(volumes)} that can bind, so {stay}"
+            create = f"Create {missing} more matching PersistentVolume{'s' if plural else ''}"
+        else:  # an administrator may create them apart from the application's manifests
+            found = f"the manifests define no PersistentVolume, so {stay} unless {needed} in the cluster"
+            create = f"Make sure {needed} (defined with these manifests, or created by the cluster's administrator)"
         yield Finding(
-            f"{sts.ref}: volumeClaimTemplate {name!r} has storageClassName \"\" (no dynamic provisioning), so each of "
-            f"the {replicas} replicas needs a PersistentVolume without a class, with {modes} and at least "
-            f"{format_bytes(request)}; the manifests define {len(volumes)} that can bind, so {missing} "
-            f"{'pods stay' if missing > 1 else 'pod stays'} Pending",
+            f"{sts.ref}: volumeClaimTemplate {name!r} has storageClassName \"\" (no dynamic provisioning), so "
+            f"{f'each of the {replicas} replicas needs' if replicas > 1 else 'its replica needs'} a PersistentVolume "
+            f"without a class, with {modes} and at least {format_bytes(request)}; {found}",
             sts,
             path + ("spec", "storageClassName"),
-            fix=f"Create {missing} more matching PersistentVolume{'s' if missing > 1 else ''}, or set storageClassName "
-            "to a class with a provisioner.",
+            fix=f"{create}, or set storageClassName to a class with a provisioner.",
             related=[Related(pv, ("spec", "capacity"), f"{pv.ref}, can bind one claim") for pv in volumes[:3]],
         )
