@@ -18,7 +18,8 @@ What comes out (compact JSON, byte-for-byte the same on every run from the same 
 Trimming keeps what validation needs (type, properties, additionalProperties, items, required,
 enum, format, oneOf, $ref) and drops descriptions and x-kubernetes-* extensions; that is most of
 the bytes, and descriptions change between versions far more often than the structure does.
-IntOrString's oneOf of two nullable types becomes one type list, which admits its null.
+IntOrString's oneOf of two nullable types becomes one type list, which admits its null. The fields
+of ACCEPTED_MISSING, which the API server accepts missing, are not required.
 """
 
 from __future__ import annotations
@@ -51,6 +52,22 @@ KINDS = {
 }
 KEPT_KEYWORDS = {"type", "properties", "additionalProperties", "items", "required", "enum", "format",
                  "oneOf", "$ref"}
+# Fields the OpenAPI definitions list as required (a Go field without omitempty) that the API server
+# accepts when missing: the JSON decoder leaves the zero value, and validation does not check it.
+# They are taken out of `required`, so SS002 does not report them. (definition, field) -> the first
+# Kubernetes version it holds for. Source: kubernetes/kubernetes, pkg/apis/core/validation/validation.go
+# (surveyed by helper-30, see the function named in each line).
+ACCEPTED_MISSING = {
+    ("io.k8s.api.core.v1.HTTPHeader", "value"): "1.0",  # validateHTTPGetAction checks the header's name only
+    ("io.k8s.api.core.v1.Sysctl", "value"): "1.0",  # validateSysctls checks the name only
+    ("io.k8s.api.core.v1.ISCSIVolumeSource", "lun"): "1.0",  # 0 is a valid LUN (0 to 255)
+    ("io.k8s.api.core.v1.ISCSIPersistentVolumeSource", "lun"): "1.0",
+    ("io.k8s.api.core.v1.PreferredSchedulingTerm", "preference"): "1.0",  # ValidateNodeSelectorTerm: an empty term passes
+    ("io.k8s.api.core.v1.ScaleIOVolumeSource", "secretRef"): "1.0",  # validateScaleIOVolumeSource never reads it
+    ("io.k8s.api.core.v1.ScaleIOPersistentVolumeSource", "secretRef"): "1.0",
+    # validateSleepAction accepts 0 seconds once PodLifecycleSleepActionAllowZero is on: beta (on) in 1.33.
+    ("io.k8s.api.core.v1.SleepAction", "seconds"): "1.33",
+}
 DEFS_PREFIXES = ("#/$defs/", "/api/_definitions.json#/$defs/")
 SCHEMA_ROOT = PurePosixPath("kubernetes_validate/kubernetes-json-schema")
 OUTPUT = Path(__file__).resolve().parent.parent / "schemas" / "kubernetes"
@@ -201,6 +218,17 @@ def trim(schema: object, where: str) -> object:
     return out
 
 
+def accept_missing(schema: object, name: str, version: str) -> None:
+    """Take the fields of ACCEPTED_MISSING out of the definition's `required`, from their version on."""
+    if isinstance(schema, dict) and "required" in schema:
+        kept = [field for field in schema["required"]
+                if version_key(version) < version_key(ACCEPTED_MISSING.get((name, field), "99.0"))]
+        if kept:
+            schema["required"] = kept
+        else:
+            del schema["required"]
+
+
 def _listed(kind: str | list) -> list:
     return [kind] if isinstance(kind, str) else kind
 
@@ -257,6 +285,7 @@ def bundle(sources: dict[str, tuple[dict, dict]]) -> tuple[dict, dict]:
                 if name not in source_definitions:
                     raise SystemExit(f"{version}: dangling reference to {name}")
                 graph[name] = trim(source_definitions[name], f"{version} {name}")
+                accept_missing(graph[name], name, version)
                 pending.extend(references(graph[name]))
         ids = content_ids(graph)
         for name, schema in graph.items():
@@ -350,7 +379,9 @@ def readme(package_version: str, versions: list[str], roots: dict[str, dict[str,
         "Apache-2.0, by The Kubernetes Authors.",
         "",
         "Changes from the source: descriptions and `x-kubernetes-*` extensions are dropped; only",
-        "`type properties additionalProperties items required enum format oneOf $ref` are kept; every",
+        "`type properties additionalProperties items required enum format oneOf $ref` are kept; the",
+        "fields the API server accepts missing (`ACCEPTED_MISSING` in the script: HTTPHeader.value,",
+        "Sysctl.value, …) are not required; IntOrString's oneOf is one type list; every",
         "definition is stored once across versions in `definitions.json`, under an id naming its",
         "content (`<TypeName>.<sha256 prefix>`, references included), and `index.json` maps each",
         "version's `apiVersion/kind` to its root id.",

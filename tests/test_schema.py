@@ -43,6 +43,20 @@ def test_missing_required_field(sslint):
     assert messages(lint(sslint, text)) == [(15, 21, "spec.template.spec.containers[0] is missing the required field 'name'")]
 
 
+def test_required_fields_the_api_server_accepts_missing_are_not_reported(sslint):
+    """The OpenAPI definitions require a header's value, a sysctl's value and a sleep's seconds, but the API
+    server reads them as "" and 0 and accepts them (0 seconds from 1.33); a header without a name is rejected."""
+    probe = ("\n          readinessProbe:\n            httpGet: {path: /, port: 80, httpHeaders: [{name: X-Probe}, {value: v}]}"
+             "\n          lifecycle:\n            preStop: {sleep: {}}")
+    sysctls = "      securityContext: {sysctls: [{name: net.core.somaxconn}]}\n"
+    text = statefulset(extra=probe).replace("    spec:\n      containers:", f"    spec:\n{sysctls}      containers:")
+    assert messages(lint(sslint, text, version="1.33")) == [
+        (19, 73, "spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[1] is missing the required field 'name'")]
+    assert [m for *_, m in messages(lint(sslint, text, version="1.32"))] == [
+        "spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[1] is missing the required field 'name'",
+        "spec.template.spec.containers[0].lifecycle.preStop.sleep is missing the required field 'seconds'"]
+
+
 def test_status_fragments_and_removed_api_versions_are_skipped(sslint):
     exported = statefulset() + "status: {replicas: 3, bogus: 1}\n"
     patch = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: web}\nspec:\n  replica: 3\n"
