@@ -17,6 +17,32 @@ from sslint.selectors import map_selects, selects
 
 WORKLOAD_KINDS = frozenset(("StatefulSet", "Deployment", "ReplicaSet", "ReplicationController", "DaemonSet"))
 
+# The API groups that serve the kinds sslint reads ("" is the core group, apiVersion "v1"). A kind of
+# the same name from another group is another kind: OpenKruise's apps.kruise.io StatefulSet is no
+# apps StatefulSet, Knative's serving.knative.dev Service no Service. The model names it as kubectl
+# does, StatefulSet.apps.kruise.io, so no rule and no lookup takes it for the Kubernetes kind.
+_GROUPS = {
+    **dict.fromkeys(("Service", "Endpoints", "PersistentVolumeClaim", "PersistentVolume", "ReplicationController",
+                     "Pod", "PodTemplate"), ("",)),
+    "StatefulSet": ("apps",),
+    **dict.fromkeys(("Deployment", "ReplicaSet", "DaemonSet"), ("apps", "extensions")),
+    "PodDisruptionBudget": ("policy",),
+    "HorizontalPodAutoscaler": ("autoscaling",),
+    "EndpointSlice": ("discovery.k8s.io",),
+}
+
+
+def kind_of(kind: Any, api_version: Any) -> Any:
+    """The kind as the model knows it: `kind`, or `kind.group` when a custom resource's group (a
+    domain, with a dot) serves a kind of that name. A wrong Kubernetes group (`apiVersion: v1` on a
+    StatefulSet) is the author's slip, not another kind; an apiVersion still to be rendered is
+    taken as Kubernetes'."""
+    groups = _GROUPS.get(kind) if isinstance(kind, str) else None
+    if groups is None or not isinstance(api_version, str) or unrendered(api_version):
+        return kind
+    group = api_version.rpartition("/")[0]
+    return f"{kind}.{group}" if "." in group and group not in groups else kind
+
 
 @dataclass(eq=False, slots=True)
 class Obj:
@@ -226,7 +252,8 @@ class Model:
     def add(self, source: SourceFile, context: bool) -> None:
         for document in source.documents:
             for data, prefix in _objects_of(document):
-                obj = Obj(data["kind"], data["apiVersion"], data, source, document, prefix, context)
+                obj = Obj(kind_of(data["kind"], data["apiVersion"]), data["apiVersion"], data, source, document, prefix,
+                          context)
                 self.objects.append(obj)
                 self._by_kind[obj.kind].append(obj)
                 self._by_kind_namespace[obj.kind, obj.namespace].append(obj)
@@ -332,7 +359,7 @@ class Model:
         if self._autoscalers is None:
             self._autoscalers = defaultdict(list)
             for hpa in self.of_kind("HorizontalPodAutoscaler"):
-                target = (hpa.get("spec", "scaleTargetRef", "kind"), hpa.get("spec", "scaleTargetRef", "name"))
-                if all(isinstance(part, str) for part in target):
-                    self._autoscalers[target].append(hpa)
+                kind, name = hpa.get("spec", "scaleTargetRef", "kind"), hpa.get("spec", "scaleTargetRef", "name")
+                if isinstance(kind, str) and isinstance(name, str):
+                    self._autoscalers[kind_of(kind, hpa.get("spec", "scaleTargetRef", "apiVersion")), name].append(hpa)
         return [h for h in self._autoscalers.get((workload.kind, workload.name), []) if same_namespace(h, workload)]

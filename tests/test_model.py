@@ -141,3 +141,23 @@ def test_the_spelling_index_misses_no_service_within_the_distance():
             assert [s for s in found if within(wanted, s.name, limit) is not None] == expected
 
     check()
+
+
+def test_a_custom_resource_of_a_kubernetes_kind_name_is_another_kind(sslint):
+    """OpenKruise's StatefulSet and Knative's Service share a name with Kubernetes kinds: no rule for those
+    kinds inspects them and no lookup takes them for them; `apiVersion: v1` on a StatefulSet is a slip."""
+    from conftest import statefulset
+
+    kruise = (statefulset(name="worker", service=None).replace("apps/v1", "apps.kruise.io/v1beta1")
+              + "  updateStrategy: {rollingUpdate: {maxUnavailable: 2, partition: 3}}\n  reserveOrdinals: [1]\n")
+    knative = "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: web}\nspec: {template: {spec: {}}}\n"
+    hpa = ("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n"
+           "  scaleTargetRef: {apiVersion: apps.kruise.io/v1beta1, kind: StatefulSet, name: web}\n  maxReplicas: 5\n")
+    run = sslint("--format", "json", "--fail-on", "never", "--kubernetes-version", "1.32", "--select", "SS1,SS3,SS405",
+                 files={"m.yaml": "---\n".join([kruise, statefulset(), knative, hpa])})
+    [finding] = run.findings()
+    assert (finding["rule"], finding["line"]) == ("SS102", 24)  # of the apps/v1 StatefulSet web: the Knative Service is not its
+    assert "names no Service" in finding["message"] and "exists in namespace" not in finding["message"]
+    model = Model()
+    model.add(load(b"apiVersion: v1\nkind: StatefulSet\nmetadata: {name: a}\n---\n" + kruise.encode(), "m.yaml"), context=False)
+    assert [obj.kind for obj in model.objects] == ["StatefulSet", "StatefulSet.apps.kruise.io"]

@@ -8,7 +8,7 @@ from typing import Iterator, NamedTuple
 
 from sslint import versions
 from sslint.finding import Finding, Related
-from sslint.model import WORKLOAD_KINDS, LabelIndex, Model, Obj, integer, same_namespace, unrendered
+from sslint.model import WORKLOAD_KINDS, LabelIndex, Model, Obj, integer, kind_of, same_namespace, unrendered
 from sslint.selectors import selects
 
 NODE_KEY = "kubernetes.io/hostname"
@@ -368,7 +368,8 @@ def _own_pod_selector(workload: Obj) -> dict | None:
 def _owns(owner: Obj, obj: Obj) -> bool:
     """In a dump of a live cluster a Deployment's ReplicaSet carries an ownerReference to it."""
     references = obj.items("metadata", "ownerReferences")
-    return any(r.get("kind") == owner.kind and r.get("name") == owner.name for _, r in references)
+    return any(kind_of(r.get("kind"), r.get("apiVersion")) == owner.kind and r.get("name") == owner.name
+               for _, r in references)
 
 
 def _order(obj: Obj) -> tuple:
