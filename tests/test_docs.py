@@ -63,7 +63,8 @@ def test_sarif_help_uris_point_at_the_anchors(sslint):
         assert anchor == rule["id"].lower() and anchor in anchors
 
 
-def test_the_readme_lists_every_rule():
+def test_the_readme_lists_every_rule_with_its_summary():
     readme = (ROOT / "README.md").read_text()
     for rule in catalogue.rules().values():
-        assert f"| [{rule.id}](docs/rules.md#{rule.id.lower()}) | {rule.name} |" in readme
+        row = next(line for line in readme.splitlines() if line.startswith(f"| [{rule.id}](docs/rules.md#{rule.id.lower()}) | {rule.name} |"))
+        assert row.endswith(f" | {rule.summary.strip()} |"), rule.id

@@ -294,7 +294,10 @@ def test_a_missing_service_name_the_schema_requires_is_reported_on_one_replica_t
     [
         ("Web", "1.33", "rejects it"),
         ("Web", "1.32", "no Service can have that name"),
-        ("1web", "1.37", "no Service can have that name"),
+        ("1web", "1.35", "'1web' starts with a digit, which a Service's name may do only from Kubernetes 1.36: no "
+                         "Service can have that name"),
+        ("1Web", "1.35", "'1Web' is not lower-case letters, digits and '-', starting with a letter and ending with a "
+                         "letter or digit (a DNS-1035 label): the API server of Kubernetes 1.35 rejects it"),
         ("a" * 64, "1.37", "64 characters long"),
         ("web-", "1.37", "rejects it"),
     ],
@@ -303,6 +306,16 @@ def test_service_name_invalid(sslint, name, version, words):
     run = lint(sslint, {"a.yaml": statefulset(service=name)}, "--kubernetes-version", version)
     [finding] = run.findings("SS105")
     assert words in finding["message"] and (finding["line"], finding["column"]) == (6, 3)
+
+
+def test_a_service_name_may_start_with_a_digit_from_1_36(sslint):
+    """RelaxedServiceNameValidation (beta, on, in 1.36; GA in 1.37): a Service named '3scale-redis' exists and
+    governs the set; before 1.36 no Service can have the name, and the fix offers one that can."""
+    files = {"a.yaml": statefulset(service="3scale-redis") + "---\n" + service(name="3scale-redis")}
+    assert lint(sslint, files, "--kubernetes-version", "1.36").findings() == []
+    [finding] = lint(sslint, files, "--kubernetes-version", "1.35").findings()
+    assert (finding["rule"], finding["fix"]) == (
+        "SS105", "Name the governing Service with a DNS-1035 label, such as 'scale-redis', and set spec.serviceName to it.")
 
 
 def test_placeholders_are_not_names(sslint):

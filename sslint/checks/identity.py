@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sslint import versions
 from sslint.finding import Finding, Related
 from sslint.model import Model, Obj, same_namespace, unrendered
-from sslint.names import DNS1035_LABEL, is_dns1035_label, is_dns1123_label, within
+from sslint.names import DNS1123_LABEL, is_dns1035_label, is_dns1123_label, within
 from sslint.selectors import map_selects
 
 SERVICE_NAME = ("spec", "serviceName")
@@ -23,18 +23,25 @@ def _service_name(sts: Obj) -> str | None:
     return name
 
 
-def _lookup_name(sts: Obj) -> str | None:
+def _service_name_form(version: str) -> tuple[str, Callable[[str], bool]]:
+    """What a Service's name must be at the version: a DNS-1035 label, or from 1.36 a DNS-1123 one."""
+    if versions.at_least(version, versions.SERVICE_NAME_RELAXED):
+        return "DNS-1123 label", is_dns1123_label
+    return "DNS-1035 label", is_dns1035_label
+
+
+def _lookup_name(sts: Obj, version: str) -> str | None:
     """The serviceName, when a Service could have it (SS105 reports the others)."""
     name = _service_name(sts)
-    return name if name is not None and is_dns1035_label(name) else None
+    return name if name is not None and _service_name_form(version)[1](name) else None
 
 
-def _governing_service(sts: Obj, model: Model) -> Obj | None:
+def _governing_service(sts: Obj, model: Model, version: str) -> Obj | None:
     """The Service the set's serviceName names: of several a run may hold (namespace-less ones from
     different directories can share a name), one in the set's own namespace, then one that selects
     the pods, then the nearest (in the set's file, then its directory), then the first by path:
     whatever order the files were given in."""
-    name = _lookup_name(sts)
+    name = _lookup_name(sts, version)
     if sts.fragment or name is None:
         return None
     services = model.named("Service", name, sts)  # its own namespace's first
@@ -93,25 +100,33 @@ def service_name_missing(sts: Obj, model: Model, version: str) -> Iterator[Findi
 
 def service_name_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
     name = _service_name(sts)
-    if name is None or _lookup_name(sts):
+    if name is None or _lookup_name(sts, version):
         return
+    form, _ = _service_name_form(version)
     problems = []
     if len(name) > 63:
         problems.append(f"is {len(name)} characters long (at most 63)")
-    if not DNS1035_LABEL.fullmatch(name[:63]):
-        problems.append("is not lower-case letters, digits and '-', starting with a letter and ending with a letter or digit")
+    if form == "DNS-1035 label" and is_dns1123_label(name[:63]):
+        problems.append(f"starts with a digit, which a Service's name may do only from Kubernetes "
+                        f"{versions.SERVICE_NAME_RELAXED}")
+    elif not DNS1123_LABEL.fullmatch(name[:63]) or form == "DNS-1035 label" and not is_dns1035_label(name[:63]):
+        start = "starting with a letter and ending" if form == "DNS-1035 label" else "starting and ending"
+        problems.append(f"is not lower-case letters, digits and '-', {start} with a letter or digit (a {form})")
     rejected = versions.at_least(version, versions.SERVICE_NAME_OPTIONAL) and not is_dns1123_label(name)
     consequence = (
         f"the API server of Kubernetes {version} rejects it"
         if rejected
         else "no Service can have that name, so the pods never get their DNS names"
     )
-    suggestion = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-").lstrip("0123456789-")[:63].rstrip("-")
+    suggestion = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
+    if form == "DNS-1035 label":
+        suggestion = suggestion.lstrip("0123456789-")
+    suggestion = suggestion[:63].rstrip("-")
     yield Finding(
-        f"{sts.ref}: spec.serviceName {name!r} {' and '.join(problems)} (a DNS-1035 label): {consequence}",
+        f"{sts.ref}: spec.serviceName {name!r} {' and '.join(problems)}: {consequence}",
         sts,
         SERVICE_NAME,
-        fix=f"Name the governing Service with a DNS-1035 label{f', such as {suggestion!r}' if suggestion else ''}, "
+        fix=f"Name the governing Service with a {form}{f', such as {suggestion!r}' if suggestion else ''}, "
         "and set spec.serviceName to it.",
     )
 
@@ -138,7 +153,7 @@ def _likely_meant(sts: Obj, name: str, model: Model) -> tuple[Obj, str] | tuple[
 
 
 def governing_service_missing(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
-    name = _lookup_name(sts)
+    name = _lookup_name(sts, version)
     if sts.fragment or name is None or model.named("Service", name, sts):
         return
     where = f"namespace {sts.namespace}" if sts.namespace else "the namespace it is applied to"
@@ -165,7 +180,7 @@ def governing_service_missing(sts: Obj, model: Model, version: str) -> Iterator[
 
 
 def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
-    service = _governing_service(sts, model)
+    service = _governing_service(sts, model, version)
     if service is None:
         return
     if _is_headless(service):
@@ -210,7 +225,7 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
 
 
 def governing_service_selector_mismatch(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
-    service = _governing_service(sts, model)
+    service = _governing_service(sts, model, version)
     if service is None:
         return
     selector = service.get("spec", "selector")
