@@ -208,6 +208,33 @@ def test_a_budget_is_judged_at_the_autoscalers_largest_scale(sslint):
     assert lint(sslint, files, "SS401").findings() == []
 
 
+def test_other_workloads_count_at_their_autoscalers_largest_scale_and_a_daemon_set_at_no_count(sslint):
+    """A Deployment that leaves replicas to its autoscaler (3 to 6) runs more than one pod: minAvailable: 4 over it
+    and 2 replicas of the set allows evictions. A DaemonSet runs one pod a node: no count, no claim."""
+    web = workload(kind="Deployment", name="web", labels="{app: zk, part: web}", replicas=None)
+    files = {"zk.yaml": workload(replicas="2"), "web.yaml": web, "hpa.yaml": autoscaler("web", "Deployment", 3, 6),
+             "pdb.yaml": budget(rule="minAvailable: 4")}
+    assert lint(sslint, files, "SS401").findings() == []
+    [finding] = lint(sslint, {**files, "hpa.yaml": autoscaler("web", "Deployment", 1, 2)}, "SS401").findings()
+    assert "sets minAvailable: 4 for its 4 pods" in finding["message"]
+    agent = workload(kind="DaemonSet", name="agent", labels="{app: zk, part: agent}", replicas=None)
+    assert lint(sslint, {"zk.yaml": workload(replicas="2"), "agent.yaml": agent, "pdb.yaml": budget(rule="minAvailable: 2")},
+                "SS401").findings() == []
+
+
+def test_a_budget_that_blocks_the_eviction_of_a_single_pod_is_info(sslint):
+    """Kubernetes documents maxUnavailable: 0 over one pod as the way to have the cluster's operator ask first."""
+    [finding] = lint(sslint, {"zk.yaml": workload(replicas="1"), "pdb.yaml": budget(rule="maxUnavailable: 0")},
+                     "SS401").findings()
+    assert (finding["severity"], where(finding)) == ("info", ("zk.yaml", 6, 3))
+    assert finding["message"].startswith("StatefulSet zk: PodDisruptionBudget zk sets maxUnavailable: 0 for its one pod, so "
+                                         "it never allows an eviction: `kubectl drain` and node upgrades wait on the node")
+    assert finding["fix"].startswith("If drains should not wait for a person, remove PodDisruptionBudget zk")
+    [scaled] = lint(sslint, {"zk.yaml": workload(replicas="1"), "pdb.yaml": budget(rule="maxUnavailable: 0"),
+                             "hpa.yaml": autoscaler(low=1, high=3)}, "SS401").findings()
+    assert (scaled["severity"], "for its 3 pods" in scaled["message"]) == ("warning", True)
+
+
 def test_fragments_and_label_less_bases_are_skipped(sslint):
     patch = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: zk\nspec:\n  replicas: 5\n"
     base = workload(labels="{}", selector="none")
@@ -517,6 +544,16 @@ def test_the_renamed_label_case(sslint):
     assert "not even its own (app.kubernetes.io/name=zk)" in finding["message"]
     assert "{app.kubernetes.io/name: zk}" in finding["fix"]
     assert related(finding) == [("zk.yaml", 11, 7)]
+
+
+def test_a_term_against_pods_made_elsewhere_passes_beside_one_that_spreads_the_set(sslint):
+    """Keeping ZooKeeper off the nodes of Kafka brokers that an operator creates: no template of the model
+    carries their labels, and the set spreads its own pods by another term."""
+    other = "matchLabels: {strimzi.io/kind: Kafka}"
+    both = (anti_affinity() + f"    {PREFERRED}:\n      - weight: 100\n        podAffinityTerm:\n"
+            f"          labelSelector: {{{other}}}\n          topologyKey: kubernetes.io/hostname\n")
+    assert lint(sslint, {"zk.yaml": workload(pod=both)}, "SS407").findings() == []
+    assert len(lint(sslint, {"zk.yaml": workload(pod=anti_affinity(required=False, selector=other))}, "SS407").findings()) == 1
 
 
 @pytest.mark.parametrize(

@@ -89,19 +89,24 @@ def _replicas_or_spec(workload: Obj) -> tuple:
 
 
 def _pods_counted(budget: Obj, workload: Obj, most: int, model: Model) -> int | None:
-    """The pods the budget's percentages and counts apply to: the workload's, plus those of every other
-    workload it selects; None when one of those has no readable replica count."""
+    """The most pods the budget's percentages and counts apply to: the workload's, plus those of every
+    other pod template it selects, each at the most its autoscaler allows; None when one of those has
+    no count to read (a DaemonSet runs one a node, a Job or a custom resource as it will)."""
     selector = budget.get(*SELECTOR)
     if not _well_formed(selector):
         return None
     total = most
     for other, labels in model.pod_templates.candidates(selector):
-        if other.kind not in WORKLOAD_KINDS or (other.kind, other.name) == (workload.kind, workload.name):
-            continue  # the workload itself, or a copy of it (an overlay)
+        if other.fragment or other.kind == "PodTemplate" or (other.kind, other.name) == (workload.kind, workload.name):
+            continue  # a patch, a template no controller runs, the workload itself or a copy of it (an overlay)
         if same_namespace(other, budget) and same_namespace(other, workload) and selects(selector, labels):
-            if other.replicas is None:
+            if other.kind == "Pod":
+                total += 1
+                continue
+            pods = model.most_replicas(other)[0] if other.kind in WORKLOAD_KINDS - {"DaemonSet"} else None
+            if pods is None:
                 return None
-            total += other.replicas
+            total += pods
     return total
 
 
@@ -163,6 +168,17 @@ def _blocking_budget(sts: Obj, budget: Obj, pods: int, field: str, value, versio
     removed = versions.removed(budget.api_version, budget.kind, version)
     unserved = (f" (once it can be applied: Kubernetes {version} does not serve its apiVersion {budget.api_version}, "
                 "see SS307)" if removed else "")
+    if pods == 1:  # Kubernetes' documented guard of a single-instance application: often meant, so info
+        return Finding(
+            f"{sts.ref}: {budget.ref} sets {field}: {value} for its one pod{rounded}, so it never allows an eviction: "
+            "`kubectl drain` and node upgrades wait on the node that runs the pod until someone deletes the budget "
+            f"(the documented way to make a cluster's operator consult a single instance's owner){unserved}",
+            sts, _replicas_or_spec(sts), severity="info",
+            fix=f"If drains should not wait for a person, remove {budget.ref} (one pod cannot stay available through "
+            "an eviction anyway) or run more replicas with maxUnavailable: 1; if they should, suppress this finding "
+            "with that reason" + (", and move the budget to policy/v1." if removed else "."),
+            related=[Related(budget, ("spec", field), f"{budget.ref}, which allows no disruption")],
+        )
     return Finding(
         f"{sts.ref}: {budget.ref} sets {field}: {value} for its {pods} pod{'s' if pods != 1 else ''}{rounded}, so "
         "it never allows an eviction: `kubectl drain` and node upgrades hang on every node that runs one of these "
@@ -272,7 +288,11 @@ def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> 
     most, _ = model.most_replicas(workload)
     if workload.fragment or not workload.pod_labels or most is None or most < 2:
         return
-    for term in _spreading_terms(workload):
+    terms = list(_spreading_terms(workload))
+    if any(_well_formed(t.term.get("labelSelector")) and selects(t.term["labelSelector"], workload.pod_labels)
+           for t in terms):
+        return  # it spreads its own pods; its other terms keep it from pods made elsewhere (an operator's)
+    for term in terms:
         selector = term.term.get("labelSelector")
         if not _well_formed(selector) or _reaches_other_namespaces(term, workload):
             continue
