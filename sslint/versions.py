@@ -72,6 +72,13 @@ def dropped(path: tuple, version: str) -> bool:
                for field, (release, _) in FEATURE_FIELDS.items())
 
 
+def first_ordinal(start: object, version: str) -> int:
+    """The ordinal of a StatefulSet's first pod: spec.ordinals.start (`start`) where the version keeps
+    the field and it is a whole number, else 0."""
+    kept = not dropped(("spec", "ordinals"), version)
+    return start if kept and type(start) is int and start >= 0 else 0
+
+
 def defaults_selector(api_version: str) -> bool:
     """The oldest workload apiVersions default spec.selector to the pod template's labels (from
     apps/v1beta2 on, the selector is required)."""

@@ -532,6 +532,19 @@ def test_a_partition_is_compared_with_the_autoscalers_largest_scale(sslint):
     assert "the 6 replicas HorizontalPodAutoscaler zk can scale it to" in finding["message"]
 
 
+def test_a_partition_counts_from_the_first_ordinal(sslint):
+    """Pods redis-3 to redis-5 (ordinals.start 3): a partition of 3 updates those from ordinal 6, none of them;
+    before 1.27 the cluster drops ordinals and the pods are 0 to 2."""
+    spec = "ordinals: {start: 3}\nupdateStrategy: {type: RollingUpdate, rollingUpdate: {partition: 3}}"
+    files = {"zk.yaml": workload(spec=spec)}
+    [finding] = lint(sslint, files, "SS406", "--kubernetes-version", "1.27").findings()
+    assert ("only pods with an ordinal of 6 or more (ordinals.start 3 plus the partition) get a new template, and its "
+            "pods are numbered 3 to 5, so") in finding["message"]
+    [dropped] = lint(sslint, files, "SS406", "--kubernetes-version", "1.26").findings()
+    assert "only pods with an ordinal of 3 or more get a new template, and there are none, so" in dropped["message"]
+    assert lint(sslint, {"zk.yaml": workload(spec=spec.replace("partition: 3", "partition: 2"))}, "SS406").findings() == []
+
+
 # -- SS407 anti-affinity-selects-nothing ---------------------------------------------------------------
 
 

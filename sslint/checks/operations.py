@@ -352,9 +352,13 @@ def partition_exceeds_replicas(sts: Obj, model: Model, version: str) -> Iterator
     else:
         unset = " (spec.replicas is unset)" if sts.get(*REPLICAS) is None else ""
         count = f"its {most} replica{'s' if most != 1 else ''}{unset}"
+    first = versions.first_ordinal(sts.get("spec", "ordinals", "start"), version)
+    reached = (f"{partition} or more get a new template, and there are none" if not first else
+               f"{first + partition} or more (ordinals.start {first} plus the partition) get a new template, and its "
+               f"pods are numbered {first} to {first + most - 1}")
     yield Finding(
         f"{sts.ref}: rollingUpdate.partition {partition} is not below {count}: only pods with an ordinal of "
-        f"{partition} or more get a new template, and there are none, so template changes never reach any pod",
+        f"{reached}, so template changes never reach any pod",
         sts, PARTITION,
         related=_scaled_by(scaler, most),
     )

@@ -342,10 +342,7 @@ def claim_unprovisionable(sts: Obj, model: Model, version: str) -> Iterator[Find
         request = parse_quantity(sts.get(*path, "spec", "resources", "requests", "storage"))
         if request is None:
             continue  # SS204
-        # Pods and their claims are numbered from ordinals.start where the cluster keeps the field.
-        kept = not versions.dropped(("spec", "ordinals"), version)
-        start = integer(sts.get("spec", "ordinals", "start")) if kept else None
-        first = start if start is not None and start >= 0 else 0
+        first = versions.first_ordinal(sts.get("spec", "ordinals", "start"), version)  # pods and claims count from it
         prefix = f"{name}-{sts.name}-"
 
         def ours(claim, prefix=prefix, first=first) -> bool:  # <template>-<set>-<ordinal>, told without listing them
