@@ -648,8 +648,7 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
         piece = text if start == 0 and end == len(text) else text[start:end]
         documents_before = len(source.documents)
         try:
-            with _lean_events():
-                index = _Builder(_yaml_parser(piece).get_event, line_offset, piece, lazy).read(index, source.documents)
+            index = _read_piece(piece, line_offset, lazy, index, source.documents)
         except (_LoadError, YAMLError) as error:
             line, column, message = _describe(error, piece)
             odd = _odd_breaks(text) if odd is None else odd
@@ -672,6 +671,28 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
                 return
             line_offset += _breaks(piece, len(piece), odd)
             start, end = end, _document_after(text, end + 2 * (end - start))
+
+
+# Where go-yaml (kubectl's) refuses a colon in a plain scalar of a flow collection: before one of
+# ',?[]{}' (scannerc.go, yaml_parser_scan_plain_scalar; not after a quote or a collection's end,
+# where the colon is no scalar's).
+_GO_YAML_COLON = re.compile(r"(?<![\"'\]}]):[,?\[\]{}]")
+
+
+def _read_piece(piece: str, line_offset: int, lazy: _Positions | None, index: int, documents: list) -> int:
+    """The documents of `piece`, read by the C parser. Its libyaml refuses any colon inside a plain
+    scalar of a flow collection (`{image: nats:2.10}`), where go-yaml refuses only one before ',?[]{}':
+    a piece with the first and none of the second is read again by the pure-Python parser, which
+    reads the colon as part of the scalar, as go-yaml does."""
+    before = len(documents)
+    try:
+        with _lean_events():
+            return _Builder(_yaml_parser(piece).get_event, line_offset, piece, lazy).read(index, documents)
+    except MarkedYAMLError as error:
+        if _CParser is None or error.problem != "found unexpected ':'" or _GO_YAML_COLON.search(piece):
+            raise
+    del documents[before:]
+    return _Builder(_PureParser(piece).get_event, line_offset, piece, lazy).read(index, documents)
 
 
 def _document_after(text: str, offset: int) -> int:

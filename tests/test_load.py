@@ -451,6 +451,21 @@ def test_the_pure_python_parser_reads_the_same(monkeypatch):
     assert [(e.line, e.column) for e in slow.errors] == [(e.line, e.column) for e in fast.errors]
 
 
+def test_a_colon_inside_a_plain_scalar_of_a_flow_collection_is_part_of_it_as_kubectl_reads_it():
+    """libyaml 0.1, which the C parser carries, stops at `nats:2.10` in a flow mapping; go-yaml reads one
+    scalar, as YAML 1.2 does: the piece is read again by the pure-Python parser, its documents kept whole."""
+    text = b"a: 1\n---\nspec:\n  containers: [{name: nats, image: nats:2.10.20-alpine, ports: [{p: 1}]}]\n---\nb: [\n---\nc: 2\n"
+    source = load(text, "t.yaml")
+    assert [d.data for d in source.documents] == [
+        {"a": 1}, {"spec": {"containers": [{"name": "nats", "image": "nats:2.10.20-alpine", "ports": [{"p": 1}]}]}},
+        {"c": 2}]
+    assert source.documents[1].position_of(("spec", "containers", 0, "ports")) == (4, 57)
+    assert [(e.line, e.column) for e in source.errors] == [(7, 1)]
+    # go-yaml refuses a colon before one of ',?[]{}' in a flow collection: that stays a parse error.
+    assert [e.message for e in load(b"a: {b: nats:1, c: d:, e: '{\"k\":[1]}'}\n", "t.yaml").errors] == [
+        "found unexpected ':' (while scanning a plain scalar)"]
+
+
 def test_ruamel_yamls_own_parser_still_makes_its_events_after_sslint_has_read():
     """sslint lends the C parser event classes of its own while it reads (sslint.load, events): a
     library caller parsing with ruamel.yaml afterwards, after an error too, gets ruamel.yaml's."""
