@@ -379,8 +379,16 @@ def _discover(options: Options) -> tuple[list[Path], list[Path], list[Path]]:
     if stdin and options.stdin_filename:
         explicit_files.append(Path(options.stdin_filename))
     context += discover.siblings(explicit_files)
+    context += _resources({path.parent for path in targets + explicit_files})
     seen = {os.path.realpath(options.stdin_filename)} if stdin and options.stdin_filename else set()
     return built, _unique(targets, seen), _unique(context, seen)
+
+
+def _resources(directories: set[Path]) -> list[Path]:
+    """The files that the kustomizations of these directories build from (a Service in ../shared that a
+    base names): context, so that a file linted alone, as pre-commit passes it, sees what its build holds."""
+    return [path for directory in sorted(directories) if kustomize.kustomization(directory)
+            for path in kustomize.resource_files(directory)]
 
 
 @dataclass

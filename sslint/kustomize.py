@@ -4,8 +4,10 @@ to the files its objects come from."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
+from sslint.discover import SUFFIXES
 from sslint.load import ParseError, SourceFile, load
 
 NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -20,25 +22,60 @@ def kustomization(directory: Path) -> Path | None:
     return next((directory / n for n in NAMES if (directory / n).is_file()), None)
 
 
-def patch_files(directory: Path) -> set[Path]:
-    """The files the directory's kustomization applies as patches (resolved paths); none when it cannot
-    be read (another user's, a directory above the linted ones) or lists them in another shape."""
+def _listed(directory: Path) -> Callable[[str], list]:
+    """The lists of the directory's kustomization, by key ([] for a key it lacks or holds otherwise);
+    every list is empty when there is none or it cannot be read (another user's, a directory above
+    the linted ones)."""
     try:
         found = kustomization(directory)
-        if found is None:
-            return set()
-        source = load(found.read_bytes(), str(found))
-        spec = source.documents[0].data if source.documents and isinstance(source.documents[0].data, dict) else {}
+        source = load(found.read_bytes(), str(found)) if found is not None else None
+    except OSError:
+        source = None
+    spec = source.documents[0].data if source and source.documents and isinstance(source.documents[0].data, dict) else {}
+    return lambda key: spec[key] if isinstance(spec.get(key), list) else []
 
-        def listed(key: str) -> list:
-            return spec[key] if isinstance(spec.get(key), list) else []
 
-        names = [p for p in listed("patchesStrategicMerge") if isinstance(p, str)]
-        names += [e["path"] for e in listed("patches") + listed("patchesJson6902")
-                  if isinstance(e, dict) and isinstance(e.get("path"), str)]
+def patch_files(directory: Path) -> set[Path]:
+    """The files the directory's kustomization applies as patches (resolved paths); none when it cannot
+    be read or lists them in another shape."""
+    listed = _listed(directory)
+    names = [p for p in listed("patchesStrategicMerge") if isinstance(p, str)]
+    names += [e["path"] for e in listed("patches") + listed("patchesJson6902")
+              if isinstance(e, dict) and isinstance(e.get("path"), str)]
+    try:
         return {(directory / name).resolve() for name in names}
-    except (OSError, ValueError):  # (unreadable, or a path with a NUL)
+    except (OSError, ValueError):  # (a path with a NUL, a symlink loop)
         return set()
+
+
+def resource_files(directory: Path) -> list[Path]:
+    """The manifest files a build of the directory's kustomization reads as resources: those its
+    `resources` (and the older `bases`) and `components` name, and theirs through every directory
+    they name, once each; remote ones (URLs) are not fetched."""
+    found: list[Path] = []
+    pending, seen = [directory], set()
+    while pending:
+        current = pending.pop()
+        try:
+            key = current.resolve()
+        except (OSError, ValueError):
+            continue
+        if key in seen:
+            continue
+        seen.add(key)
+        listed = _listed(current)
+        for entry in listed("resources") + listed("bases") + listed("components"):
+            if not isinstance(entry, str) or "://" in entry or entry.startswith(("git@", "github.com/")):
+                continue
+            path = current / entry
+            try:
+                if path.is_dir():
+                    pending.append(path)
+                elif path.name.endswith(SUFFIXES) and path.is_file():
+                    found.append(path)
+            except (OSError, ValueError):
+                continue
+    return found
 
 
 def build(directory: Path, shown: str) -> SourceFile:

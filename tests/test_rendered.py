@@ -115,3 +115,18 @@ def test_a_kustomization_above_the_linted_files_in_another_shape_is_passed_over(
     files = {"kustomization.yaml": kustomization, "k8s/sts.yaml": statefulset(name="db", service="db", labels="{app: db}")}
     run = sslint("--format", "json", "--select", "SS102", "k8s", files=files)
     assert run.code == 1 and [f["rule"] for f in run.findings()] == ["SS102"] and not run.err
+
+
+def test_a_file_linted_alone_sees_the_resources_its_kustomization_builds_from(sslint):
+    """pre-commit passes the changed file alone: the Service and budget that its kustomization takes from
+    ../shared (through a base that names the other back: no loop) are context, and remote ones are not fetched."""
+    service = "apiVersion: v1\nkind: Service\nmetadata: {name: kafka-hs}\nspec: {clusterIP: None, selector: {app: kafka}}\n"
+    files = {"base/kustomization.yaml": ("resources:\n  - sts.yaml\n  - ../shared\n"
+                                         "  - https://github.com/example/kafka//config?ref=v1\n  - github.com/example/x\n"),
+             "base/sts.yaml": statefulset(name="kafka", service="kafka-hs", labels="{app: kafka}", replicas=1),
+             "shared/kustomization.yaml": "resources: [svc.yaml, ../base]\n",
+             "shared/svc.yaml": service}
+    assert sslint("--format", "json", "--select", "SS1", "base/sts.yaml", files=files).findings() == []
+    files["base/kustomization.yaml"] = "resources: [sts.yaml]\n"
+    [finding] = sslint("--format", "json", "--select", "SS1", "base/sts.yaml", files=files).findings()
+    assert (finding["file"], finding["rule"]) == ("base/sts.yaml", "SS102")
