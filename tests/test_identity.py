@@ -36,7 +36,8 @@ def test_missing_service_mentions_the_one_in_another_namespace(sslint):
 
 @pytest.mark.parametrize("replicas, scaled, single", [(3, False, False), (1, False, True), (1, True, False)])
 def test_what_a_missing_or_not_headless_service_costs_depends_on_the_replicas(sslint, replicas, scaled, single):
-    """One replica has no peers: it only loses its own name (an autoscaler that can add replicas gives it peers)."""
+    """One replica has no peers: it only loses its own name, a warning (Argo CD's application controller and
+    Jenkins ship a set of one this way); an autoscaler that can add replicas gives it peers, and an error."""
     for rule, svc, words in (("SS102", "", ("its pod gets no DNS name of its own (<pod>.<service>)",
                                              "its pods get no DNS names, and peer discovery by <pod>.<service> fails")),
                              ("SS103", service(spec="type: ClusterIP"), ("the pod gets no DNS record of its own (<pod>.web)",
@@ -44,6 +45,7 @@ def test_what_a_missing_or_not_headless_service_costs_depends_on_the_replicas(ss
         files = {"a.yaml": docs(*filter(None, (statefulset(replicas=replicas), svc))), **({"hpa.yaml": HPA} if scaled else {})}
         [finding] = lint(sslint, files).findings(rule)
         assert (words[0] in finding["message"]) is single and (words[1] in finding["message"]) is not single
+        assert finding["severity"] == ("warning" if single else "error")
 
 
 def test_missing_service_suggests_a_close_spelling(sslint):

@@ -43,7 +43,8 @@ def test_sarif_is_valid_and_complete(sslint, tmp_path):
     assert ss103["helpUri"] == "https://github.com/sslint/sslint/blob/main/docs/rules.md#ss103"
     assert sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
     results = sarif_run["results"]
-    assert [(r["ruleId"], r["level"]) for r in results] == [("SS103", "error"), ("SS102", "error")]
+    # (warnings: a set of one replica loses only its pod's own name)
+    assert [(r["ruleId"], r["level"]) for r in results] == [("SS103", "warning"), ("SS102", "warning")]
     not_headless = results[0]
     assert rule_ids[not_headless["ruleIndex"]] == "SS103"
     assert not_headless["locations"][0]["physicalLocation"] == {
@@ -79,7 +80,7 @@ def test_json_shape(sslint):
     run = sslint("--format", "json", files=FILES)
     document = run.json
     assert set(document) == {"tool", "findings", "summary", "notices"}
-    assert document["summary"] == {"files": 2, "findings": 2, "suppressed": 0, "errors": 2, "warnings": 0, "infos": 0}
+    assert document["summary"] == {"files": 2, "findings": 2, "suppressed": 0, "errors": 0, "warnings": 2, "infos": 0}
     finding = document["findings"][1]
     assert set(finding) == {"rule", "name", "severity", "message", "fix", "file", "line", "column", "object",
                             "related", "suppressed", "fingerprint"}
@@ -93,7 +94,7 @@ def test_text_is_grouped_by_file_with_a_fix_and_a_summary(sslint):
     assert out == (
         "k8s/sts.yaml:7:3: SS103 StatefulSet db/web: governing Service db/web is not headless (it is of type NodePort); "
         "the pod gets no DNS record of its own (<pod>.web)\n"
-        "    error governing-service-not-headless · fix: Keep Service db/web, which a headless Service cannot replace "
+        "    warning governing-service-not-headless · fix: Keep Service db/web, which a headless Service cannot replace "
         "(its node ports reach the pods from outside the cluster), and create a headless Service (clusterIP: None) "
         "under another name that selects the pods, and point serviceName at it, which on a live set means recreating "
         "StatefulSet db/web (kubectl delete statefulset web -n db --cascade=orphan, then apply: its pods and claims "
@@ -102,7 +103,7 @@ def test_text_is_grouped_by_file_with_a_fix_and_a_summary(sslint):
         "    see k8s/svc.yaml:7:3: Service db/web, not headless\n"
         "k8s/sts.yaml:24:3: SS102 StatefulSet api: spec.serviceName 'missing' names no Service in the namespace it is "
         "applied to: its pod gets no DNS name of its own (<pod>.<service>)\n"
-        "    error governing-service-missing · fix: spec.serviceName cannot be changed on a live StatefulSet: create "
+        "    warning governing-service-missing · fix: spec.serviceName cannot be changed on a live StatefulSet: create "
         "(or rename) a headless Service 'missing' (clusterIP: None, selecting the pods) in the namespace it is applied to.\n"
         "\n"
         "other.yaml:6:3: SS105 StatefulSet x: spec.serviceName 'Bad' is not lower-case letters, digits and '-', starting "
@@ -110,7 +111,7 @@ def test_text_is_grouped_by_file_with_a_fix_and_a_summary(sslint):
         "    error service-name-invalid · fix: Name the governing Service with a DNS-1123 label, such as 'bad', and set "
         "spec.serviceName to it.\n"
         "\n"
-        "Found 3 problems (3 errors) in 2 of 3 files.\n"
+        "Found 3 problems (1 error, 2 warnings) in 2 of 3 files.\n"
     )
     assert "\x1b[" not in out  # no colour when not on a terminal
 
@@ -122,7 +123,7 @@ def test_text_when_clean(sslint):
 def test_github_annotations_escape_their_text(sslint):
     out = sslint("--format", "github", files={"we,ird:name.yaml": statefulset(service="missing")}).out
     [line] = out.splitlines()
-    assert line.startswith("::error file=we%2Cird%3Aname.yaml,line=6,col=3,title=SS102 governing-service-missing::")
+    assert line.startswith("::warning file=we%2Cird%3Aname.yaml,line=6,col=3,title=SS102 governing-service-missing::")
     assert "%0Afix: spec.serviceName cannot be changed" in line
 
 

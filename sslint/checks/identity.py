@@ -157,7 +157,8 @@ def governing_service_missing(sts: Obj, model: Model, version: str) -> Iterator[
     if sts.fragment or name is None or model.named("Service", name, sts):
         return
     where = f"namespace {sts.namespace}" if sts.namespace else "the namespace it is applied to"
-    lost = ("its pod gets no DNS name of its own (<pod>.<service>)" if _single(sts, model) else
+    single = _single(sts, model)  # (no peers to find it: a warning, as upstream sets of one ship this way)
+    lost = ("its pod gets no DNS name of its own (<pod>.<service>)" if single else
             "its pods get no DNS names, and peer discovery by <pod>.<service> fails")
     message = f"{sts.ref}: spec.serviceName {name!r} names no Service in {where}: {lost}"
     meant, why = _likely_meant(sts, name, model)
@@ -176,7 +177,7 @@ def governing_service_missing(sts: Obj, model: Model, version: str) -> Iterator[
         + (f", or, before the set is first applied, set serviceName to {meant.name!r}" if meant else "")
         + "."
     )
-    yield Finding(message, sts, SERVICE_NAME, fix=fix, related=related)
+    yield Finding(message, sts, SERVICE_NAME, fix=fix, related=related, severity="warning" if single else None)
 
 
 def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
@@ -194,7 +195,8 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
     else:
         reason = "it has no clusterIP: None, so it gets a cluster IP"
         where = ("spec", "type") if service.get("spec", "type") else ("spec",)
-    lost = (f"the pod gets no DNS record of its own (<pod>.{service.name})" if _single(sts, model) else
+    single = _single(sts, model)
+    lost = (f"the pod gets no DNS record of its own (<pod>.{service.name})" if single else
             f"the pods get no per-pod DNS records (<pod>.{service.name}), so no replica can be addressed by its own name")
     kubectl_set = f"statefulset {sts.name}" + (f" -n {sts.namespace}" if sts.namespace else "")
     another = (f"create a headless Service (clusterIP: None) under another name that selects the pods, and point "
@@ -221,6 +223,7 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
         SERVICE_NAME,
         fix=fix,
         related=[Related(service, where, f"{service.ref}, not headless")],
+        severity="warning" if single else None,
     )
 
 
