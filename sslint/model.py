@@ -37,8 +37,10 @@ def kind_of(kind: Any, api_version: Any) -> Any:
     domain, with a dot) serves a kind of that name. A wrong Kubernetes group (`apiVersion: v1` on a
     StatefulSet) is the author's slip, not another kind; an apiVersion still to be rendered is
     taken as Kubernetes'."""
+    if type(api_version) is not str or "." not in api_version:  # (most objects: a core or dotless group)
+        return kind
     groups = _GROUPS.get(kind) if isinstance(kind, str) else None
-    if groups is None or not isinstance(api_version, str) or unrendered(api_version):
+    if groups is None or unrendered(api_version):
         return kind
     group = api_version.rpartition("/")[0]
     return f"{kind}.{group}" if "." in group and group not in groups else kind
