@@ -379,7 +379,8 @@ def _discover(options: Options) -> tuple[list[Path], list[Path], list[Path]]:
     if stdin and options.stdin_filename:
         explicit_files.append(Path(options.stdin_filename))
     context += discover.siblings(explicit_files)
-    context += _resources({path.parent for path in targets + explicit_files})
+    context += [p for p in _resources({path.parent for path in targets + explicit_files})
+                if not discover.excluded(p, options.exclude)]
     seen = {os.path.realpath(options.stdin_filename)} if stdin and options.stdin_filename else set()
     return built, _unique(targets, seen), _unique(context, seen)
 

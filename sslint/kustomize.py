@@ -44,7 +44,7 @@ def patch_files(directory: Path) -> set[Path]:
               if isinstance(e, dict) and isinstance(e.get("path"), str)]
     try:
         return {(directory / name).resolve() for name in names}
-    except (OSError, ValueError):  # (a path with a NUL, a symlink loop)
+    except (OSError, ValueError, RuntimeError):  # (a path with a NUL; a symlink loop, which 3.11 raises as RuntimeError)
         return set()
 
 
@@ -58,7 +58,7 @@ def resource_files(directory: Path) -> list[Path]:
         current = pending.pop()
         try:
             key = current.resolve()
-        except (OSError, ValueError):
+        except (OSError, ValueError, RuntimeError):
             continue
         if key in seen:
             continue

@@ -392,11 +392,13 @@ class _Builder:
         self.nodes = 0  # the nodes aliases stand for
         self.entries: list = []  # in a List document, where its items are (_Positions.items)
         self.closed = None  # the event that ended the collection read last
+        self.index = 0
 
     def read(self, index: int, documents: list) -> int:
         """Read events up to the end of the stream into `documents`; returns the index the next
         document would have. Raises _LoadError or a YAMLError."""
         root = None
+        self.index = index  # (the document being read: where a reader that stops in it may take it up)
         while True:
             event = self.next_event()
             cls = type(event)
@@ -410,7 +412,7 @@ class _Builder:
                     documents.append(Document(root, self.positions if self.track else self.lazy, index))
                 if self.entries:
                     self.lazy.items[index] = self.entries
-                index += 1
+                index = self.index = index + 1
                 self.positions, self.anchors, self.open_anchors, self.sizes = {}, {}, set(), {}
                 self.entries = []
                 root = None
@@ -621,7 +623,9 @@ class _PureParser:
     def __init__(self, text: str):
         from ruamel.yaml import YAML
 
-        self.events = YAML(typ="safe", pure=True).parse(text)
+        yaml = YAML(typ="safe", pure=True)
+        yaml.version = (1, 1)  # as libyaml and go-yaml scan: `?` ends a plain scalar in a flow collection
+        self.events = yaml.parse(text)
 
     def get_event(self):
         try:
@@ -647,8 +651,10 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
     while True:
         piece = text if start == 0 and end == len(text) else text[start:end]
         documents_before = len(source.documents)
+        builder = _Builder(_yaml_parser(piece).get_event, line_offset, piece, lazy)
         try:
-            index = _read_piece(piece, line_offset, lazy, index, source.documents)
+            with _lean_events():
+                index = builder.read(index, source.documents)
         except (_LoadError, YAMLError) as error:
             line, column, message = _describe(error, piece)
             odd = _odd_breaks(text) if odd is None else odd
@@ -657,6 +663,22 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
                 del source.documents[documents_before:]
                 end = _document_after(text, end + (end - start))
                 continue
+            if _CParser is not None and getattr(error, "problem", None) == "found unexpected ':'" and not odd:
+                begin = _document_begin(piece, line)
+                try:  # libyaml 0.1 refuses what go-yaml reads (see _document_begin): the document again, alone
+                    document = piece[begin:resume]
+                    index = _Builder(_PureParser(document).get_event, line_offset + piece.count("\n", 0, begin), document,
+                                     None).read(builder.index, source.documents)
+                except (_LoadError, YAMLError) as pure_error:  # then its own error, not libyaml's
+                    line, column, message = _describe(pure_error, document)
+                    line += piece.count("\n", 0, begin)
+                else:
+                    if resume is None:
+                        return
+                    line_offset += _breaks(piece, resume, odd)
+                    start += resume
+                    end = _document_after(text, start + 1)
+                    continue
             found = ParseError(line_offset + line + 1, column, message)
             if not source.errors or source.errors[-1] != found:  # (resumed at its own `--- …` line, it recurs)
                 source.errors.append(found)
@@ -673,26 +695,24 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
             start, end = end, _document_after(text, end + 2 * (end - start))
 
 
-# Where go-yaml (kubectl's) refuses a colon in a plain scalar of a flow collection: before one of
-# ',?[]{}' (scannerc.go, yaml_parser_scan_plain_scalar; not after a quote or a collection's end,
-# where the colon is no scalar's).
-_GO_YAML_COLON = re.compile(r"(?<![\"'\]}]):[,?\[\]{}]")
+# A line that begins a document (`---`) or ends one (`...`).
+_DOCUMENT_BOUNDARY = re.compile(r"(?:\A|\n)(---|\.\.\.)(?=[ \t\r\n]|\Z)")
 
 
-def _read_piece(piece: str, line_offset: int, lazy: _Positions | None, index: int, documents: list) -> int:
-    """The documents of `piece`, read by the C parser. Its libyaml refuses any colon inside a plain
-    scalar of a flow collection (`{image: nats:2.10}`), where go-yaml refuses only one before ',?[]{}':
-    a piece with the first and none of the second is read again by the pure-Python parser, which
-    reads the colon as part of the scalar, as go-yaml does."""
-    before = len(documents)
-    try:
-        with _lean_events():
-            return _Builder(_yaml_parser(piece).get_event, line_offset, piece, lazy).read(index, documents)
-    except MarkedYAMLError as error:
-        if _CParser is None or error.problem != "found unexpected ':'" or _GO_YAML_COLON.search(piece):
-            raise
-    del documents[before:]
-    return _Builder(_PureParser(piece).get_event, line_offset, piece, lazy).read(index, documents)
+def _document_begin(text: str, line: int) -> int:
+    """Where the document holding 0-based line `line` of `text` begins (a text without a line break
+    that only libyaml counts). For a document that libyaml 0.1, the C parser's, refuses because a plain
+    scalar in a flow collection holds a colon (`{image: nats:2.10}`), which go-yaml, kubectl's, reads
+    as part of the scalar when no ',?[]{}' follows it: the pure-Python parser reads that document as
+    go-yaml does, the documents before and after it are the C parser's."""
+    offset = _line_start(text, line, False) or 0
+    begin = 0
+    for boundary in _DOCUMENT_BOUNDARY.finditer(text, 0, offset + 4):
+        at = boundary.start(1)
+        if at > offset:
+            break
+        begin = at if boundary.group(1) == "---" else (text.find("\n", at) + 1 or len(text))
+    return begin
 
 
 def _document_after(text: str, offset: int) -> int:

@@ -222,6 +222,15 @@ def test_other_workloads_count_at_their_autoscalers_largest_scale_and_a_daemon_s
                 "SS401").findings() == []
 
 
+def test_in_a_dump_of_a_cluster_pods_and_replica_sets_are_counted_by_their_owners(sslint):
+    """`kubectl get -o yaml` lists the set's pods beside it, each owned by it: they are its 3 pods, not 3 more."""
+    pods = "".join(f"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: zk-{n}\n  labels: {{app: zk}}\n"
+                   f"  ownerReferences: [{{apiVersion: apps/v1, kind: StatefulSet, name: zk, controller: true}}]\n"
+                   f"spec: {{containers: [{{name: main, image: nginx}}]}}\n" for n in range(3))
+    [finding] = lint(sslint, {"zk.yaml": workload() + pods, "pdb.yaml": budget(rule="minAvailable: 100%")}, "SS401").findings()
+    assert "sets minAvailable: 100% for its 3 pods, which rounds up to all 3" in finding["message"]
+
+
 def test_a_budget_that_blocks_the_eviction_of_a_single_pod_is_info(sslint):
     """Kubernetes documents maxUnavailable: 0 over one pod as the way to have the cluster's operator ask first."""
     [finding] = lint(sslint, {"zk.yaml": workload(replicas="1"), "pdb.yaml": budget(rule="maxUnavailable: 0")},
@@ -230,6 +239,9 @@ def test_a_budget_that_blocks_the_eviction_of_a_single_pod_is_info(sslint):
     assert finding["message"].startswith("StatefulSet zk: PodDisruptionBudget zk sets maxUnavailable: 0 for its one pod, so "
                                          "it never allows an eviction: `kubectl drain` and node upgrades wait on the node")
     assert finding["fix"].startswith("If drains should not wait for a person, remove PodDisruptionBudget zk")
+    [percent] = lint(sslint, {"zk.yaml": workload(replicas="1"), "pdb.yaml": budget(rule="minAvailable: 100%")},
+                     "SS401").findings()
+    assert "sets minAvailable: 100% for its one pod, so it never allows" in percent["message"]
     [scaled] = lint(sslint, {"zk.yaml": workload(replicas="1"), "pdb.yaml": budget(rule="maxUnavailable: 0"),
                              "hpa.yaml": autoscaler(low=1, high=3)}, "SS401").findings()
     assert (scaled["severity"], "for its 3 pods" in scaled["message"]) == ("warning", True)
@@ -540,6 +552,9 @@ def test_a_partition_counts_from_the_first_ordinal(sslint):
     [finding] = lint(sslint, files, "SS406", "--kubernetes-version", "1.27").findings()
     assert ("only pods with an ordinal of 6 or more (ordinals.start 3 plus the partition) get a new template, and its "
             "pods are numbered 3 to 5, so") in finding["message"]
+    [one] = lint(sslint, {"zk.yaml": workload(replicas="1", spec=spec)}, "SS406", "--kubernetes-version", "1.27").findings()
+    assert "ordinal of 6 or more (ordinals.start 3 plus the partition) get a new template, and its pod is numbered 3," \
+        in one["message"]
     [dropped] = lint(sslint, files, "SS406", "--kubernetes-version", "1.26").findings()
     assert "only pods with an ordinal of 3 or more get a new template, and there are none, so" in dropped["message"]
     assert lint(sslint, {"zk.yaml": workload(spec=spec.replace("partition: 3", "partition: 2"))}, "SS406").findings() == []
@@ -567,6 +582,10 @@ def test_a_term_against_pods_made_elsewhere_passes_beside_one_that_spreads_the_s
             f"          labelSelector: {{{other}}}\n          topologyKey: kubernetes.io/hostname\n")
     assert lint(sslint, {"zk.yaml": workload(pod=both)}, "SS407").findings() == []
     assert len(lint(sslint, {"zk.yaml": workload(pod=anti_affinity(required=False, selector=other))}, "SS407").findings()) == 1
+    # a misspelt value of its own label key is still the renamed-label mistake, whatever else spreads the set
+    typo = both.replace("{strimzi.io/kind: Kafka}", "{app: zookeper}")
+    [finding] = lint(sslint, {"zk.yaml": workload(pod=typo)}, "SS407").findings()
+    assert "selects app=zookeper" in finding["message"]
 
 
 @pytest.mark.parametrize(

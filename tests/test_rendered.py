@@ -130,3 +130,18 @@ def test_a_file_linted_alone_sees_the_resources_its_kustomization_builds_from(ss
     files["base/kustomization.yaml"] = "resources: [sts.yaml]\n"
     [finding] = sslint("--format", "json", "--select", "SS1", "base/sts.yaml", files=files).findings()
     assert (finding["file"], finding["rule"]) == ("base/sts.yaml", "SS102")
+
+
+def test_a_kustomization_naming_a_symlink_loop_or_an_excluded_resource(sslint, tmp_path):
+    """A patch or resource that is a symlink loop names nothing (Python 3.11 raises RuntimeError on it), and
+    the config's `exclude` keeps a resource out of the context as it keeps it out of the targets."""
+    service = "apiVersion: v1\nkind: Service\nmetadata: {name: kafka-hs}\nspec: {clusterIP: None, selector: {app: kafka}}\n"
+    files = {"base/kustomization.yaml": "resources: [sts.yaml, loop, ../shared/svc.yaml]\npatches: [{path: loop}]\n",
+             "base/sts.yaml": statefulset(name="kafka", service="kafka-hs", labels="{app: kafka}", replicas=1),
+             "shared/svc.yaml": service}
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "loop").symlink_to("loop")
+    assert sslint("--format", "json", "--select", "SS1", "base/sts.yaml", files=files).findings() == []
+    run = sslint("--format", "json", "--select", "SS1", "base/sts.yaml", files={**files, ".sslint.yaml": "exclude: [shared/*]\n"})
+    assert [f["rule"] for f in run.findings()] == ["SS102"]
+

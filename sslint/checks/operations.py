@@ -97,8 +97,10 @@ def _pods_counted(budget: Obj, workload: Obj, most: int, model: Model) -> int | 
         return None
     total = most
     for other, labels in model.pod_templates.candidates(selector):
-        if other.fragment or other.kind == "PodTemplate" or (other.kind, other.name) == (workload.kind, workload.name):
-            continue  # a patch, a template no controller runs, the workload itself or a copy of it (an overlay)
+        if other.fragment or other.kind == "PodTemplate" or (other.kind, other.name) == (workload.kind, workload.name) \
+                or _owned_in_model(other, model):
+            continue  # a patch, a template no controller runs, the workload itself or a copy of it (an overlay), or
+            # in a dump of a cluster, a pod or ReplicaSet whose owner is counted already
         if same_namespace(other, budget) and same_namespace(other, workload) and selects(selector, labels):
             if other.kind == "Pod":
                 total += 1
@@ -108,6 +110,12 @@ def _pods_counted(budget: Obj, workload: Obj, most: int, model: Model) -> int | 
                 return None
             total += pods
     return total
+
+
+def _owned_in_model(obj: Obj, model: Model) -> bool:
+    """Whether an ownerReference of the object names an object of the model (a dump's pod, its set)."""
+    return any(isinstance(r.get("name"), str) and model.named(kind_of(r.get("kind"), r.get("apiVersion")), r["name"], obj)
+               for _, r in obj.items("metadata", "ownerReferences"))
 
 
 def _scaled(value, pods: int) -> int | None:
@@ -164,7 +172,7 @@ def _missing_budget(sts: Obj, model: Model, most: int, scaler: Obj | None) -> Fi
 
 
 def _blocking_budget(sts: Obj, budget: Obj, pods: int, field: str, value, version: str) -> Finding:
-    rounded = f", which rounds up to all {pods}" if field == "minAvailable" and isinstance(value, str) else ""
+    rounded = f", which rounds up to all {pods}" if field == "minAvailable" and isinstance(value, str) and pods > 1 else ""
     removed = versions.removed(budget.api_version, budget.kind, version)
     unserved = (f" (once it can be applied: Kubernetes {version} does not serve its apiVersion {budget.api_version}, "
                 "see SS307)" if removed else "")
@@ -284,20 +292,26 @@ def _selects_any_pod(selector: dict, workload: Obj, model: Model) -> bool:
     return any(same_namespace(obj, workload) and selects(selector, labels) for obj, labels in candidates)
 
 
+def _selector_keys(selector: dict) -> set[str]:
+    keys = set(selector.get("matchLabels") or {})
+    return keys | {e.get("key") for e in selector.get("matchExpressions") or [] if isinstance(e, dict)}
+
+
 def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> Iterator[Finding]:
     most, _ = model.most_replicas(workload)
     if workload.fragment or not workload.pod_labels or most is None or most < 2:
         return
     terms = list(_spreading_terms(workload))
-    if any(_well_formed(t.term.get("labelSelector")) and selects(t.term["labelSelector"], workload.pod_labels)
-           for t in terms):
-        return  # it spreads its own pods; its other terms keep it from pods made elsewhere (an operator's)
+    spreads_itself = any(_well_formed(t.term.get("labelSelector")) and selects(t.term["labelSelector"], workload.pod_labels)
+                         for t in terms)
     for term in terms:
         selector = term.term.get("labelSelector")
         if not _well_formed(selector) or _reaches_other_namespaces(term, workload):
             continue
         if _selects_any_pod(selector, workload, model):
             continue
+        if spreads_itself and not _selector_keys(selector) & set(workload.pod_labels):
+            continue  # it spreads its own pods by another term; this one keeps it from pods made elsewhere (an operator's)
         yield Finding(
             f"{workload.ref}: its {term.what} selects {_selector_text(selector)}, which no pod template in the model "
             f"carries, not even its own ({_labels(workload.pod_labels)}): the scheduler never spreads the replicas "
@@ -353,9 +367,9 @@ def partition_exceeds_replicas(sts: Obj, model: Model, version: str) -> Iterator
         unset = " (spec.replicas is unset)" if sts.get(*REPLICAS) is None else ""
         count = f"its {most} replica{'s' if most != 1 else ''}{unset}"
     first = versions.first_ordinal(sts.get("spec", "ordinals", "start"), version)
+    numbered = f"its pod is numbered {first}" if most == 1 else f"its pods are numbered {first} to {first + most - 1}"
     reached = (f"{partition} or more get a new template, and there are none" if not first else
-               f"{first + partition} or more (ordinals.start {first} plus the partition) get a new template, and its "
-               f"pods are numbered {first} to {first + most - 1}")
+               f"{first + partition} or more (ordinals.start {first} plus the partition) get a new template, and {numbered}")
     yield Finding(
         f"{sts.ref}: rollingUpdate.partition {partition} is not below {count}: only pods with an ordinal of "
         f"{reached}, so template changes never reach any pod",

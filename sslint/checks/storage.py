@@ -67,7 +67,7 @@ def _injected_mounts(obj: Obj) -> set[str]:
         if isinstance(annotations.get(key), str):
             try:
                 mounts = json.loads(annotations[key])
-            except ValueError:
+            except (ValueError, RecursionError):  # (not JSON, or nested past the interpreter's depth)
                 continue
             if isinstance(mounts, dict):
                 names.update(name for name in mounts if isinstance(name, str))
