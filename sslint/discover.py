@@ -88,3 +88,10 @@ def siblings(files: list[Path]) -> list[Path]:
         except OSError:
             continue
     return found
+
+
+def in_chart_templates(path: Path) -> bool:
+    """Whether the file lies under a Helm chart's templates/ (beside its Chart.yaml): a template to
+    render, even where its actions stand only in strings and it parses as YAML."""
+    return any(parent.name == "templates" and (parent.parent / "Chart.yaml").is_file() for parent in path.parents)
+

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from sslint import cache, catalogue, discover, kustomize, suppress, versions
 from sslint.checks import CHECKS
 from sslint.finding import Finding, Location, Related
-from sslint.load import ParseError, SourceFile, cut, load, read_piece
+from sslint.load import ParseError, SourceFile, cut, is_template, load, read_piece
 from sslint.model import Model, Obj, ObjectRef
 
 STDIN = "-"
@@ -432,6 +432,11 @@ def _gather(options: Options, built: list[Path], inputs: _Inputs):
     loaded = _load_all(inputs.names, inputs.contents, options.use_cache, options.jobs, options.progress)
     for source, patch in zip(loaded, inputs.patches):
         source.patch = patch
+        if is_template(source.text) and discover.in_chart_templates(Path(source.path)):
+            source.documents, source.errors, source.pragmas, source.text, source.template = [], [], {}, "", True
+        for document in source.documents:  # a rendered file kept on disk is reported where it is, not at its
+            if document.origin_line is not None:  # `# Source:` template, which may not be there (--output-dir)
+                document.origin = document.origin_line = None
     sources = loaded[: inputs.targets]
     sources[:0] = [kustomize.build(d, discover.display(kustomize.kustomization(d))) for d in built]
     if inputs.stdin is not None:  # (`helm template … | sslint -`: a long stream is read in pieces too)
@@ -567,8 +572,11 @@ def _trace_origins(findings: list[Finding]) -> None:
             origin_files[document.origin] = Model()
             origin = Path(document.origin)
             origin_files[document.origin].add(_load(discover.display(origin), _contents(origin)), context=True)
+        # The object of its kind whose name the built one's holds (namePrefix and nameSuffix add to it):
+        # of several (redis, redis-replicas in prod-redis-replicas), the longest.
         same_kind = origin_files[document.origin].of_kind(finding.obj.kind)
-        source = next((o for o in same_kind if o.name and finding.obj.name and o.name in finding.obj.name), None)
+        holding = [o for o in same_kind if o.name and finding.obj.name and o.name in finding.obj.name]
+        source = max(holding, key=lambda o: len(o.name), default=None)
         shown = discover.display(Path(document.origin))
         line, column = source.position(finding.path) if source else (1, 1)
         finding.location = Location(shown, line, column)

@@ -941,7 +941,10 @@ def decode(raw: bytes) -> str:
     return raw.decode("utf-8")
 
 
-def _is_template(text: str) -> bool:
+def is_template(text: str) -> bool:
+    """Whether the text holds what looks like a Helm action. (A file that also fails to parse is a
+    template to render first; one that parses holds them in strings, as a PrometheusRule's
+    `{{ $labels.instance }}` or a Vault agent's template annotation do, and is linted.)"""
     return "{{" in text and _HELM_ACTION.search(text) is not None
 
 
@@ -956,9 +959,6 @@ def load(raw: bytes, path: str, as_json: bool = False, pieces: tuple[str, list] 
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         source.errors.append(ParseError(line, column, f"not UTF-8 text: byte 0x{raw[error.start]:02x} cannot be decoded"))
-        return source
-    if _is_template(text):
-        source.template = True
         return source
     if "sslint-ignore" in text:
         for number, line in enumerate(text.splitlines(), 1):
@@ -977,6 +977,9 @@ def load(raw: bytes, path: str, as_json: bool = False, pieces: tuple[str, list] 
         firsts = headings = None
     else:
         firsts, headings = joined
+    if source.errors and is_template(text):  # Helm's actions where YAML has structure (`{{- if }}`, `x: {{ .y }}`)
+        source.documents, source.errors, source.pragmas, source.text, source.template = [], [], {}, "", True
+        return source
     if source.errors:  # a message may name a position read before the error: read again, with positions
         source.documents, source.errors = [], []
         _read(text, source, as_json, None)
@@ -1018,7 +1021,7 @@ def cut(raw: bytes) -> tuple[str, list[tuple[int, int, int, bool, bool]]] | None
         text = decode(raw)
     except UnicodeDecodeError:
         return None
-    if text.startswith(("\ufeff", "%")) or "\n%" in text or _is_template(text) or _odd_breaks(text):
+    if text.startswith(("\ufeff", "%")) or "\n%" in text or is_template(text) or _odd_breaks(text):
         return None
     rendered = _SOURCE in text
     spans, start, line = [], 0, 0

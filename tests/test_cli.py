@@ -143,10 +143,26 @@ def test_hidden_directories_and_other_suffixes_are_skipped(sslint):
 
 
 def test_helm_templates_are_skipped_with_one_notice(sslint):
+    """A template that does not parse, anywhere, and under a chart's templates/ one that does too."""
     template = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Release.Name }}\n"
-    run = sslint(files={"chart/templates/a.yaml": template, "chart/templates/b.yaml": template, **CLEAN})
+    parses = "apiVersion: v1\nkind: Service\nmetadata:\n  name: '{{ .Release.Name }}'\n"
+    run = sslint(files={"chart/templates/a.yaml": template, "other/b.yaml": template, "chart/Chart.yaml": "name: c\n",
+                        "chart/templates/svc.yaml": parses, "app/svc.yaml": parses, **CLEAN})
     assert run.code == 0
-    assert run.out.count("note: skipped 2 Helm template files") == 1
+    assert run.out.count("note: skipped 3 Helm template files") == 1 and "app/svc.yaml" not in run.out
+
+
+def test_a_stream_whose_strings_hold_go_templates_is_linted(sslint):
+    """Rendered output with a PrometheusRule ({{ $labels.instance }}) or a Vault agent template annotation is no
+    Helm template: its mistakes are found (it used to be skipped whole, with a notice)."""
+    rule = ("apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: r}\nspec:\n  groups:\n"
+            "    - name: g\n      rules:\n        - alert: Down\n          expr: up == 0\n"
+            "          annotations: {summary: 'Instance {{ $labels.instance }} down'}\n")
+    sts = statefulset(service="web-headles").replace("    metadata:\n", "    metadata:\n      annotations:\n"
+                                                     "        vault.hashicorp.com/agent-inject-template-db: |\n"
+                                                     "          {{- with secret \"db/creds\" -}}{{ .Data.password }}{{- end }}\n", 1)
+    run = sslint("--format", "json", "--select", "SS102", "-", stdin=docs(rule, sts))
+    assert [f["rule"] for f in run.findings()] == ["SS102"] and "skipped" not in run.err + run.out
 
 
 class TestConfig:
@@ -383,9 +399,10 @@ def test_a_long_stream_is_read_in_pieces_by_the_workers_with_the_same_report(ssl
         rendered = rendered.replace("  name: s7\n", "  name: s7\n  labels: {a: [\n", 1)
     findings, _ = _read_in_pieces_alike(sslint, monkeypatch, "stream.yaml", rendered)
     assert "SS102" in {f["rule"] for f in findings} and ("SS001" in {f["rule"] for f in findings}) == broken
-    assert {f["file"] for f in findings if f["rule"] == "SS102"} == {f"db/templates/app{n}.yaml" for n in range(12)
-                                                                           if n % 3 and not (broken and n == 7)}
+    assert {f["file"] for f in findings} == {"stream.yaml"}  # a rendered file on disk is reported where it is
     assert any(f["suppressed"] for f in findings)
+    streamed = sslint("--format", "json", "--jobs", "2", "-", stdin=rendered).findings("SS102")
+    assert {f["file"] for f in streamed} == {f"db/templates/app{n}.yaml" for n in range(12) if n % 3 and not (broken and n == 7)}
 
 
 @pytest.mark.parametrize("broken", [False, True])

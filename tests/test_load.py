@@ -430,9 +430,14 @@ def test_an_integer_of_thousands_of_digits_is_not_a_crash():
 
 
 def test_helm_templates_are_recognised_not_parsed():
-    source = load(b"metadata:\n  name: {{ .Release.Name }}\n", "t.yaml")
-    assert source.template and source.errors == []
+    """Actions where YAML has structure make a template (no parse error); actions in strings are text."""
+    for template in (b"metadata:\n  name: {{ .Release.Name }}\n", b"{{- if .Values.on }}\na: 1\n{{- end }}\n"):
+        source = load(template, "t.yaml")
+        assert source.template and source.errors == [] and source.documents == []
     assert not load(b"annotations:\n  summary: '{{inputs.parameters.x}}'\n", "t.yaml").template
+    rule = b"annotations:\n  summary: Instance {{ $labels.instance }} down\n  vault: |\n    {{- with secret \"db\" -}}\n    {{ .Data.password }}\n    {{- end }}\n"
+    source = load(rule, "t.yaml")
+    assert not source.template and source.documents[0].data["annotations"]["summary"] == "Instance {{ $labels.instance }} down"
 
 
 def test_suppression_comments_are_collected_from_the_raw_lines():

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from conftest import statefulset
+from conftest import docs, statefulset
 
 RENDERED = """---
 # Source: db/templates/service.yaml
@@ -145,3 +145,16 @@ def test_a_kustomization_naming_a_symlink_loop_or_an_excluded_resource(sslint, t
     run = sslint("--format", "json", "--select", "SS1", "base/sts.yaml", files={**files, ".sslint.yaml": "exclude: [shared/*]\n"})
     assert [f["rule"] for f in run.findings()] == ["SS102"]
 
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
+def test_a_built_object_is_traced_to_the_source_object_whose_name_it_holds_most_of(sslint):
+    """prod-redis-replicas holds both 'redis' and 'redis-replicas': its finding belongs to the second."""
+    replicas = statefulset(name="redis-replicas", service="redis", labels="{app: replicas}", replicas=1).replace(
+        "image: nginx:1.27", "image: nginx:1.27\n          volumeMounts: [{name: dta, mountPath: /data}]")
+    files = {"base/kustomization.yaml": "resources: [redis.yaml]\n",
+             "base/redis.yaml": docs(statefulset(name="redis", service="redis", labels="{app: redis}", replicas=1), replicas,
+                                     "apiVersion: v1\nkind: Service\nmetadata: {name: redis}\nspec: {clusterIP: None, selector: {app: redis}}\n"),
+             "overlay/kustomization.yaml": "resources: [../base]\nnamePrefix: prod-\n"}
+    [finding] = sslint("--format", "json", "--select", "SS202", "--kustomize", "overlay", files=files).findings()
+    assert (finding["file"], finding["line"]) == ("base/redis.yaml", 34)
