@@ -581,10 +581,14 @@ def test_a_term_against_pods_made_elsewhere_passes_beside_one_that_spreads_the_s
     both = (anti_affinity() + f"    {PREFERRED}:\n      - weight: 100\n        podAffinityTerm:\n"
             f"          labelSelector: {{{other}}}\n          topologyKey: kubernetes.io/hostname\n")
     assert lint(sslint, {"zk.yaml": workload(pod=both)}, "SS407").findings() == []
-    assert len(lint(sslint, {"zk.yaml": workload(pod=anti_affinity(required=False, selector=other))}, "SS407").findings()) == 1
+    assert lint(sslint, {"zk.yaml": workload(pod=anti_affinity(required=False, selector=other))}, "SS407").findings() == []
+    # another value of its own key is meant for another application beside a term that spreads the set, else for it
+    kafka = both.replace("{strimzi.io/kind: Kafka}", "{app: kafka}")
+    assert lint(sslint, {"zk.yaml": workload(pod=kafka)}, "SS407").findings() == []
+    assert len(lint(sslint, {"zk.yaml": workload(pod=anti_affinity(selector="matchLabels: {app: kafka}"))}, "SS407").findings()) == 1
     # a misspelt value of its own label key is still the renamed-label mistake, whatever else spreads the set
-    typo = both.replace("{strimzi.io/kind: Kafka}", "{app: zookeper}")
-    [finding] = lint(sslint, {"zk.yaml": workload(pod=typo)}, "SS407").findings()
+    typo = both.replace("{strimzi.io/kind: Kafka}", "{app: zookeper}").replace("{app: zk}", "{app: zookeeper}")
+    [finding] = lint(sslint, {"zk.yaml": workload(labels="{app: zookeeper}", pod=typo)}, "SS407").findings()
     assert "selects app=zookeper" in finding["message"]
 
 
@@ -598,7 +602,7 @@ def test_a_term_against_pods_made_elsewhere_passes_beside_one_that_spreads_the_s
         ("matchExpressions: [{key: app, operator: NotIn, values: [kafka]}]", True),
         ("matchExpressions: [{key: app, operator: NotIn, values: [zk]}]", False),
         ("matchExpressions: [{key: app, operator: Exists}]", True),
-        ("matchExpressions: [{key: tier, operator: Exists}]", False),
+        ("matchExpressions: [{key: ap, operator: Exists}]", False),  # (a key near its own: meant for its pods)
         ("matchExpressions: [{key: tier, operator: DoesNotExist}]", True),
         ("matchExpressions: [{key: app, operator: DoesNotExist}]", False),
         ("matchLabels: {app: zk}, matchExpressions: [{key: tier, operator: In, values: [db]}]", False),

@@ -9,6 +9,7 @@ from typing import Iterator, NamedTuple
 from sslint import versions
 from sslint.finding import Finding, Related
 from sslint.model import WORKLOAD_KINDS, LabelIndex, Model, Obj, integer, kind_of, same_namespace, unrendered
+from sslint.names import within
 from sslint.selectors import selects
 
 NODE_KEY = "kubernetes.io/hostname"
@@ -292,9 +293,27 @@ def _selects_any_pod(selector: dict, workload: Obj, model: Model) -> bool:
     return any(same_namespace(obj, workload) and selects(selector, labels) for obj, labels in candidates)
 
 
-def _selector_keys(selector: dict) -> set[str]:
-    keys = set(selector.get("matchLabels") or {})
-    return keys | {e.get("key") for e in selector.get("matchExpressions") or [] if isinstance(e, dict)}
+def _aimed_at_own_pods(selector: dict, labels: dict, spreads_itself: bool) -> bool:
+    """Whether a selector that selects no pod looks written for the workload's own: it asks for one of
+    their label values under another key (`app In (zk)` for pods labelled app.kubernetes.io/name: zk),
+    or for a near spelling of one of their keys or values (`app: zookeper`); or it asks for another
+    value of one of their keys while no other term spreads them (`app: zookeeper` for app: zk). A term
+    on labels of its own (strimzi.io/name, cnpg.io/cluster) keeps the pods from those of another
+    application, which an operator or another repository may make."""
+    own = {str(key): str(value) for key, value in labels.items()}
+    asked = [(str(key), str(value)) for key, value in (selector.get("matchLabels") or {}).items()]
+    asked += [(str(e.get("key")), None if value is None else str(value)) for e in selector.get("matchExpressions") or []
+              if isinstance(e, dict) for value in (e.get("values") if isinstance(e.get("values"), list) else [None])]
+    for key, value in asked:  # (value None: Exists or DoesNotExist)
+        if value in own.values() or key not in own and any(_near(key, k) for k in own):
+            return True
+        if key in own and (not spreads_itself or value is not None and _near(value, own[key])):
+            return True
+    return False
+
+
+def _near(a: str, b: str) -> bool:
+    return within(a, b, min(2, max(1, len(b) // 3))) is not None
 
 
 def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> Iterator[Finding]:
@@ -310,8 +329,8 @@ def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> 
             continue
         if _selects_any_pod(selector, workload, model):
             continue
-        if spreads_itself and not _selector_keys(selector) & set(workload.pod_labels):
-            continue  # it spreads its own pods by another term; this one keeps it from pods made elsewhere (an operator's)
+        if "podAntiAffinity" in term.path and not _aimed_at_own_pods(selector, workload.pod_labels, spreads_itself):
+            continue  # it keeps the pods from another application's, made elsewhere (a spread constraint spreads its own)
         yield Finding(
             f"{workload.ref}: its {term.what} selects {_selector_text(selector)}, which no pod template in the model "
             f"carries, not even its own ({_labels(workload.pod_labels)}): the scheduler never spreads the replicas "
