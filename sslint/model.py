@@ -129,6 +129,16 @@ def unrendered(value: Any) -> bool:
     return isinstance(value, str) and ("${" in value or "{{" in value)
 
 
+def scale_bounds(autoscaler: Obj) -> tuple[Any, Any, tuple]:
+    """An autoscaler's fewest and most replicas, as written (its defaults where unset), and the path of
+    the most: a HorizontalPodAutoscaler's minReplicas (1) and maxReplicas, a KEDA ScaledObject's
+    minReplicaCount (0) and maxReplicaCount (100)."""
+    if autoscaler.kind == "ScaledObject":
+        return (autoscaler.get("spec", "minReplicaCount", default=0), autoscaler.get("spec", "maxReplicaCount", default=100),
+                ("spec", "maxReplicaCount"))
+    return autoscaler.get("spec", "minReplicas", default=1), autoscaler.get("spec", "maxReplicas"), ("spec", "maxReplicas")
+
+
 def integer(value: Any) -> int | None:
     """The value when it is an integer, else None: a YAML `true` is a bool, never an int here."""
     return value if type(value) is int else None
@@ -345,23 +355,28 @@ class Model:
         return self._selector_indexes[key].selecting(labels)
 
     def most_replicas(self, workload: Obj) -> tuple[int | None, Obj | None]:
-        """The most pods the workload can run: spec.replicas (1 when unset), or a HorizontalPodAutoscaler's
-        maxReplicas when that is higher (and then the autoscaler); None when replicas is not a number."""
+        """The most pods the workload can run: spec.replicas (1 when unset), or an autoscaler's maximum
+        when that is higher (and then the autoscaler); None when replicas is not a number."""
         most, scaler = workload.replicas, None
         if most is None:
             return None, None
-        for hpa in self.autoscalers_of(workload):
-            ceiling = hpa.get("spec", "maxReplicas")
+        for autoscaler in self.autoscalers_of(workload):
+            _, ceiling, _ = scale_bounds(autoscaler)
             if integer(ceiling) is not None and ceiling > most:
-                most, scaler = ceiling, hpa
+                most, scaler = ceiling, autoscaler
         return most, scaler
 
     def autoscalers_of(self, workload: Obj) -> list[Obj]:
-        """HorizontalPodAutoscalers whose scaleTargetRef names `workload`, in a namespace it can share."""
+        """The HorizontalPodAutoscalers and KEDA ScaledObjects whose scaleTargetRef names `workload`, in a
+        namespace it can share. (A ScaledObject's target is a Deployment unless it says otherwise.)"""
         if self._autoscalers is None:
             self._autoscalers = defaultdict(list)
-            for hpa in self.of_kind("HorizontalPodAutoscaler"):
-                kind, name = hpa.get("spec", "scaleTargetRef", "kind"), hpa.get("spec", "scaleTargetRef", "name")
+            scaled_objects = [o for o in self.of_kind("ScaledObject") if o.api_version.startswith("keda.sh/")]
+            for autoscaler in self.of_kind("HorizontalPodAutoscaler") + scaled_objects:
+                keda = autoscaler.kind == "ScaledObject"
+                kind = autoscaler.get("spec", "scaleTargetRef", "kind", default="Deployment" if keda else None)
+                name = autoscaler.get("spec", "scaleTargetRef", "name")
                 if isinstance(kind, str) and isinstance(name, str):
-                    self._autoscalers[kind_of(kind, hpa.get("spec", "scaleTargetRef", "apiVersion")), name].append(hpa)
+                    api_version = autoscaler.get("spec", "scaleTargetRef", "apiVersion", default="apps/v1" if keda else None)
+                    self._autoscalers[kind_of(kind, api_version), name].append(autoscaler)
         return [h for h in self._autoscalers.get((workload.kind, workload.name), []) if same_namespace(h, workload)]

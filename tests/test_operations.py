@@ -203,6 +203,22 @@ def test_a_budget_over_several_workloads_counts_all_their_pods(sslint):
     assert lint(sslint, files, "SS401").findings() == []
 
 
+def test_a_keda_scaled_object_is_an_autoscaler(sslint):
+    """KEDA scales its target through an HPA of its own: a ScaledObject's maxReplicaCount (100 unset) counts as
+    maxReplicas does, and its target is a Deployment unless scaleTargetRef says otherwise."""
+    def scaled_object(target="kind: StatefulSet\n    name: zk", extra="\n  maxReplicaCount: 20"):
+        return (f"apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: zk\nspec:\n  scaleTargetRef:\n"
+                f"    {target}{extra}\n  triggers: [{{type: cpu, metadata: {{value: '60'}}}}]\n")
+    [finding] = lint(sslint, {"zk.yaml": workload(replicas=None), "keda.yaml": scaled_object()}, "SS401").findings()
+    assert "can be scaled to 20 replicas by ScaledObject zk" in finding["message"]
+    assert related(finding) == [("keda.yaml", 9, 3)]
+    [unset] = lint(sslint, {"zk.yaml": workload(replicas=None), "keda.yaml": scaled_object(extra="")}, "SS401").findings()
+    assert "can be scaled to 100 replicas" in unset["message"]
+    assert lint(sslint, {"zk.yaml": workload(replicas=None), "keda.yaml": scaled_object("name: zk")}, "SS401").findings() == []
+    [managed] = lint(sslint, {"zk.yaml": workload(), "keda.yaml": scaled_object()}, "SS405").findings()
+    assert "but ScaledObject zk scales it between 0 and 20 replicas" in managed["message"]
+
+
 def test_a_budget_is_judged_at_the_autoscalers_largest_scale(sslint):
     files = {"zk.yaml": workload(), "pdb.yaml": budget(rule="minAvailable: 3"), "hpa.yaml": autoscaler(high=10)}
     assert lint(sslint, files, "SS401").findings() == []

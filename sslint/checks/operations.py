@@ -8,7 +8,7 @@ from typing import Iterator, NamedTuple
 
 from sslint import versions
 from sslint.finding import Finding, Related
-from sslint.model import WORKLOAD_KINDS, LabelIndex, Model, Obj, integer, kind_of, same_namespace, unrendered
+from sslint.model import WORKLOAD_KINDS, LabelIndex, Model, Obj, integer, kind_of, same_namespace, scale_bounds, unrendered
 from sslint.names import within
 from sslint.selectors import selects
 
@@ -79,7 +79,7 @@ def _own_pods(workload: Obj, model: Model) -> dict:
 
 
 def _scaled_by(scaler: Obj | None, most: int) -> list[Related]:
-    return [Related(scaler, ("spec", "maxReplicas"), f"{scaler.ref}, which can scale it to {most}")] if scaler else []
+    return [Related(scaler, scale_bounds(scaler)[2], f"{scaler.ref}, which can scale it to {most}")] if scaler else []
 
 
 def _replicas_or_spec(workload: Obj) -> tuple:
@@ -361,7 +361,7 @@ def replicas_managed_by_hpa(sts: Obj, model: Model, version: str) -> Iterator[Fi
     if sts.fragment or replicas is None:
         return
     for hpa in model.autoscalers_of(sts):
-        low, high = hpa.get("spec", "minReplicas", default=1), hpa.get("spec", "maxReplicas")
+        low, high, _ = scale_bounds(hpa)
         if low == high == replicas:  # the autoscaler can only ever choose this same count
             continue
         between = f" between {low} and {high} replicas" if integer(low) is not None and integer(high) is not None else ""

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator
 
 from sslint import versions
 from sslint.finding import Finding, Related
-from sslint.model import Model, Obj, integer, unrendered
+from sslint.model import Model, Obj, integer, scale_bounds, unrendered
 from sslint.names import is_dns1123_label
 from sslint.quantity import format_bytes, parse_quantity
 from sslint.selectors import selects
@@ -95,10 +95,10 @@ def _scale(workload: Obj, model: Model) -> tuple[int, Obj | None] | None:
     """How many replicas may share the claim, and the autoscaler that makes it more than one. (Not
     Model.most_replicas, which knows nothing when spec.replicas cannot be read: here an autoscaler
     that can run several pods is enough.)"""
-    for hpa in model.autoscalers_of(workload):
-        maximum = hpa.get("spec", "maxReplicas")
+    for autoscaler in model.autoscalers_of(workload):
+        _, maximum, _ = scale_bounds(autoscaler)
         if integer(maximum) is not None and maximum > 1:
-            return maximum, hpa
+            return maximum, autoscaler
     if workload.replicas is not None and workload.replicas > 1:
         return workload.replicas, None
     return None
@@ -135,7 +135,7 @@ def shared_claim_in_template(workload: Obj, model: Model, version: str) -> Itera
         replicas = f"up to {count} replicas (by {autoscaler.ref})" if autoscaler else f"all {count} replicas"
         related = [Related(c, ("spec", "accessModes"), f"{c.ref}, the shared claim") for c in claims[:1]]
         if autoscaler:
-            related.append(Related(autoscaler, ("spec", "maxReplicas"), f"{autoscaler.ref}, scaling {workload.ref}"))
+            related.append(Related(autoscaler, scale_bounds(autoscaler)[2], f"{autoscaler.ref}, scaling {workload.ref}"))
         if is_set:
             fix = (f"Replace volume {volume['name']!r} with a volumeClaimTemplates entry named {volume['name']!r}, so "
                    f"each pod gets its own claim ({_claim_name(volume['name'], workload)}); claim templates cannot "
