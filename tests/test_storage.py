@@ -160,6 +160,12 @@ class TestMountsAndTemplates:
         assert "the mount 'dat' names nothing: a misspelling?" in unused["message"]
         assert (unused["line"], unused["column"]) == (19, 7)
 
+    def test_a_mount_of_another_claim_template_is_no_stray(self, sslint):
+        """'data' is mounted and 'wal' is not: 'data' names a template, so no mount is offered as its misspelling."""
+        wal = DATA_TEMPLATE + DATA_TEMPLATE.replace("  volumeClaimTemplates:\n", "").replace("name: data", "name: wal")
+        [unused] = lint(sslint, workload(templates=wal), select="SS203").findings()
+        assert unused["message"].endswith("is provisioned for every pod")
+
     def test_fragment_adding_a_claim_template_is_quiet(self, sslint):
         patch = ("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  volumeClaimTemplates:\n"
                  "    - metadata: {name: backup}\n      spec:\n        resources: {requests: {storage: 20Gi}}\n")

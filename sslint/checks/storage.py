@@ -183,11 +183,11 @@ def claim_template_unused(sts: Obj, model: Model, version: str) -> Iterator[Find
     if sts.fragment:
         return
     mounted = {name for _, name, _ in sts.derived(_mounts)}
-    volumes = {v["name"] for _, v in sts.derived(_volumes)}
+    defined = {v["name"] for _, v in sts.derived(_volumes)} | {n for _, _, n in sts.derived(_claim_templates)}
     for path, _, name in sts.derived(_claim_templates):
         if name is None or name in mounted or name in sts.derived(_injected_mounts):
             continue
-        strays = sorted(m for m in mounted - volumes if m != name)
+        strays = sorted(mounted - defined)  # mounts that name nothing (SS202): a misspelt one is the usual cause
         hint = f"; the mount {strays[0]!r} names nothing: a misspelling?" if len(strays) == 1 else ""
         yield Finding(
             f"{sts.ref}: volumeClaimTemplate {name!r} is mounted by no container, yet a claim "
