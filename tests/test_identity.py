@@ -62,6 +62,11 @@ def test_missing_service_suggests_the_headless_service_that_selects_the_pods(ssl
                                        "did you mean 'web-peers', the headless Service that selects its pods?")
     assert finding["related"][0]["message"] == ("Service web-peers, the likely governing Service (the headless "
                                                 "Service that selects its pods)")
+    # Of several, the one that asks most of its pods: not a gossip ring that selects every member of a release.
+    ring = service("ring", "{part: memberlist}")
+    labels = "{app: web, part: memberlist}"
+    run = lint(sslint, {"a.yaml": docs(ring, statefulset(service="web", labels=labels), service("web-peers", labels))})
+    assert "did you mean 'web-peers', the headless Service" in run.findings("SS102")[0]["message"]
 
 
 def test_a_far_name_is_not_suggested(sslint):

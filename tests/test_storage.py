@@ -203,7 +203,9 @@ class TestRetentionAndProvisioning:
         policy = "\n  persistentVolumeClaimRetentionPolicy: {whenScaled: Delete, whenDeleted: Delete}"
         run = lint(sslint, workload(templates=DATA_TEMPLATE, extra_spec=policy), select="SS206")
         assert [(f["line"], f["column"]) for f in run.findings()] == [(23, 42), (23, 62)]
-        assert "scales down" in run.findings()[0]["message"]
+        assert run.findings()[0]["message"].endswith("deleted when the set scales down; scaling up again starts from empty volumes")
+        assert run.findings()[1]["message"].endswith("deleted when the StatefulSet is deleted; recreating the set starts from "
+                                                     "empty volumes")
         # Before 1.27 the cluster drops the policy (SS306 says so): nothing is deleted.
         assert lint(sslint, workload(templates=DATA_TEMPLATE, extra_spec=policy), select="SS206", version="1.26").findings() == []
 

@@ -148,7 +148,10 @@ def _likely_meant(sts: Obj, name: str, model: Model) -> tuple[Obj, str] | tuple[
     near = [(d, s) for d, s in near if d is not None]
     if near:
         return min(near, key=lambda pair: pair[0])[1], "a near spelling"
-    selecting = next((s for s in model.selecting("Service", sts, sts.pod_labels) if _is_headless(s)), None)
+    # Of the headless Services that select its pods, the one that asks most of them (tempo-ingester-discovery,
+    # not the gossip ring that selects every memberlist pod); the first of equals.
+    headless = [s for s in model.selecting("Service", sts, sts.pod_labels) if _is_headless(s)]
+    selecting = max(headless, key=lambda s: len(s.mapping("spec", "selector")), default=None)
     return (selecting, "the headless Service that selects its pods") if selecting else (None, None)
 
 

@@ -292,11 +292,12 @@ def claim_template_invalid(sts: Obj, model: Model, version: str) -> Iterator[Fin
 
 def claim_retention_delete(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
     policy = ("spec", "persistentVolumeClaimRetentionPolicy")
-    for field, when in (("whenScaled", "when the set scales down"), ("whenDeleted", "when the StatefulSet is deleted")):
+    for field, when, again in (("whenScaled", "when the set scales down", "scaling up again"),
+                               ("whenDeleted", "when the StatefulSet is deleted", "recreating the set")):
         if sts.get(*policy, field) == "Delete" and not versions.dropped(policy, version):  # (else SS306's)
             yield Finding(
                 f"{sts.ref}: persistentVolumeClaimRetentionPolicy.{field} is Delete, so each pod's claim and its data "
-                f"are deleted {when}; scaling up again starts from empty volumes",
+                f"are deleted {when}; {again} starts from empty volumes",
                 sts,
                 policy + (field,),
                 fix=f"Use {field}: Retain (the default) unless the data is disposable; then suppress this finding with "
