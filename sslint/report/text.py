@@ -12,7 +12,8 @@ _COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 def summary(result) -> str:
     shown = [f for f in result.findings if not f.suppression]
     suppressed = len(result.findings) - len(shown)
-    files = len(result.files)
+    # (findings on a rendered stream are in the templates its `# Source:` comments name: files too)
+    files = len(set(result.files) | {f.location.file for f in shown})
     where = f"{files} file{'s' if files != 1 else ''}"
     if not shown:
         line = f"No problems found in {where}."
