@@ -42,7 +42,7 @@ def test_helm_output_on_stdin_is_reported_against_the_template(sslint):
     assert (finding["file"], finding["line"], finding["column"]) == ("db/templates/statefulset.yaml", 6, 3)
     assert "did you mean 'db-headless'?" in finding["message"]
     # the summary counts the template among the files (it said "in 1 of 1 file" of the stream, or "2 of 1")
-    assert sslint("--select", "SS102", "-", stdin=RENDERED).out.endswith("Found 1 problem (1 error) in 1 of 2 files.\n")
+    assert sslint("--select", "SS102", "-", stdin=RENDERED).out.endswith("Found 1 problem (1 warning) in 1 of 2 files.\n")
 
 
 def test_suppression_comments_in_rendered_output_still_apply(sslint):
