@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 
 
 def supported() -> tuple[str, ...]:
@@ -50,6 +51,7 @@ REMOVED_API_VERSIONS = {
 }
 
 
+@cache  # (rules ask for every object: a handful of versions, parsed once)
 def parse(version: str) -> tuple[int, int]:
     major, minor = version.split(".")
     return int(major), int(minor)

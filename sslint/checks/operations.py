@@ -321,14 +321,14 @@ def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> 
     if workload.fragment or not workload.pod_labels or most is None or most < 2:
         return
     terms = list(_spreading_terms(workload))
-    spreads_itself = any(_well_formed(t.term.get("labelSelector")) and selects(t.term["labelSelector"], workload.pod_labels)
-                         for t in terms)
     for term in terms:
         selector = term.term.get("labelSelector")
         if not _well_formed(selector) or _reaches_other_namespaces(term, workload):
             continue
         if _selects_any_pod(selector, workload, model):
             continue
+        spreads_itself = any(_well_formed(t.term.get("labelSelector")) and selects(t.term["labelSelector"], workload.pod_labels)
+                             for t in terms)
         if "podAntiAffinity" in term.path and not _aimed_at_own_pods(selector, workload.pod_labels, spreads_itself):
             continue  # it keeps the pods from another application's, made elsewhere (a spread constraint spreads its own)
         yield Finding(
