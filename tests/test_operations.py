@@ -324,6 +324,18 @@ def test_anti_affinity_in_the_alpha_annotation_is_said_to_be_ignored(sslint, val
                                      "annotation to spec.template.spec.affinity. Add a preferred")
 
 
+def test_a_term_that_keeps_the_set_from_another_applications_pods_spreads_nothing(sslint):
+    """A cache kept off the database's nodes (CloudNativePG labels its pods cnpg.io/cluster) is not kept off its
+    own: SS402 says so at that term. A term written for its own pods that selects nothing is SS407's alone."""
+    pod = anti_affinity(selector="matchLabels: {cnpg.io/cluster: orders-db}")
+    [finding] = lint(sslint, {"zk.yaml": workload(pod=pod)}, "SS402,SS407").findings()
+    assert (finding["rule"], finding["severity"], where(finding)) == ("SS402", "info", ("zk.yaml", 16, 15))
+    assert ("StatefulSet zk runs 3 replicas, and its required pod anti-affinity term keeps them from the pods of "
+            "cnpg.io/cluster=orders-db, not from each other") in finding["message"]
+    typo = anti_affinity(selector="matchLabels: {app: zkk}")
+    assert [f["rule"] for f in lint(sslint, {"zk.yaml": workload(pod=typo)}, "SS402,SS407").findings()] == ["SS407"]
+
+
 @pytest.mark.parametrize(
     "pod",
     [

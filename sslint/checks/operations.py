@@ -251,6 +251,8 @@ def anti_affinity_missing(sts: Obj, model: Model, version: str) -> Iterator[Find
     if sts.fragment or most is None or most < 2 or _one_pod_per_node(sts, version):
         return
     terms = [t for t in _spreading_terms(sts) if isinstance(t.term.get("topologyKey"), str)]
+    apart_from_others = [t for t in terms if not _spreads_own_pods(t, sts, model)]  # (another application's pods)
+    terms = [t for t in terms if t not in apart_from_others]
     if any(_keeps_nodes_apart(t) for t in terms):
         return
     related = _scaled_by(scaler, most)
@@ -270,12 +272,31 @@ def anti_affinity_missing(sts: Obj, model: Model, version: str) -> Iterator[Find
             sts, first.path + ("topologyKey",), fix=fix, related=related,
         )
         return
+    if apart_from_others:
+        other = apart_from_others[0]
+        yield Finding(
+            f"{sts.ref} {_how_many(most, scaler)}, and its {other.what} keeps them from the pods of "
+            f"{_selector_text(other.term['labelSelector'])}, not from each other: with no term on its own pods across "
+            f"{NODE_KEY}, the scheduler may place several (or all) replicas on one node, and losing that node takes them "
+            f"down together{ignored}",
+            sts, other.path + ("labelSelector",), fix=fix, related=related,
+        )
+        return
     yield Finding(
         f"{sts.ref} {_how_many(most, scaler)} with neither pod anti-affinity nor a topology spread constraint on "
         f"{NODE_KEY}: the scheduler may place several (or all) replicas on one node, and losing that node takes "
         f"them down together{ignored}",
         sts, _replicas_or_spec(sts), fix=fix, related=related,
     )
+
+
+def _spreads_own_pods(term: Term, workload: Obj, model: Model) -> bool:
+    """Whether a term spreads the workload's own pods: its selector selects them (or cannot be read: not
+    this rule's to judge), or it selects nothing and looks written for them (SS407 reports that)."""
+    selector = term.term.get("labelSelector")
+    if not _well_formed(selector) or selects(selector, workload.pod_labels):
+        return True
+    return not _selects_any_pod(selector, workload, model) and _meant_for_own_pods(term, selector, workload.pod_labels, False)
 
 
 def _reaches_other_namespaces(term: Term, workload: Obj) -> bool:
@@ -293,13 +314,16 @@ def _selects_any_pod(selector: dict, workload: Obj, model: Model) -> bool:
     return any(same_namespace(obj, workload) and selects(selector, labels) for obj, labels in candidates)
 
 
-def _aimed_at_own_pods(selector: dict, labels: dict, spreads_itself: bool) -> bool:
-    """Whether a selector that selects no pod looks written for the workload's own: it asks for one of
+def _meant_for_own_pods(term: Term, selector: dict, labels: dict, spreads_itself: bool) -> bool:
+    """Whether a term whose selector selects no pod looks written for the workload's own: every topology
+    spread constraint (it spreads the pods it counts), and a pod anti-affinity term that asks for one of
     their label values under another key (`app In (zk)` for pods labelled app.kubernetes.io/name: zk),
     or for a near spelling of one of their keys or values (`app: zookeper`); or it asks for another
     value of one of their keys while no other term spreads them (`app: zookeeper` for app: zk). A term
     on labels of its own (strimzi.io/name, cnpg.io/cluster) keeps the pods from those of another
     application, which an operator or another repository may make."""
+    if "podAntiAffinity" not in term.path:
+        return True
     own = {str(key): str(value) for key, value in labels.items()}
     asked = [(str(key), str(value)) for key, value in (selector.get("matchLabels") or {}).items()]
     asked += [(str(e.get("key")), None if value is None else str(value)) for e in selector.get("matchExpressions") or []
@@ -329,8 +353,8 @@ def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> 
             continue
         spreads_itself = any(_well_formed(t.term.get("labelSelector")) and selects(t.term["labelSelector"], workload.pod_labels)
                              for t in terms)
-        if "podAntiAffinity" in term.path and not _aimed_at_own_pods(selector, workload.pod_labels, spreads_itself):
-            continue  # it keeps the pods from another application's, made elsewhere (a spread constraint spreads its own)
+        if not _meant_for_own_pods(term, selector, workload.pod_labels, spreads_itself):
+            continue  # it keeps the pods from another application's, made elsewhere
         yield Finding(
             f"{workload.ref}: its {term.what} selects {_selector_text(selector)}, which no pod template in the model "
             f"carries, not even its own ({_labels(workload.pod_labels)}): the scheduler never spreads the replicas "
