@@ -93,5 +93,9 @@ def siblings(files: list[Path]) -> list[Path]:
 def in_chart_templates(path: Path) -> bool:
     """Whether the file lies under a Helm chart's templates/ (beside its Chart.yaml): a template to
     render, even where its actions stand only in strings and it parses as YAML."""
+    try:
+        path = path.resolve()  # (linted from inside templates/, the path shown has no parent to tell)
+    except (OSError, RuntimeError):
+        return False
     return any(parent.name == "templates" and (parent.parent / "Chart.yaml").is_file() for parent in path.parents)
 

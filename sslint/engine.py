@@ -572,14 +572,32 @@ def _trace_origins(findings: list[Finding]) -> None:
             origin_files[document.origin] = Model()
             origin = Path(document.origin)
             origin_files[document.origin].add(_load(discover.display(origin), _contents(origin)), context=True)
-        # The object of its kind whose name the built one's holds (namePrefix and nameSuffix add to it):
-        # of several (redis, redis-replicas in prod-redis-replicas), the longest.
-        same_kind = origin_files[document.origin].of_kind(finding.obj.kind)
-        holding = [o for o in same_kind if o.name and finding.obj.name and o.name in finding.obj.name]
-        source = max(holding, key=lambda o: len(o.name), default=None)
+        source = _source_object(finding.obj, origin_files[document.origin].of_kind(finding.obj.kind), document.origin)
         shown = discover.display(Path(document.origin))
         line, column = source.position(finding.path) if source else (1, 1)
         finding.location = Location(shown, line, column)
+
+
+def _source_object(built: Obj, written: list[Obj], origin: str) -> Obj | None:
+    """The object of the origin file that a built one comes from: one whose name the built name holds
+    (namePrefix and nameSuffix add to it). Of several (redis and redis-replicas in prod-redis-replicas,
+    or with nameSuffix -replicas in redis-replicas), the one whose prefix and suffix turn the most of
+    the file's built objects of that kind into names the file writes."""
+    holding = [o for o in written if o.name and built.name and o.name in built.name]
+    if len(holding) < 2:
+        return holding[0] if holding else None
+    names = {o.name for o in written}
+    siblings = [d.data.get("metadata", {}).get("name") for d in built.source.documents
+                if d.origin == origin and isinstance(d.data, dict) and d.data.get("kind") == built.data.get("kind")
+                and isinstance(d.data.get("metadata"), dict)]
+
+    def explained(candidate: Obj) -> int:
+        at = built.name.index(candidate.name)
+        prefix, suffix = built.name[:at], built.name[at + len(candidate.name):]
+        return sum(isinstance(n, str) and n.startswith(prefix) and n.endswith(suffix)
+                   and n[len(prefix):len(n) - len(suffix)] in names for n in siblings)
+
+    return max(holding, key=lambda o: (explained(o), len(o.name)))
 
 
 def run(options: Options) -> Result:
@@ -649,7 +667,13 @@ def _run(options: Options) -> Result:
     suppress.apply(findings, {s.path: s.pragmas for s in sources})
     _trace_origins(findings)
     findings.sort(key=lambda f: (f.location.file, f.location.line, f.location.column, f.rule.id))
-    result = Result(findings, [s.path for s in sources if not s.template], notices, internal_errors, model)
+    # The files read, and those their documents were rendered from (a stream's `# Source:` templates,
+    # a kustomization's files), where findings may be reported.
+    files = [s.path for s in sources if not s.template]
+    read = set(files)
+    files += [f for f in dict.fromkeys(d.origin if d.origin_line is not None else discover.display(Path(d.origin))
+                                       for s in sources for d in s.documents if d.origin is not None) if f not in read]
+    result = Result(findings, files, notices, internal_errors, model)
     if entry is not None and not internal_errors:
         cache.store(entry, _result_to_plain(result))
     return result

@@ -942,10 +942,30 @@ def decode(raw: bytes) -> str:
 
 
 def is_template(text: str) -> bool:
-    """Whether the text holds what looks like a Helm action. (A file that also fails to parse is a
-    template to render first; one that parses holds them in strings, as a PrometheusRule's
-    `{{ $labels.instance }}` or a Vault agent's template annotation do, and is linted.)"""
+    """Whether the text holds what looks like a Helm action. (A file that also fails to parse, and
+    parses once they are blanked out, is a template to render first; one that parses holds them in
+    strings, as a PrometheusRule's `{{ $labels.instance }}` or a Vault agent's template annotation
+    do, and is linted.)"""
     return "{{" in text and _HELM_ACTION.search(text) is not None
+
+
+_ACTION = re.compile(r"\{\{.*?\}\}", re.S)
+_MARK = "\ue000"  # (a private-use character: no manifest holds one)
+
+
+def _broken_by_actions(text: str, errors: list[ParseError], as_json: bool) -> bool:
+    """Whether the text's parse errors are its Go-template actions': none is a repeated key (a text
+    whose actions stand in YAML's structure fails before its keys can repeat), and with each action on
+    a line of its own (`{{- if … }}`, `{{- toYaml … | nindent 8 }}`) blanked out and each other one
+    (`name: {{ .x }}-db`) made a plain word, it reads; keys an if and its else both write may then repeat."""
+    if any(error.message.startswith("duplicate key ") for error in errors):
+        return False
+    marked = _ACTION.sub(lambda m: re.sub(r"[^\r\n]", _MARK, m.group()), text)
+    lines = [line.replace(_MARK, " ") if not line.replace(_MARK, "").strip() else line.replace(_MARK, "x")
+             for line in marked.split("\n")]
+    blanked = SourceFile("")
+    _read("\n".join(lines), blanked, as_json, None)
+    return all(error.message.startswith("duplicate key ") for error in blanked.errors)
 
 
 def load(raw: bytes, path: str, as_json: bool = False, pieces: tuple[str, list] | None = None) -> SourceFile:
@@ -977,7 +997,7 @@ def load(raw: bytes, path: str, as_json: bool = False, pieces: tuple[str, list] 
         firsts = headings = None
     else:
         firsts, headings = joined
-    if source.errors and is_template(text):  # Helm's actions where YAML has structure (`{{- if }}`, `x: {{ .y }}`)
+    if source.errors and is_template(text) and _broken_by_actions(text, source.errors, as_json):  # Helm's, in YAML's structure
         source.documents, source.errors, source.pragmas, source.text, source.template = [], [], {}, "", True
         return source
     if source.errors:  # a message may name a position read before the error: read again, with positions

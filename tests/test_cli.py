@@ -152,6 +152,18 @@ def test_helm_templates_are_skipped_with_one_notice(sslint):
     assert run.out.count("note: skipped 3 Helm template files") == 1 and "app/svc.yaml" not in run.out
 
 
+
+def test_a_chart_template_is_told_from_inside_its_directory_too(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from sslint.discover import in_chart_templates
+
+    (tmp_path / "chart" / "templates").mkdir(parents=True)
+    (tmp_path / "chart" / "Chart.yaml").write_text("name: c\n")
+    monkeypatch.chdir(tmp_path / "chart" / "templates")  # the path shown, svc.yaml, has no parent to tell
+    assert in_chart_templates(Path("svc.yaml")) and not in_chart_templates(Path("../svc.yaml"))
+
+
 def test_a_stream_whose_strings_hold_go_templates_is_linted(sslint):
     """Rendered output with a PrometheusRule ({{ $labels.instance }}) or a Vault agent template annotation is no
     Helm template: its mistakes are found (it used to be skipped whole, with a notice)."""

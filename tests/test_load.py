@@ -435,6 +435,13 @@ def test_helm_templates_are_recognised_not_parsed():
         source = load(template, "t.yaml")
         assert source.template and source.errors == [] and source.documents == []
     assert not load(b"annotations:\n  summary: '{{inputs.parameters.x}}'\n", "t.yaml").template
+    # an if and its else that write one key twice, once the actions are blanked out: still a template
+    branches = b"spec:\n{{- if .Values.ha }}\n  replicas: 3\n{{- else }}\n  replicas: 1\n{{- end }}\n  x: {{ .Values.x }}-y\n"
+    assert load(branches, "t.yaml").template
+    # a YAML error of its own (a repeated key, a bad flow) is no template's, whatever strings or comments hold
+    for broken in (b"a: '{{ $labels.x }}'\nb: 1\nb: 2\n", b"# {{ .Values.x }}\na: [1\n"):
+        source = load(broken, "t.yaml")
+        assert not source.template and len(source.errors) == 1
     rule = b"annotations:\n  summary: Instance {{ $labels.instance }} down\n  vault: |\n    {{- with secret \"db\" -}}\n    {{ .Data.password }}\n    {{- end }}\n"
     source = load(rule, "t.yaml")
     assert not source.template and source.documents[0].data["annotations"]["summary"] == "Instance {{ $labels.instance }} down"

@@ -41,8 +41,10 @@ def test_helm_output_on_stdin_is_reported_against_the_template(sslint):
     [finding] = run.findings()
     assert (finding["file"], finding["line"], finding["column"]) == ("db/templates/statefulset.yaml", 6, 3)
     assert "did you mean 'db-headless'?" in finding["message"]
-    # the summary counts the template among the files (it said "in 1 of 1 file" of the stream, or "2 of 1")
-    assert sslint("--select", "SS102", "-", stdin=RENDERED).out.endswith("Found 1 problem (1 warning) in 1 of 2 files.\n")
+    # the summary counts the templates among the files, whatever the findings (it said "in 2 of 1 file")
+    assert sslint("--select", "SS102", "-", stdin=RENDERED).out.endswith("Found 1 problem (1 warning) in 1 of 3 files.\n")
+    assert sslint("--select", "SS103", "-", stdin=RENDERED).out.endswith("No problems found in 3 files.\n")
+    assert sslint("--format", "json", "--select", "SS103", "-", stdin=RENDERED).json["summary"]["files"] == 3
 
 
 def test_suppression_comments_in_rendered_output_still_apply(sslint):
@@ -160,3 +162,9 @@ def test_a_built_object_is_traced_to_the_source_object_whose_name_it_holds_most_
              "overlay/kustomization.yaml": "resources: [../base]\nnamePrefix: prod-\n"}
     [finding] = sslint("--format", "json", "--select", "SS202", "--kustomize", "overlay", files=files).findings()
     assert (finding["file"], finding["line"]) == ("base/redis.yaml", 34)
+    # with nameSuffix -replicas, the built redis-replicas is redis: the suffix that explains every built name
+    files["overlay/kustomization.yaml"] = "resources: [../base]\nnameSuffix: -replicas\n"
+    files["base/redis.yaml"] = files["base/redis.yaml"].replace("image: nginx:1.27\n", "image: nginx:1.27\n          volumeMounts: [{name: dtb, mountPath: /d}]\n", 1)
+    found = sslint("--format", "json", "--select", "SS202", "--kustomize", "overlay", files=files).findings()
+    assert sorted((f["message"].split(":")[0], f["line"]) for f in found) == [
+        ("StatefulSet redis-replicas", 17), ("StatefulSet redis-replicas-replicas", 35)]

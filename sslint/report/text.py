@@ -12,8 +12,7 @@ _COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 def summary(result) -> str:
     shown = [f for f in result.findings if not f.suppression]
     suppressed = len(result.findings) - len(shown)
-    # (findings on a rendered stream are in the templates its `# Source:` comments name: files too)
-    files = len(set(result.files) | {f.location.file for f in shown})
+    files = len(result.files)  # (those read, and the templates and files a stream or a build comes from)
     where = f"{files} file{'s' if files != 1 else ''}"
     if not shown:
         line = f"No problems found in {where}."
