@@ -1032,7 +1032,7 @@ def cut(raw: bytes) -> tuple[str, list[tuple[int, int, int, bool, bool]]] | None
     """A long YAML file's text and its pieces: (start, end, lines before start, whether the text has
     helm's `# Source:` comments, whether the piece continues a List), each but the first beginning
     at a `---` line, or in a single List document at the line of an item (_list_pieces); None for a file read
-    whole: short, not UTF-8, a Helm template, with a second byte order mark (which the C parser does
+    whole: short, not UTF-8, with a second byte order mark (which the C parser does
     not count), a directive (which belongs to the document after it) or a line break that only
     libyaml counts, or with no `---` line to cut at."""
     if len(raw) < 2 * PIECE or _CParser is None:
@@ -1041,7 +1041,7 @@ def cut(raw: bytes) -> tuple[str, list[tuple[int, int, int, bool, bool]]] | None
         text = decode(raw)
     except UnicodeDecodeError:
         return None
-    if text.startswith(("\ufeff", "%")) or "\n%" in text or is_template(text) or _odd_breaks(text):
+    if text.startswith(("\ufeff", "%")) or "\n%" in text or _odd_breaks(text):
         return None
     rendered = _SOURCE in text
     spans, start, line = [], 0, 0
