@@ -505,7 +505,8 @@ def _plain(location: Location) -> tuple:
 
 
 def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: int) -> tuple[list[Finding], list[str]]:
-    """Every selected check on every reported object of its kinds. A large model is checked by this
+    """Every selected check on every reported object of its kinds (not context, and not owned by another
+    object of the model: a dump's ReplicaSets repeat their Deployment). A large model is checked by this
     process and `jobs` - 1 forked workers, which share the model instead of receiving a copy; each
     takes whole rules, so that the indexes a rule builds as it goes are built by few of them, and
     sends back its findings with their positions. (Reading positions allocates, and a forked worker
@@ -521,11 +522,11 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
         checked_by: dict[str, list[tuple[str, list, list]]] = defaultdict(list)  # kind → its checks
         for (rule_id, kind), lists in found.items():
             checked_by[kind].append((rule_id, *lists))
-        _check_all(model, rules, ((rule_id, obj, *lists) for obj in model.objects if not obj.context
+        _check_all(model, rules, ((rule_id, obj, *lists) for obj in model.objects if not obj.context and not model.owned(obj)
                                   for rule_id, *lists in checked_by.get(obj.kind, ())), version)
         return [f for findings, _ in found.values() for f in findings], [e for _, errors in found.values() for e in errors]
-    work = {rule_id: [obj for kind in rules[rule_id].kinds for obj in model.of_kind(kind) if not obj.context]
-            for rule_id in checks}
+    work = {rule_id: [obj for kind in rules[rule_id].kinds for obj in model.of_kind(kind)
+                      if not obj.context and not model.owned(obj)] for rule_id in checks}
     largest_first = sorted(work, key=lambda r: len(work[r]), reverse=True)  # the rules with the most objects first
     number = {id(obj): n for n, obj in enumerate(model.objects)}
 

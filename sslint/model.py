@@ -258,6 +258,7 @@ class Model:
         self._spellings: dict[tuple, tuple] = {}
         self._autoscalers: dict | None = None
         self._pod_templates: LabelIndex | None = None
+        self._owned: set[int] | None = None
         self._derived: dict[Callable, Any] = {}
         self.previous: Model | None = None  # the manifests at --diff-base
 
@@ -365,6 +366,19 @@ class Model:
             if integer(ceiling) is not None and ceiling > most:
                 most, scaler = ceiling, autoscaler
         return most, scaler
+
+    def owned(self, obj: Obj) -> bool:
+        """Whether an ownerReference of the object names an object of the model: in a dump of a cluster,
+        a Deployment's ReplicaSets, a set's pods and claims. Rules report on the owner, not on them."""
+        if self._owned is None:
+            self._owned = set()
+            for candidate in self.objects:
+                metadata = candidate.data.get("metadata")
+                if type(metadata) is dict and "ownerReferences" in metadata and any(
+                        isinstance(r.get("name"), str) and self.named(kind_of(r.get("kind"), r.get("apiVersion")), r["name"], candidate)
+                        for _, r in candidate.items("metadata", "ownerReferences")):
+                    self._owned.add(id(candidate))
+        return id(obj) in self._owned
 
     def autoscalers_of(self, workload: Obj) -> list[Obj]:
         """The HorizontalPodAutoscalers and KEDA ScaledObjects whose scaleTargetRef names `workload`, in a

@@ -247,6 +247,17 @@ def test_in_a_dump_of_a_cluster_pods_and_replica_sets_are_counted_by_their_owner
     assert "sets minAvailable: 100% for its 3 pods, which rounds up to all 3" in finding["message"]
 
 
+def test_a_dumps_own_pods_do_not_turn_the_fix_to_labels_an_upgrade_changes(sslint):
+    """The set's pods carry its selector's labels and the chart's version: they are its own, not another
+    workload's, so the budget the fix proposes selects by the selector (helm.sh/chart changes on upgrade)."""
+    labels = "{app: zk, helm.sh/chart: zk-1.0}"
+    pods = "".join(f"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: zk-{n}\n  labels: {labels}\n"
+                   f"  ownerReferences: [{{apiVersion: apps/v1, kind: StatefulSet, name: zk, controller: true}}]\n"
+                   f"spec: {{containers: [{{name: main, image: nginx}}]}}\n" for n in range(3))
+    [finding] = lint(sslint, {"zk.yaml": workload(labels=labels, selector="{app: zk}") + pods}, "SS401").findings()
+    assert "with selector.matchLabels {app: zk} and maxUnavailable: 1" in finding["fix"]
+
+
 def test_a_budget_that_blocks_the_eviction_of_a_single_pod_is_info(sslint):
     """Kubernetes documents maxUnavailable: 0 over one pod as the way to have the cluster's operator ask first."""
     [finding] = lint(sslint, {"zk.yaml": workload(replicas="1"), "pdb.yaml": budget(rule="maxUnavailable: 0")},

@@ -314,3 +314,19 @@ def test_an_injector_annotation_that_is_not_json_mounts_nothing(sslint, value):
         "      labels: {app: db}\n", f"      labels: {{app: db}}\n      annotations:\n        sidecar.istio.io/userVolumeMount: {value}\n", 1)
     run = lint(sslint, sts, select="SS208")
     assert rules(run) == ["SS208"] and run.code == 0
+
+
+def test_in_a_dump_of_a_cluster_the_replica_sets_a_deployment_owns_are_not_reported_again(sslint):
+    """`kubectl get deploy,rs -o yaml`: a ReplicaSet whose owner is in the model repeats its template; the
+    Deployment's finding is the one (the Deployment documentation: do not manage ReplicaSets it owns)."""
+    volumes = "\n      volumes:\n        - {name: data, emptyDir: {}}\n        - {name: spare, emptyDir: {}}"
+    deployment = workload(kind="Deployment", name="api", volumes=volumes)
+    owned = workload(kind="ReplicaSet", name="api-7b9d5c8f46", volumes=volumes).replace(
+        "  name: api-7b9d5c8f46\n", "  name: api-7b9d5c8f46\n  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, "
+        "name: api, controller: true}]\n", 1)
+    orphan = owned.replace("name: api,", "name: gone,")
+    run = lint(sslint, deployment, owned, orphan, select="SS208")
+    assert [(f["object"]["kind"], f["object"]["name"]) for f in run.findings()] == [
+        ("Deployment", "api"), ("ReplicaSet", "api-7b9d5c8f46")]
+    assert [f["line"] for f in run.findings()] == [19, 61]
+

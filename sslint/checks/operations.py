@@ -73,8 +73,8 @@ def _own_pods(workload: Obj, model: Model) -> dict:
         return workload.pod_labels
     selector = {"matchLabels": match_labels}
     shared = any((other.kind, other.name) != (workload.kind, workload.name)  # itself, or a copy (an overlay)
-                 and same_namespace(other, workload) and selects(selector, labels)
-                 for other, labels in model.pod_templates.candidates(selector))
+                 and same_namespace(other, workload) and selects(selector, labels) and not model.owned(other)
+                 for other, labels in model.pod_templates.candidates(selector))  # (a dump's pods are the set's)
     return workload.pod_labels if shared and workload.pod_labels else match_labels
 
 
@@ -99,7 +99,7 @@ def _pods_counted(budget: Obj, workload: Obj, most: int, model: Model) -> int | 
     total = most
     for other, labels in model.pod_templates.candidates(selector):
         if other.fragment or other.kind == "PodTemplate" or (other.kind, other.name) == (workload.kind, workload.name) \
-                or _owned_in_model(other, model):
+                or model.owned(other):
             continue  # a patch, a template no controller runs, the workload itself or a copy of it (an overlay), or
             # in a dump of a cluster, a pod or ReplicaSet whose owner is counted already
         if same_namespace(other, budget) and same_namespace(other, workload) and selects(selector, labels):
@@ -111,12 +111,6 @@ def _pods_counted(budget: Obj, workload: Obj, most: int, model: Model) -> int | 
                 return None
             total += pods
     return total
-
-
-def _owned_in_model(obj: Obj, model: Model) -> bool:
-    """Whether an ownerReference of the object names an object of the model (a dump's pod, its set)."""
-    return any(isinstance(r.get("name"), str) and model.named(kind_of(r.get("kind"), r.get("apiVersion")), r["name"], obj)
-               for _, r in obj.items("metadata", "ownerReferences"))
 
 
 def _scaled(value, pods: int) -> int | None:
