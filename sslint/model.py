@@ -110,6 +110,13 @@ class Obj:
         return integer(self.get("spec", "replicas", default=1))
 
     @property
+    def from_cluster(self) -> bool:
+        """Whether the object was read from a cluster (`kubectl get -o yaml`, a backup), not written to be
+        applied: the API server has given it a resourceVersion, a uid or managedFields."""
+        metadata = self.data.get("metadata")
+        return type(metadata) is dict and any(metadata.get(k) for k in ("resourceVersion", "uid", "managedFields"))
+
+    @property
     def pod_labels(self) -> dict:
         return self.mapping("spec", "template", "metadata", "labels")
 

@@ -549,6 +549,21 @@ def test_no_conflict_with_the_autoscaler(sslint, files):
     assert lint(sslint, files, "SS405").findings() == []
 
 
+def test_a_set_read_from_a_cluster_is_judged_by_what_its_last_apply_set(sslint):
+    """`kubectl get -o yaml` prints spec.replicas whatever was applied (the API server defaults it, the
+    autoscaler writes it): only a last kubectl apply that set it resets the scale, and says so."""
+    live = workload().replace("  name: zk\n", "  name: zk\n  resourceVersion: '4711'\n  uid: 0d1f\n", 1)
+    assert lint(sslint, {"zk.yaml": live, "hpa.yaml": autoscaler()}, "SS405").findings() == []
+    applied = '{"apiVersion":"apps/v1","kind":"StatefulSet","spec":{"replicas":2}}'
+    annotated = live.replace("  uid: 0d1f\n", f"  uid: 0d1f\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: '{applied}'\n", 1)
+    [finding] = lint(sslint, {"zk.yaml": annotated, "hpa.yaml": autoscaler()}, "SS405").findings()
+    assert finding["message"].startswith("StatefulSet zk was last applied with spec.replicas: 2, but HorizontalPodAutoscaler zk "
+                                         "scales it between 2 and 5 replicas: every apply resets the scale to 2")
+    assert where(finding) == ("zk.yaml", 8, 5)
+    unset = annotated.replace('"spec":{"replicas":2}', '"spec":{}')
+    assert lint(sslint, {"zk.yaml": unset, "hpa.yaml": autoscaler()}, "SS405").findings() == []
+
+
 def test_an_autoscaler_without_a_namespace_lands_with_the_set(sslint):
     run = lint(sslint, {"zk.yaml": workload(namespace="db"), "hpa.yaml": autoscaler()}, "SS405")
     assert "StatefulSet db/zk" in run.findings()[0]["message"]

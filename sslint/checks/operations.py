@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from typing import Iterator, NamedTuple
@@ -374,19 +375,39 @@ def grace_period_zero(sts: Obj, model: Model, version: str) -> Iterator[Finding]
         )
 
 
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def _applied_replicas(sts: Obj) -> tuple[object, tuple, str] | None:
+    """The spec.replicas an apply of the manifest sets, where it is written and how to say so: the
+    manifest's own; for an object read from a cluster, whose spec.replicas the API server and the
+    autoscaler write, the one its last `kubectl apply` set (in that annotation), if any."""
+    if not sts.from_cluster:
+        replicas = sts.get(*REPLICAS)
+        return None if replicas is None else (replicas, REPLICAS, f"sets spec.replicas: {replicas}")
+    applied = sts.mapping("metadata", "annotations").get(LAST_APPLIED)
+    try:
+        replicas = json.loads(applied).get("spec", {}).get("replicas") if isinstance(applied, str) else None
+    except (ValueError, RecursionError, AttributeError):
+        return None
+    where = ("metadata", "annotations", LAST_APPLIED)
+    return None if replicas is None else (replicas, where, f"was last applied with spec.replicas: {replicas}")
+
+
 def replicas_managed_by_hpa(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
-    replicas = sts.get(*REPLICAS)
-    if sts.fragment or replicas is None:
+    applied = _applied_replicas(sts) if not sts.fragment else None
+    if applied is None:
         return
+    replicas, where, said = applied
     for hpa in model.autoscalers_of(sts):
         low, high, _ = scale_bounds(hpa)
         if low == high == replicas:  # the autoscaler can only ever choose this same count
             continue
         between = f" between {low} and {high} replicas" if integer(low) is not None and integer(high) is not None else ""
         yield Finding(
-            f"{sts.ref} sets spec.replicas: {replicas}, but {hpa.ref} scales it{between}: every "
+            f"{sts.ref} {said}, but {hpa.ref} scales it{between}: every "
             f"apply resets the scale to {replicas}, undoing the autoscaler's choice until it reacts again",
-            sts, REPLICAS,
+            sts, where,
             related=[Related(hpa, ("spec", "scaleTargetRef"), f"{hpa.ref}, which scales {sts.ref}")],
         )
         return
