@@ -259,6 +259,16 @@ class TestRetentionAndProvisioning:
                                          "and at least 1Gi; the manifests define 0 that can bind, so 3 pods stay Pending")
         assert short["fix"] == "Create 3 more matching PersistentVolumes, or set storageClassName to a class with a provisioner."
 
+    def test_claims_the_set_has_bound_already_need_no_volume(self, sslint):
+        """A dump of a namespace holds the set's bound claims, and no PersistentVolume (they are cluster-scoped)."""
+        def claim(n, bound="\n  volumeName: pv-#"):
+            return f"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: data-db-{n}}}\nspec:\n  storageClassName: ''{bound.replace('#', str(n))}\n"
+        assert lint(sslint, self.static_set("2"), claim(0), claim(1), select="SS207").findings() == []
+        [finding] = lint(sslint, self.static_set("3"), claim(0), claim(1, "\nstatus: {phase: Bound}"), claim(2, ""),
+                         select="SS207").findings()
+        assert finding["message"].endswith("2 of its claims are bound already, and the manifests define no PersistentVolume, "
+                                           "so 1 pod stays Pending unless 1 matching PersistentVolume exists in the cluster")
+
     def test_claim_names_are_told_by_their_form_at_any_scale(self, sslint):
         """Two billion replicas: the names of their claims are never listed (that filled memory)."""
         sts = self.static_set(replicas="2000000000")

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator
 
 from sslint import versions
 from sslint.finding import Finding, Related
-from sslint.model import Model, Obj, integer, scale_bounds, unrendered
+from sslint.model import Model, Obj, integer, same_namespace, scale_bounds, unrendered
 from sslint.names import is_dns1123_label
 from sslint.quantity import format_bytes, parse_quantity
 from sslint.selectors import selects
@@ -351,19 +351,25 @@ def claim_unprovisionable(sts: Obj, model: Model, version: str) -> Iterator[Find
             return (ordinal.isascii() and ordinal.isdigit() and str(int(ordinal)) == ordinal
                     and first <= int(ordinal) < first + replicas)
 
-        volumes = [pv for pv in model.of_kind("PersistentVolume") if _can_bind(pv, spec, request, ours, sts.namespace)]
-        missing = replicas - len(volumes)
+        # Claims the set has made already and that are bound (a dump of a cluster holds them): theirs need no
+        # volume more; and the volumes that can bind the others.
+        bound = {c.name for c in model.of_kind("PersistentVolumeClaim") if ours(c.name) and same_namespace(c, sts)
+                 and (c.get("spec", "volumeName") or c.get("status", "phase") == "Bound")}
+        volumes = [pv for pv in model.of_kind("PersistentVolume") if _can_bind(pv, spec, request, ours, sts.namespace)
+                   and pv.get("spec", "claimRef", "name") not in bound]
+        missing = replicas - len(bound) - len(volumes)
         if missing <= 0:
             continue
         modes = ", ".join(map(str, _modes(spec))) or "no access mode"
         plural = missing > 1
         needed = f"{missing} matching PersistentVolume{'s' if plural else ''} {'exist' if plural else 'exists'}"
         stay = f"{missing} {'pods stay' if plural else 'pod stays'} Pending"
+        have = f"{len(bound)} of its claims {'is' if len(bound) == 1 else 'are'} bound already, and " if bound else ""
         if model.of_kind("PersistentVolume"):
-            found = f"the manifests define {len(volumes)} that can bind, so {stay}"
+            found = f"{have}the manifests define {len(volumes)} {'more ' if bound else ''}that can bind, so {stay}"
             create = f"Create {missing} more matching PersistentVolume{'s' if plural else ''}"
         else:  # an administrator may create them apart from the application's manifests
-            found = f"the manifests define no PersistentVolume, so {stay} unless {needed} in the cluster"
+            found = f"{have}the manifests define no PersistentVolume, so {stay} unless {needed} in the cluster"
             create = f"Make sure {needed} (defined with these manifests, or created by the cluster's administrator)"
         yield Finding(
             f"{sts.ref}: volumeClaimTemplate {name!r} has storageClassName \"\" (no dynamic provisioning), so "
