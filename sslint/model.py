@@ -174,16 +174,22 @@ def same_namespace(a: Obj, b: Obj) -> bool:
     return a.namespace is None or b.namespace is None or a.namespace == b.namespace
 
 
-def _objects_of(document: Document) -> Iterable[tuple[dict, tuple]]:
+def _objects_of(document: Document) -> Iterable[tuple[dict, tuple, str, str]]:
+    """The objects of a document, with their kind and apiVersion: itself, or a List's items. The API's
+    own lists (a StatefulSetList, as `kubectl get --raw` and client libraries print them) leave these
+    out of their items: they are the list's kind less `List`, and its apiVersion."""
     data = document.data
     if not isinstance(data, dict) or not isinstance(data.get("kind"), str) or not isinstance(data.get("apiVersion"), str):
         return
     if data["kind"].endswith("List") and isinstance(data.get("items"), list):
+        kind = data["kind"][:-len("List")] or None  # (a plain List says nothing of its items)
         for index, item in enumerate(data["items"]):
-            if isinstance(item, dict) and isinstance(item.get("kind"), str) and isinstance(item.get("apiVersion"), str):
-                yield item, ("items", index)
+            if isinstance(item, dict):
+                item_kind, item_api_version = item.get("kind", kind), item.get("apiVersion", data["apiVersion"])
+                if isinstance(item_kind, str) and isinstance(item_api_version, str):
+                    yield item, ("items", index), item_kind, item_api_version
     else:
-        yield data, ()
+        yield data, (), data["kind"], data["apiVersion"]
 
 
 class _SelectorIndex:
@@ -271,9 +277,8 @@ class Model:
 
     def add(self, source: SourceFile, context: bool) -> None:
         for document in source.documents:
-            for data, prefix in _objects_of(document):
-                obj = Obj(kind_of(data["kind"], data["apiVersion"]), data["apiVersion"], data, source, document, prefix,
-                          context)
+            for data, prefix, kind, api_version in _objects_of(document):
+                obj = Obj(kind_of(kind, api_version), api_version, data, source, document, prefix, context)
                 self.objects.append(obj)
                 self._by_kind[obj.kind].append(obj)
                 self._by_kind_namespace[obj.kind, obj.namespace].append(obj)

@@ -89,9 +89,13 @@ def test_selecting_uses_namespaces_and_every_selector_form():
 
 
 def test_list_items_and_non_objects():
+    """A List's items; the API's own lists (a StatefulSetList of `kubectl get --raw`) leave out their items'
+    kind and apiVersion, which are the list's kind less `List` and its apiVersion. A plain List's item says its own."""
     model = model_of("apiVersion: v1\nkind: ServiceList\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: a}}\n"
-                     "- {kind: Service}\n---\nfoo: bar\n---\n- 1\n")
-    assert [(o.kind, o.name, o.prefix) for o in model.objects] == [("Service", "a", ("items", 0))]
+                     "- {metadata: {name: b}}\n---\nfoo: bar\n---\n- 1\n---\napiVersion: apps/v1\nkind: StatefulSetList\n"
+                     "items: [{metadata: {name: c}}, 7]\n---\napiVersion: v1\nkind: List\nitems: [{metadata: {name: d}}]\n")
+    assert [(o.kind, o.api_version, o.name, o.prefix) for o in model.objects] == [
+        ("Service", "v1", "a", ("items", 0)), ("Service", "v1", "b", ("items", 1)), ("StatefulSet", "apps/v1", "c", ("items", 0))]
 
 
 def test_the_spelling_index_misses_no_service_within_the_distance():
