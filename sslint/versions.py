@@ -32,6 +32,24 @@ FEATURE_FIELDS = {
     ("spec", "template", "spec", "resources"): ("1.34", "PodLevelResources"),  # (pod-level; in the schema from 1.32)
 }
 
+# Values with which a FEATURE_FIELDS field does what its absence does: a cluster that keeps the field
+# defaults it so, and a dump of such a cluster carries them (no behaviour is lost where it is dropped).
+_ABSENT_ALIKE = {
+    ("spec", "minReadySeconds"): lambda v: type(v) is int and v == 0,
+    ("spec", "ordinals"): lambda v: type(v) is dict and set(v) <= {"start"} and v.get("start", 0) == 0
+    and type(v.get("start", 0)) is int,
+    ("spec", "persistentVolumeClaimRetentionPolicy"): lambda v: type(v) is dict
+    and set(v) <= {"whenDeleted", "whenScaled"} and all(value == "Retain" for value in v.values()),
+    ("spec", "updateStrategy", "rollingUpdate", "maxUnavailable"): lambda v: type(v) is int and v == 1,
+    ("spec", "template", "spec", "resources"): lambda v: v == {},
+}
+
+
+def absent_alike(path: tuple, value: object) -> bool:
+    """Whether a field of FEATURE_FIELDS holds a value that does what the field's absence does."""
+    return _ABSENT_ALIKE[path](value)
+
+
 # apiVersions no longer served: (apiVersion, kind) → (release that stopped serving it, replacement, what changes).
 _APPS_V1 = "apps/v1, which requires spec.selector (it no longer defaults to the pod template's labels)"
 REMOVED_API_VERSIONS = {

@@ -87,7 +87,7 @@ def test_valid_max_unavailable(sslint, value):
         ("updateStrategy: {rollingUpdate: {maxUnavailable: 2}}", "updateStrategy: {rollingUpdate: {maxUnavailable: 0}}",
          "1.34", "1.35"),
         ("ordinals: {start: 1}", "ordinals: {start: -1}", "1.26", "1.27"),
-        ("persistentVolumeClaimRetentionPolicy: {whenScaled: Retain}",
+        ("persistentVolumeClaimRetentionPolicy: {whenScaled: Delete}",
          "persistentVolumeClaimRetentionPolicy: {whenScaled: Keep}", "1.26", "1.27"),
     ],
 )
@@ -101,6 +101,16 @@ def test_fields_dropped_before_their_release(sslint, field, invalid, before, at)
     # The API server drops the field before it validates (its feature off): SS306 alone speaks, not SS304.
     assert [f["rule"] for f in lint(sslint, manifest(invalid), select="SS304,SS306", version=before).findings()] == ["SS306"]
     assert [f["rule"] for f in lint(sslint, manifest(invalid), select="SS304,SS306", version=at).findings()] == ["SS304"]
+
+
+@pytest.mark.parametrize("field", [
+    "updateStrategy: {rollingUpdate: {maxUnavailable: 1}}", "ordinals: {start: 0}", "minReadySeconds: 0",
+    "persistentVolumeClaimRetentionPolicy: {whenDeleted: Retain, whenScaled: Retain}",
+])
+def test_a_dropped_field_that_does_what_its_absence_does_is_not_reported(sslint, field):
+    """The values a newer cluster defaults (a dump of it linted for an older one): nothing is lost when dropped."""
+    text = f"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: web}}\nspec:\n  {field}\n"
+    assert lint(sslint, text, select="SS306", version="1.25").findings() == []
 
 
 @pytest.mark.parametrize(

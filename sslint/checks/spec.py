@@ -178,7 +178,8 @@ def spec_value_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding
 
 def field_ignored_by_version(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
     for path, (release, gate) in versions.FEATURE_FIELDS.items():
-        if sts.get(*path) is not None and not versions.at_least(version, release):
+        value = sts.get(*path)
+        if value is not None and not versions.at_least(version, release) and not versions.absent_alike(path, value):
             yield Finding(
                 f"{sts.ref}: Kubernetes {version} drops {'.'.join(path)}: its feature ({gate}) is off by default "
                 f"before {release}, so the cluster behaves as if the field were not there",
