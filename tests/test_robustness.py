@@ -267,7 +267,8 @@ def test_a_file_over_the_size_limit_is_not_read(sslint, tmp_path, monkeypatch):
     assert ("huge.yaml", "SS001", f"larger than {MAX_FILE_BYTES // 2**20} MiB; not read (split the file)") in found
     assert "huge.yaml" not in read and "sts.yaml" in read
     assert [f["fix"] for f in sslint("--format", "json", "huge.yaml").findings()] == [
-        f"Split it into files of at most {MAX_FILE_BYTES // 2**20} MiB (kubectl applies a directory of them alike), "
+        f"Split it into files of at most {MAX_FILE_BYTES // 2**20} MiB (kubectl applies a directory of them alike; dump a "
+        "cluster namespace by namespace), "
         "or leave it out (--exclude)."]
     read.clear()
     assert lint_files(sslint, {}) == found and "huge.yaml" not in read  # again, answered from the stored result
