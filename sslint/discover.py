@@ -93,9 +93,10 @@ def siblings(files: list[Path]) -> list[Path]:
 def in_chart_templates(path: Path) -> bool:
     """Whether the file lies under a Helm chart's templates/ (beside its Chart.yaml): a template to
     render, even where its actions stand only in strings and it parses as YAML."""
-    try:
-        path = path.resolve()  # (linted from inside templates/, the path shown has no parent to tell)
+    try:  # (linted from inside templates/, the path shown has no parent to tell; a templates/ may be a symlink)
+        paths = {Path(os.path.abspath(path)), path.resolve()}
     except (OSError, RuntimeError):
         return False
-    return any(parent.name == "templates" and (parent.parent / "Chart.yaml").is_file() for parent in path.parents)
+    return any(parent.name == "templates" and (parent.parent / "Chart.yaml").is_file()
+               for each in paths for parent in each.parents)
 

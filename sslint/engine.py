@@ -19,9 +19,9 @@ from sslint.load import ParseError, SourceFile, cut, is_template, load, read_pie
 from sslint.model import Model, Obj, ObjectRef
 
 STDIN = "-"
-# A larger file is reported, not read: it bounds time and memory. (A kubectl JSON dump of 4,000 objects
-# is 43 MiB: read in 1.2 s, at a peak of 184 MB.)
-MAX_FILE_BYTES = 64 * 2**20
+# A larger file is reported, not read: it bounds time and memory. (A 60 MB YAML dump with one syntax
+# error took 39 s and 2 GB, read whole again for its positions: 64 MiB was too much.)
+MAX_FILE_BYTES = 32 * 2**20
 # Below these, starting worker processes costs more than it saves (measured on two cores: a run over
 # 30 or 100 objects as fast either way, over 300 objects a tenth faster shared, over 1,000 a quarter).
 PARALLEL_BYTES = 2**16  # to parse
@@ -563,6 +563,7 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
 def _trace_origins(findings: list[Finding]) -> None:
     """Findings on rendered objects (helm template, kustomize) move to the file the object comes from."""
     origin_files: dict[str, Model] = {}
+    written: dict[tuple, tuple] = {}  # (origin, kind) → its objects, by name, the names built from it, affixes found
     for finding in findings:
         document = finding.obj.document if finding.obj is not None else None
         if document is None or document.origin is None:
@@ -575,32 +576,46 @@ def _trace_origins(findings: list[Finding]) -> None:
             origin_files[document.origin] = Model()
             origin = Path(document.origin)
             origin_files[document.origin].add(_load(discover.display(origin), _contents(origin)), context=True)
-        source = _source_object(finding.obj, origin_files[document.origin].of_kind(finding.obj.kind), document.origin)
+        key = (document.origin, finding.obj.kind)
+        if key not in written:
+            objects = origin_files[document.origin].of_kind(finding.obj.kind)
+            siblings = [d.data["metadata"].get("name") for d in finding.obj.source.documents
+                        if d.origin == document.origin and isinstance(d.data, dict)
+                        and d.data.get("kind") == finding.obj.data.get("kind") and isinstance(d.data.get("metadata"), dict)]
+            written[key] = (objects, {o.name: o for o in objects if o.name}, siblings, [])
+        source = _source_object(finding.obj.name, *written[key])
         shown = discover.display(Path(document.origin))
         line, column = source.position(finding.path) if source else (1, 1)
         finding.location = Location(shown, line, column)
 
 
-def _source_object(built: Obj, written: list[Obj], origin: str) -> Obj | None:
-    """The object of the origin file that a built one comes from: one whose name the built name holds
-    (namePrefix and nameSuffix add to it). Of several (redis and redis-replicas in prod-redis-replicas,
-    or with nameSuffix -replicas in redis-replicas), the one whose prefix and suffix turn the most of
-    the file's built objects of that kind into names the file writes."""
-    holding = [o for o in written if o.name and built.name and o.name in built.name]
+def _source_object(built: str | None, written: list[Obj], by_name: dict, siblings: list, affixes: list) -> Obj | None:
+    """The object of the origin file that a built one (named `built`) comes from: one whose name the
+    built name holds (namePrefix and nameSuffix add to it). Of several (redis and redis-replicas in
+    prod-redis-replicas, or with nameSuffix -replicas in redis-replicas), the one whose prefix and
+    suffix turn the most of the file's built names (`siblings`) into names it writes; the prefixes
+    and suffixes found so (`affixes`) are tried first."""
+    if not isinstance(built, str):
+        return None
+    for prefix, suffix in affixes:
+        if built.startswith(prefix) and built.endswith(suffix) and built[len(prefix):len(built) - len(suffix)] in by_name:
+            return by_name[built[len(prefix):len(built) - len(suffix)]]
+    holding = [o for o in written if o.name and o.name in built]
     if len(holding) < 2:
         return holding[0] if holding else None
-    names = {o.name for o in written}
-    siblings = [d.data.get("metadata", {}).get("name") for d in built.source.documents
-                if d.origin == origin and isinstance(d.data, dict) and d.data.get("kind") == built.data.get("kind")
-                and isinstance(d.data.get("metadata"), dict)]
+
+    def affix(candidate: Obj) -> tuple[str, str]:
+        at = built.index(candidate.name)
+        return built[:at], built[at + len(candidate.name):]
 
     def explained(candidate: Obj) -> int:
-        at = built.name.index(candidate.name)
-        prefix, suffix = built.name[:at], built.name[at + len(candidate.name):]
+        prefix, suffix = affix(candidate)
         return sum(isinstance(n, str) and n.startswith(prefix) and n.endswith(suffix)
-                   and n[len(prefix):len(n) - len(suffix)] in names for n in siblings)
+                   and n[len(prefix):len(n) - len(suffix)] in by_name for n in siblings)
 
-    return max(holding, key=lambda o: (explained(o), len(o.name)))
+    chosen = max(holding, key=lambda o: (explained(o), len(o.name)))
+    affixes.append(affix(chosen))
+    return chosen
 
 
 def run(options: Options) -> Result:

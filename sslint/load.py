@@ -960,7 +960,8 @@ def _broken_by_actions(text: str, errors: list[ParseError], as_json: bool) -> bo
     (`name: {{ .x }}-db`) made a plain word, it reads; keys an if and its else both write may then repeat."""
     if any(error.message.startswith("duplicate key ") for error in errors):
         return False
-    marked = _ACTION.sub(lambda m: re.sub(r"[^\r\n]", _MARK, m.group()), text)
+    end = text.rfind("}}") + 2  # (a `{{` that nothing closes is searched no further: no scan to the end from each)
+    marked = _ACTION.sub(lambda m: re.sub(r"[^\r\n]", _MARK, m.group()), text[:end]) + text[end:]
     lines = [line.replace(_MARK, " ") if not line.replace(_MARK, "").strip() else line.replace(_MARK, "x")
              for line in marked.split("\n")]
     blanked = SourceFile("")

@@ -185,7 +185,9 @@ def _objects_of(document: Document) -> Iterable[tuple[dict, tuple, str, str]]:
         kind = data["kind"][:-len("List")] or None  # (a plain List says nothing of its items)
         for index, item in enumerate(data["items"]):
             if isinstance(item, dict):
-                item_kind, item_api_version = item.get("kind", kind), item.get("apiVersion", data["apiVersion"])
+                typed = kind is not None and "kind" not in item  # (an item of the list's own kind)
+                item_kind = kind if typed else item.get("kind")
+                item_api_version = item.get("apiVersion", data["apiVersion"] if typed else None)
                 if isinstance(item_kind, str) and isinstance(item_api_version, str):
                     yield item, ("items", index), item_kind, item_api_version
     else:
@@ -380,16 +382,18 @@ class Model:
         return most, scaler
 
     def owned(self, obj: Obj) -> bool:
-        """Whether an ownerReference of the object names an object of the model: in a dump of a cluster,
-        a Deployment's ReplicaSets, a set's pods and claims. Rules report on the owner, not on them."""
+        """Whether the object is a dump's copy of a workload's template that rules check on the workload:
+        an ownerReference's uid is that of a workload of the model that is reported on (a Deployment's
+        ReplicaSets, a set's pods). An operator's set (owned by a Prometheus) is checked itself."""
         if self._owned is None:
+            owners = {metadata["uid"]: o for o in self.objects if o.kind in WORKLOAD_KINDS and not o.context
+                      and type(metadata := o.data.get("metadata")) is dict and isinstance(metadata.get("uid"), str)}
             self._owned = set()
-            for candidate in self.objects:
-                metadata = candidate.data.get("metadata")
-                if type(metadata) is dict and "ownerReferences" in metadata and any(
-                        isinstance(r.get("name"), str) and self.named(kind_of(r.get("kind"), r.get("apiVersion")), r["name"], candidate)
-                        for _, r in candidate.items("metadata", "ownerReferences")):
-                    self._owned.add(id(candidate))
+            for candidate in self.objects if owners else ():
+                for _, reference in candidate.items("metadata", "ownerReferences"):
+                    owner = owners.get(reference.get("uid")) if isinstance(reference.get("uid"), str) else None
+                    if owner is not None and owner is not candidate:
+                        self._owned.add(id(candidate))
         return id(obj) in self._owned
 
     def autoscalers_of(self, workload: Obj) -> list[Obj]:

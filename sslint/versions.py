@@ -47,7 +47,7 @@ _ABSENT_ALIKE = {
 
 def absent_alike(path: tuple, value: object) -> bool:
     """Whether a field of FEATURE_FIELDS holds a value that does what the field's absence does."""
-    return _ABSENT_ALIKE[path](value)
+    return _ABSENT_ALIKE.get(path, lambda v: False)(value)
 
 
 # apiVersions no longer served: (apiVersion, kind) → (release that stopped serving it, replacement, what changes).

@@ -152,7 +152,6 @@ def test_helm_templates_are_skipped_with_one_notice(sslint):
     assert run.out.count("note: skipped 3 Helm template files") == 1 and "app/svc.yaml" not in run.out
 
 
-
 def test_a_chart_template_is_told_from_inside_its_directory_too(tmp_path, monkeypatch):
     from pathlib import Path
 
@@ -162,6 +161,11 @@ def test_a_chart_template_is_told_from_inside_its_directory_too(tmp_path, monkey
     (tmp_path / "chart" / "Chart.yaml").write_text("name: c\n")
     monkeypatch.chdir(tmp_path / "chart" / "templates")  # the path shown, svc.yaml, has no parent to tell
     assert in_chart_templates(Path("svc.yaml")) and not in_chart_templates(Path("../svc.yaml"))
+    (tmp_path / "shared").mkdir()  # a chart whose templates/ is a link to templates kept elsewhere
+    (tmp_path / "linked").mkdir()
+    (tmp_path / "linked" / "Chart.yaml").write_text("name: l\n")
+    (tmp_path / "linked" / "templates").symlink_to(tmp_path / "shared")
+    assert in_chart_templates(tmp_path / "linked" / "templates" / "sts.yaml")
 
 
 def test_a_stream_whose_strings_hold_go_templates_is_linted(sslint):

@@ -93,7 +93,8 @@ def test_list_items_and_non_objects():
     kind and apiVersion, which are the list's kind less `List` and its apiVersion. A plain List's item says its own."""
     model = model_of("apiVersion: v1\nkind: ServiceList\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: a}}\n"
                      "- {metadata: {name: b}}\n---\nfoo: bar\n---\n- 1\n---\napiVersion: apps/v1\nkind: StatefulSetList\n"
-                     "items: [{metadata: {name: c}}, 7]\n---\napiVersion: v1\nkind: List\nitems: [{metadata: {name: d}}]\n")
+                     "items: [{metadata: {name: c}}, 7]\n---\napiVersion: v1\nkind: List\nitems: [{metadata: {name: d}}, "
+                     "{kind: StatefulSet, metadata: {name: e}}]\n")
     assert [(o.kind, o.api_version, o.name, o.prefix) for o in model.objects] == [
         ("Service", "v1", "a", ("items", 0)), ("Service", "v1", "b", ("items", 1)), ("StatefulSet", "apps/v1", "c", ("items", 0))]
 

@@ -241,9 +241,10 @@ def test_other_workloads_count_at_their_autoscalers_largest_scale_and_a_daemon_s
 def test_in_a_dump_of_a_cluster_pods_and_replica_sets_are_counted_by_their_owners(sslint):
     """`kubectl get -o yaml` lists the set's pods beside it, each owned by it: they are its 3 pods, not 3 more."""
     pods = "".join(f"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: zk-{n}\n  labels: {{app: zk}}\n"
-                   f"  ownerReferences: [{{apiVersion: apps/v1, kind: StatefulSet, name: zk, controller: true}}]\n"
+                   f"  ownerReferences: [{{apiVersion: apps/v1, kind: StatefulSet, name: zk, uid: u-zk, controller: true}}]\n"
                    f"spec: {{containers: [{{name: main, image: nginx}}]}}\n" for n in range(3))
-    [finding] = lint(sslint, {"zk.yaml": workload() + pods, "pdb.yaml": budget(rule="minAvailable: 100%")}, "SS401").findings()
+    live = workload().replace("  name: zk\n", "  name: zk\n  uid: u-zk\n", 1)
+    [finding] = lint(sslint, {"zk.yaml": live + pods, "pdb.yaml": budget(rule="minAvailable: 100%")}, "SS401").findings()
     assert "sets minAvailable: 100% for its 3 pods, which rounds up to all 3" in finding["message"]
 
 
@@ -252,9 +253,10 @@ def test_a_dumps_own_pods_do_not_turn_the_fix_to_labels_an_upgrade_changes(sslin
     workload's, so the budget the fix proposes selects by the selector (helm.sh/chart changes on upgrade)."""
     labels = "{app: zk, helm.sh/chart: zk-1.0}"
     pods = "".join(f"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: zk-{n}\n  labels: {labels}\n"
-                   f"  ownerReferences: [{{apiVersion: apps/v1, kind: StatefulSet, name: zk, controller: true}}]\n"
+                   f"  ownerReferences: [{{apiVersion: apps/v1, kind: StatefulSet, name: zk, uid: u-zk, controller: true}}]\n"
                    f"spec: {{containers: [{{name: main, image: nginx}}]}}\n" for n in range(3))
-    [finding] = lint(sslint, {"zk.yaml": workload(labels=labels, selector="{app: zk}") + pods}, "SS401").findings()
+    live = workload(labels=labels, selector="{app: zk}").replace("  name: zk\n", "  name: zk\n  uid: u-zk\n", 1)
+    [finding] = lint(sslint, {"zk.yaml": live + pods}, "SS401").findings()
     assert "with selector.matchLabels {app: zk} and maxUnavailable: 1" in finding["fix"]
 
 
@@ -560,8 +562,9 @@ def test_a_set_read_from_a_cluster_is_judged_by_what_its_last_apply_set(sslint):
     assert finding["message"].startswith("StatefulSet zk was last applied with spec.replicas: 2, but HorizontalPodAutoscaler zk "
                                          "scales it between 2 and 5 replicas: every apply resets the scale to 2")
     assert where(finding) == ("zk.yaml", 8, 5)
-    unset = annotated.replace('"spec":{"replicas":2}', '"spec":{}')
-    assert lint(sslint, {"zk.yaml": unset, "hpa.yaml": autoscaler()}, "SS405").findings() == []
+    for odd in ('"spec":{}', '"spec":{"replicas":true}', '"spec":{"replicas":[3]}'):
+        unset = annotated.replace('"spec":{"replicas":2}', odd)
+        assert lint(sslint, {"zk.yaml": unset, "hpa.yaml": autoscaler()}, "SS405").findings() == []
 
 
 def test_an_autoscaler_without_a_namespace_lands_with_the_set(sslint):

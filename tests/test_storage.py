@@ -261,13 +261,17 @@ class TestRetentionAndProvisioning:
 
     def test_claims_the_set_has_bound_already_need_no_volume(self, sslint):
         """A dump of a namespace holds the set's bound claims, and no PersistentVolume (they are cluster-scoped)."""
-        def claim(n, bound="\n  volumeName: pv-#"):
-            return f"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: data-db-{n}}}\nspec:\n  storageClassName: ''{bound.replace('#', str(n))}\n"
+        def claim(n, bound="\n  volumeName: pv-#"):  # (read from the cluster: a manifest's volumeName only asks for a volume)
+            return (f"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: data-db-{n}, resourceVersion: '7'}}\n"
+                    f"spec:\n  storageClassName: ''{bound.replace('#', str(n))}\n")
         assert lint(sslint, self.static_set("2"), claim(0), claim(1), select="SS207").findings() == []
         [finding] = lint(sslint, self.static_set("3"), claim(0), claim(1, "\nstatus: {phase: Bound}"), claim(2, ""),
                          select="SS207").findings()
         assert finding["message"].endswith("2 of its claims are bound already, and the manifests define no PersistentVolume, "
                                            "so 1 pod stays Pending unless 1 matching PersistentVolume exists in the cluster")
+        asked = claim(0).replace(", resourceVersion: '7'", "")  # a manifest's claim that names a volume binds nothing yet
+        assert "the manifests define no PersistentVolume, so 2 pods stay" in lint(sslint, self.static_set("2"), asked,
+                                                                                  select="SS207").findings()[0]["message"]
 
     def test_claim_names_are_told_by_their_form_at_any_scale(self, sslint):
         """Two billion replicas: the names of their claims are never listed (that filled memory)."""
@@ -330,13 +334,17 @@ def test_in_a_dump_of_a_cluster_the_replica_sets_a_deployment_owns_are_not_repor
     """`kubectl get deploy,rs -o yaml`: a ReplicaSet whose owner is in the model repeats its template; the
     Deployment's finding is the one (the Deployment documentation: do not manage ReplicaSets it owns)."""
     volumes = "\n      volumes:\n        - {name: data, emptyDir: {}}\n        - {name: spare, emptyDir: {}}"
-    deployment = workload(kind="Deployment", name="api", volumes=volumes)
+    deployment = workload(kind="Deployment", name="api", volumes=volumes).replace("  name: api\n", "  name: api\n  uid: u-api\n", 1)
     owned = workload(kind="ReplicaSet", name="api-7b9d5c8f46", volumes=volumes).replace(
         "  name: api-7b9d5c8f46\n", "  name: api-7b9d5c8f46\n  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, "
-        "name: api, controller: true}]\n", 1)
-    orphan = owned.replace("name: api,", "name: gone,")
+        "name: api, uid: u-api, controller: true}]\n", 1)
+    orphan = owned.replace("uid: u-api,", "uid: u-gone,")  # (an owner that is not in the model)
     run = lint(sslint, deployment, owned, orphan, select="SS208")
     assert [(f["object"]["kind"], f["object"]["name"]) for f in run.findings()] == [
         ("Deployment", "api"), ("ReplicaSet", "api-7b9d5c8f46")]
-    assert [f["line"] for f in run.findings()] == [19, 61]
+    assert [f["line"] for f in run.findings()] == [20, 62]
+    # an operator's set (owned by a Prometheus, which no rule checks) is checked itself
+    prometheus = "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, uid: u-prom}\nspec: {}\n"
+    by_operator = owned.replace("kind: Deployment, name: api, uid: u-api", "kind: Prometheus, name: k8s, uid: u-prom")
+    assert len(lint(sslint, prometheus, by_operator, select="SS208").findings()) == 1
 

@@ -387,7 +387,7 @@ def _applied_replicas(sts: Obj) -> tuple[object, tuple, str] | None:
         return None if replicas is None else (replicas, REPLICAS, f"sets spec.replicas: {replicas}")
     applied = sts.mapping("metadata", "annotations").get(LAST_APPLIED)
     try:
-        replicas = json.loads(applied).get("spec", {}).get("replicas") if isinstance(applied, str) else None
+        replicas = integer(json.loads(applied).get("spec", {}).get("replicas")) if isinstance(applied, str) else None
     except (ValueError, RecursionError, AttributeError):
         return None
     where = ("metadata", "annotations", LAST_APPLIED)

@@ -354,7 +354,7 @@ def claim_unprovisionable(sts: Obj, model: Model, version: str) -> Iterator[Find
         # Claims the set has made already and that are bound (a dump of a cluster holds them): theirs need no
         # volume more; and the volumes that can bind the others.
         bound = {c.name for c in model.of_kind("PersistentVolumeClaim") if ours(c.name) and same_namespace(c, sts)
-                 and (c.get("spec", "volumeName") or c.get("status", "phase") == "Bound")}
+                 and (c.get("status", "phase") == "Bound" or c.from_cluster and c.get("spec", "volumeName"))}
         volumes = [pv for pv in model.of_kind("PersistentVolume") if _can_bind(pv, spec, request, ours, sts.namespace)
                    and pv.get("spec", "claimRef", "name") not in bound]
         missing = replicas - len(bound) - len(volumes)
