@@ -524,7 +524,8 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
         checked_by: dict[str, list[tuple[str, list, list]]] = defaultdict(list)  # kind → its checks
         for (rule_id, kind), lists in found.items():
             checked_by[kind].append((rule_id, *lists))
-        _check_all(model, rules, ((rule_id, obj, *lists) for obj in model.objects if not obj.context and not model.owned(obj)
+        owned = model.owned  # (bound once: asked for every object)
+        _check_all(model, rules, ((rule_id, obj, *lists) for obj in model.objects if not obj.context and not owned(obj)
                                   for rule_id, *lists in checked_by.get(obj.kind, ())), version)
         return [f for findings, _ in found.values() for f in findings], [e for _, errors in found.values() for e in errors]
     work = {rule_id: [obj for kind in rules[rule_id].kinds for obj in model.of_kind(kind)

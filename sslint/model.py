@@ -386,10 +386,10 @@ class Model:
         an ownerReference's uid is that of a workload of the model that is reported on (a Deployment's
         ReplicaSets, a set's pods). An operator's set (owned by a Prometheus) is checked itself."""
         if self._owned is None:
-            owners = {metadata["uid"]: o for o in self.objects if o.kind in WORKLOAD_KINDS and not o.context
+            owners = {metadata["uid"]: o for kind in WORKLOAD_KINDS for o in self._by_kind.get(kind, ()) if not o.context
                       and type(metadata := o.data.get("metadata")) is dict and isinstance(metadata.get("uid"), str)}
             self._owned = set()
-            for candidate in self.objects if owners else ():
+            for candidate in self.objects if owners else ():  # (manifests give no uids: only a dump is searched)
                 for _, reference in candidate.items("metadata", "ownerReferences"):
                     owner = owners.get(reference.get("uid")) if isinstance(reference.get("uid"), str) else None
                     if owner is not None and owner is not candidate:

@@ -246,10 +246,10 @@ def anti_affinity_missing(sts: Obj, model: Model, version: str) -> Iterator[Find
     if sts.fragment or most is None or most < 2 or _one_pod_per_node(sts, version):
         return
     terms = [t for t in _spreading_terms(sts) if isinstance(t.term.get("topologyKey"), str)]
+    if any(_keeps_nodes_apart(t) and _spreads_own_pods(t, sts, model) for t in terms):
+        return
     apart_from_others = [t for t in terms if not _spreads_own_pods(t, sts, model)]  # (another application's pods)
     terms = [t for t in terms if t not in apart_from_others]
-    if any(_keeps_nodes_apart(t) for t in terms):
-        return
     related = _scaled_by(scaler, most)
     fix = (f"Add a preferred (or required) pod anti-affinity term, or a topology spread constraint, with topologyKey "
            f"{NODE_KEY} and a labelSelector matching the pod labels"
@@ -289,8 +289,8 @@ def _spreads_own_pods(term: Term, workload: Obj, model: Model) -> bool:
     """Whether a term spreads the workload's own pods: its selector selects them (or cannot be read: not
     this rule's to judge), or it selects nothing and looks written for them (SS407 reports that)."""
     selector = term.term.get("labelSelector")
-    if not _well_formed(selector) or selects(selector, workload.pod_labels):
-        return True
+    if selector == workload.get(*SELECTOR) or not _well_formed(selector) or selects(selector, workload.pod_labels):
+        return True  # (the first test, the set's own selector, is the usual answer and the cheapest)
     return not _selects_any_pod(selector, workload, model) and _meant_for_own_pods(term, selector, workload.pod_labels, False)
 
 
