@@ -528,8 +528,12 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
         _check_all(model, rules, ((rule_id, obj, *lists) for obj in model.objects if not obj.context and not owned(obj)
                                   for rule_id, *lists in checked_by.get(obj.kind, ())), version)
         return [f for findings, _ in found.values() for f in findings], [e for _, errors in found.values() for e in errors]
-    work = {rule_id: [obj for kind in rules[rule_id].kinds for obj in model.of_kind(kind)
-                      if not obj.context and not model.owned(obj)] for rule_id in checks}
+    reported = defaultdict(list)  # kind → the objects reported on, in model order (each asked once, not once a rule)
+    owned = model.owned
+    for obj in model.objects:
+        if not obj.context and not owned(obj):
+            reported[obj.kind].append(obj)
+    work = {rule_id: [obj for kind in rules[rule_id].kinds for obj in reported.get(kind, ())] for rule_id in checks}
     largest_first = sorted(work, key=lambda r: len(work[r]), reverse=True)  # the rules with the most objects first
     number = {id(obj): n for n, obj in enumerate(model.objects)}
 
