@@ -515,6 +515,8 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
     pays for a copy of every page it writes to; but measured, its share was no slower for it, while
     this process reading them one by one after the workers were done was time no one shared.)"""
     checks = sorted(selected & CHECKS.keys())
+    owned = model.owned  # (bound once: asked for every object)
+    reported = [obj for obj in model.objects if not obj.context and not owned(obj)]
     if jobs < 2 or len(model.objects) < PARALLEL_OBJECTS or not hasattr(os, "fork"):
         # One object at a time through every rule that checks it: its data is read while the
         # processor's caches hold it, not once per rule across the whole model (at 50,000 objects,
@@ -524,16 +526,13 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
         checked_by: dict[str, list[tuple[str, list, list]]] = defaultdict(list)  # kind → its checks
         for (rule_id, kind), lists in found.items():
             checked_by[kind].append((rule_id, *lists))
-        owned = model.owned  # (bound once: asked for every object)
-        _check_all(model, rules, ((rule_id, obj, *lists) for obj in model.objects if not obj.context and not owned(obj)
+        _check_all(model, rules, ((rule_id, obj, *lists) for obj in reported
                                   for rule_id, *lists in checked_by.get(obj.kind, ())), version)
         return [f for findings, _ in found.values() for f in findings], [e for _, errors in found.values() for e in errors]
-    reported = defaultdict(list)  # kind → the objects reported on, in model order (each asked once, not once a rule)
-    owned = model.owned
-    for obj in model.objects:
-        if not obj.context and not owned(obj):
-            reported[obj.kind].append(obj)
-    work = {rule_id: [obj for kind in rules[rule_id].kinds for obj in reported.get(kind, ())] for rule_id in checks}
+    by_kind = defaultdict(list)  # kind → the objects reported on, in model order
+    for obj in reported:
+        by_kind[obj.kind].append(obj)
+    work = {rule_id: [obj for kind in rules[rule_id].kinds for obj in by_kind.get(kind, ())] for rule_id in checks}
     largest_first = sorted(work, key=lambda r: len(work[r]), reverse=True)  # the rules with the most objects first
     number = {id(obj): n for n, obj in enumerate(model.objects)}
 
