@@ -8,6 +8,11 @@ from typing import Any
 SEVERITIES = ("info", "warning", "error")  # lowest first
 
 
+def dotted(path: tuple) -> str:
+    """A field path as messages write it: spec.template.spec.containers[0].image."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "the object"
+
+
 @dataclass
 class Related:
     obj: Any  # a model object

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import NamedTuple
 
 
 def supported() -> tuple[str, ...]:
@@ -22,14 +23,65 @@ SERVICE_NAME_RELAXED = "1.36"  # Service names are DNS-1123 labels (may start wi
 STATEFULSET_TEMPLATE_VALIDATED = "1.34"  # the API validates a StatefulSet's volume mounts and claim templates
 SIDECAR_HOST_PORTS = "1.34"  # the scheduler counts the host ports of sidecars (init containers, restartPolicy: Always)
 
-# StatefulSet fields that a cluster drops while their feature is off by default:
-# field path → (first release that keeps the field, feature gate).
+
+class Feature(NamedTuple):
+    """A feature whose field the API server drops while the feature is off by default."""
+
+    release: str | None  # the first release whose default keeps the field; None: no release yet
+    gate: str
+    since: str | None = None  # the release that brought the field, when sslint targets older ones (before it,
+    # the field is unknown: SS002's)
+    effect: str = "so the cluster behaves as if the field were not there"
+
+
+_POD = ("spec", "template", "spec")
+_CONTAINERS = ("containers", "initContainers")
+_SLEEP = Feature("1.30", "PodLifecycleSleepAction", "1.29")
+_DRA = Feature("1.34", "DynamicResourceAllocation", "1.26")
+_RESTART_RULES = Feature("1.35", "ContainerRestartRules", "1.34")
+_LABEL_KEYS = Feature("1.31", "MatchLabelKeysInPodAffinity", "1.29")
+_AFFINITY_TERMS = (("requiredDuringSchedulingIgnoredDuringExecution", "[]"),
+                   ("preferredDuringSchedulingIgnoredDuringExecution", "[]", "podAffinityTerm"))
+
+# The fields of a StatefulSet and of its pod template that a cluster drops while their feature is off by
+# default (a path's "[]" stands for each item of a list). Sources: the StatefulSet strategy and
+# pkg/api/pod/util.go (dropDisabledFields and its helpers), pkg/features/kube_features.go for each
+# gate's default by release, and the feature-gates reference; ClusterTrustBundleProjection and
+# PodCertificateRequest on from 1.37 as that reference says.
 FEATURE_FIELDS = {
-    ("spec", "minReadySeconds"): ("1.23", "StatefulSetMinReadySeconds"),
-    ("spec", "ordinals"): ("1.27", "StatefulSetStartOrdinal"),
-    ("spec", "persistentVolumeClaimRetentionPolicy"): ("1.27", "StatefulSetAutoDeletePVC"),
-    ("spec", "updateStrategy", "rollingUpdate", "maxUnavailable"): ("1.35", "MaxUnavailableStatefulSet"),
-    ("spec", "template", "spec", "resources"): ("1.34", "PodLevelResources"),  # (pod-level; in the schema from 1.32)
+    ("spec", "minReadySeconds"): Feature("1.23", "StatefulSetMinReadySeconds"),
+    ("spec", "ordinals"): Feature("1.27", "StatefulSetStartOrdinal"),
+    ("spec", "persistentVolumeClaimRetentionPolicy"): Feature("1.27", "StatefulSetAutoDeletePVC"),
+    ("spec", "updateStrategy", "rollingUpdate", "maxUnavailable"): Feature("1.35", "MaxUnavailableStatefulSet"),
+    _POD + ("resources",): Feature("1.34", "PodLevelResources"),  # (pod-level; in the schema from 1.32)
+    _POD + ("initContainers", "[]", "restartPolicy"): Feature(
+        "1.29", "SidecarContainers", "1.28", "so the sidecar runs as an ordinary init container, which the pod waits "
+        "for to exit (with probes or a lifecycle, the API server rejects it)"),
+    **{_POD + (c, "[]", "resizePolicy"): Feature("1.33", "InPlacePodVerticalScaling", "1.27") for c in _CONTAINERS},
+    _POD + ("resourceClaims",): _DRA,
+    **{_POD + (c, "[]", "resources", "claims"): _DRA for c in _CONTAINERS},
+    _POD + ("schedulingGates",): Feature("1.27", "PodSchedulingReadiness", "1.26"),
+    _POD + ("hostUsers",): Feature("1.33", "UserNamespacesSupport", effect="so the pods share the host's user namespace"),
+    **{_POD + (c, "[]", "lifecycle", hook, "sleep"): _SLEEP for c in _CONTAINERS for hook in ("postStart", "preStop")},
+    **{_POD + (c, "[]", "lifecycle", "stopSignal"): Feature(None, "ContainerStopSignals", "1.33") for c in _CONTAINERS},
+    _POD + ("securityContext", "supplementalGroupsPolicy"): Feature("1.33", "SupplementalGroupsPolicy", "1.31"),
+    _POD + ("volumes", "[]", "image"): Feature(
+        "1.35", "ImageVolume", "1.31", "and with it the volume and every mount of it"),
+    **{_POD + (c, "[]", "volumeMounts", "[]", "recursiveReadOnly"): Feature("1.31", "RecursiveReadOnlyMounts", "1.30")
+       for c in _CONTAINERS},
+    _POD + ("containers", "[]", "restartPolicy"): _RESTART_RULES,
+    **{_POD + (c, "[]", "restartPolicyRules"): _RESTART_RULES for c in _CONTAINERS},
+    _POD + ("hostnameOverride",): Feature("1.35", "HostnameOverride", "1.34"),
+    **{_POD + (c, "[]", "securityContext", "procMount"): Feature("1.33", "ProcMountType") for c in _CONTAINERS},
+    _POD + ("topologySpreadConstraints", "[]", "minDomains"): Feature("1.27", "MinDomainsInPodTopologySpread"),
+    **{_POD + ("topologySpreadConstraints", "[]", policy): Feature("1.26", "NodeInclusionPolicyInPodTopologySpread")
+       for policy in ("nodeAffinityPolicy", "nodeTaintsPolicy")},
+    _POD + ("topologySpreadConstraints", "[]", "matchLabelKeys"): Feature("1.27", "MatchLabelKeysInPodTopologySpread"),
+    **{_POD + ("affinity", affinity) + term + (keys,): _LABEL_KEYS for affinity in ("podAffinity", "podAntiAffinity")
+       for term in _AFFINITY_TERMS for keys in ("matchLabelKeys", "mismatchLabelKeys")},
+    _POD + ("volumes", "[]", "projected", "sources", "[]", "clusterTrustBundle"): Feature(
+        "1.37", "ClusterTrustBundleProjection", "1.29"),
+    _POD + ("volumes", "[]", "projected", "sources", "[]", "podCertificate"): Feature("1.37", "PodCertificateRequest", "1.34"),
 }
 
 # Values with which a FEATURE_FIELDS field does what its absence does: a cluster that keeps the field
@@ -41,13 +93,35 @@ _ABSENT_ALIKE = {
     ("spec", "persistentVolumeClaimRetentionPolicy"): lambda v: type(v) is dict
     and set(v) <= {"whenDeleted", "whenScaled"} and all(value == "Retain" for value in v.values()),
     ("spec", "updateStrategy", "rollingUpdate", "maxUnavailable"): lambda v: type(v) is int and v == 1,
-    ("spec", "template", "spec", "resources"): lambda v: v == {},
+    _POD + ("resources",): lambda v: v == {},
+    _POD + ("hostUsers",): lambda v: v is True,
+    _POD + ("securityContext", "supplementalGroupsPolicy"): lambda v: v == "Merge",
+    **{_POD + (c, "[]", "volumeMounts", "[]", "recursiveReadOnly"): lambda v: v == "Disabled" for c in _CONTAINERS},
+    **{_POD + (c, "[]", "securityContext", "procMount"): lambda v: v == "Default" for c in _CONTAINERS},
 }
 
 
-def absent_alike(path: tuple, value: object) -> bool:
-    """Whether a field of FEATURE_FIELDS holds a value that does what the field's absence does."""
-    return _ABSENT_ALIKE.get(path, lambda v: False)(value)
+_GATES_RENAMED = {"UserNamespacesSupport": ("1.28", "UserNamespacesStatelessPodsSupport")}  # gate → (release, old name)
+
+
+def gate(feature: Feature, version: str) -> str:
+    """The name of the feature's gate in this version."""
+    renamed, old = _GATES_RENAMED.get(feature.gate, (None, None))
+    return old if renamed is not None and not at_least(version, renamed) else feature.gate
+
+
+def absent_alike(field: tuple, value: object) -> bool:
+    """Whether a field of FEATURE_FIELDS (its path as written there) holds a value that does what the
+    field's absence does."""
+    return _ABSENT_ALIKE.get(field, lambda v: False)(value)
+
+
+@cache
+def dropped_fields(version: str) -> tuple[tuple[tuple, Feature], ...]:
+    """The FEATURE_FIELDS that a cluster of this version drops: known to it, their feature off by default."""
+    return tuple((field, feature) for field, feature in FEATURE_FIELDS.items()
+                 if (feature.since is None or at_least(version, feature.since))
+                 and (feature.release is None or not at_least(version, feature.release)))
 
 
 # apiVersions no longer served: (apiVersion, kind) → (release that stopped serving it, replacement, what changes).
@@ -85,11 +159,15 @@ def removed(api_version: str, kind: str, version: str) -> tuple[str, str] | None
     return entry if entry and at_least(version, entry[0]) else None
 
 
-def dropped(path: tuple, version: str) -> bool:
-    """A field (or one below it) that the API server drops before anything reads or validates it: its
-    feature is off by default at this version (FEATURE_FIELDS; SS306 says so)."""
-    return any(path[:len(field)] == field and not at_least(version, release)
-               for field, (release, _) in FEATURE_FIELDS.items())
+def dropped(path: tuple, version: str, kind: str = "StatefulSet") -> bool:
+    """A field (or one below it; list items by their index) that the API server drops before anything
+    reads or validates it: its feature is off by default at this version (FEATURE_FIELDS; SS306 says so
+    of a StatefulSet). A pod template's fields are dropped in any kind's template at spec.template, the
+    others in a StatefulSet only."""
+    return any(len(path) >= len(field) and all(step == at or step == "[]" and type(at) is int
+                                               for step, at in zip(field, path))
+               and (kind == "StatefulSet" or field[:len(_POD)] == _POD)
+               for field, _ in dropped_fields(version))
 
 
 def first_ordinal(start: object, version: str) -> int:

@@ -113,6 +113,102 @@ def test_a_dropped_field_that_does_what_its_absence_does_is_not_reported(sslint,
     assert lint(sslint, text, select="SS306", version="1.25").findings() == []
 
 
+def _pod(field: str) -> str:
+    """The test StatefulSet with `field` (YAML at the pod spec's indentation) in its pod template."""
+    return statefulset().replace("    spec:\n      containers:", f"    spec:\n      {field}\n      containers:")
+
+
+_CONTAINER = "\n          "  # (statefulset(extra=…) writes after the container's image)
+
+
+@pytest.mark.parametrize(
+    "text, shown, dropped, kept",
+    [
+        (_pod("initContainers: [{name: proxy, image: envoy, restartPolicy: Always}]"),
+         "spec.template.spec.initContainers[0].restartPolicy", "1.28", "1.29"),
+        (statefulset(extra=_CONTAINER + "resizePolicy: [{resourceName: cpu, restartPolicy: NotRequired}]"),
+         "spec.template.spec.containers[0].resizePolicy", "1.32", "1.33"),
+        (_pod("resourceClaims: [{name: gpu, resourceClaimTemplateName: gpu}]"),
+         "spec.template.spec.resourceClaims", "1.33", "1.34"),
+        (_pod("volumes: [{name: model, image: {reference: 'quay.io/m:1'}}]"),
+         "spec.template.spec.volumes[0].image", "1.34", "1.35"),
+        (_pod("topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, "
+              "labelSelector: {matchLabels: {app: web}}, nodeTaintsPolicy: Honor}]"),
+         "spec.template.spec.topologySpreadConstraints[0].nodeTaintsPolicy", "1.25", "1.26"),
+        (_pod("affinity: {podAntiAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 1, "
+              "podAffinityTerm: {topologyKey: zone, labelSelector: {matchLabels: {app: web}}, "
+              "matchLabelKeys: [pod-template-hash]}}]}}"),
+         "spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0]"
+         ".podAffinityTerm.matchLabelKeys", "1.30", "1.31"),
+    ],
+)
+def test_pod_template_fields_dropped_before_their_release(sslint, text, shown, dropped, kept):
+    [finding] = lint(sslint, text, select="SS002,SS306", version=dropped).findings()
+    assert finding["rule"] == "SS306"
+    assert f"Kubernetes {dropped} drops {shown}: " in finding["message"]
+    assert f"or target Kubernetes {kept} or later" in finding["fix"]
+    assert lint(sslint, text, select="SS002,SS306", version=kept).findings() == []
+
+
+def test_a_sidecar_on_1_28_is_said_to_run_as_an_init_container(sslint):
+    text = _pod("initContainers:\n        - name: proxy\n          image: envoy\n          restartPolicy: Always")
+    [finding] = lint(sslint, text, select="SS306", version="1.28").findings()
+    assert (finding["line"], finding["column"]) == (17, 11)
+    assert "so the sidecar runs as an ordinary init container, which the pod waits for to exit" in finding["message"]
+    assert finding["fix"].startswith("Remove the field, enable the SidecarContainers feature gate on the cluster")
+
+
+def test_a_field_before_the_release_that_brought_it_is_unknown_not_dropped(sslint):
+    """resizePolicy came in 1.27: on 1.26 kubectl rejects it as unknown (SS002), SS306 says nothing."""
+    text = statefulset(extra=_CONTAINER + "resizePolicy: [{resourceName: cpu, restartPolicy: NotRequired}]")
+    assert [f["rule"] for f in lint(sslint, text, select="SS002,SS306", version="1.26").findings()] == ["SS002"]
+
+
+def test_a_feature_off_in_every_release_says_so(sslint):
+    text = statefulset(extra=_CONTAINER + "lifecycle: {stopSignal: SIGINT}")
+    [finding] = lint(sslint, text, select="SS306").findings()
+    newest = versions.default()
+    assert f"its feature (ContainerStopSignals) is off by default in Kubernetes {newest}" in finding["message"]
+    assert finding["fix"] == "Remove the field, or enable the ContainerStopSignals feature gate on the cluster."
+    assert lint(sslint, text, select="SS306", version="1.32").findings() == []  # unknown there: SS002's
+
+
+def test_a_renamed_gate_is_named_as_the_version_calls_it(sslint):
+    text = _pod("hostUsers: false")
+    assert "(UserNamespacesStatelessPodsSupport)" in lint(sslint, text, select="SS306", version="1.27").findings()[0]["message"]
+    assert "(UserNamespacesSupport)" in lint(sslint, text, select="SS306", version="1.32").findings()[0]["message"]
+    assert lint(sslint, text, select="SS306", version="1.33").findings() == []
+
+
+@pytest.mark.parametrize("text", [
+    _pod("hostUsers: true"),
+    _pod("securityContext: {supplementalGroupsPolicy: Merge}"),
+    statefulset(extra=_CONTAINER + "securityContext: {procMount: Default}"),
+    statefulset(extra=_CONTAINER + "volumeMounts: [{name: v, mountPath: /v, recursiveReadOnly: Disabled}]"),
+])
+def test_a_dropped_pod_field_at_its_default_is_not_reported(sslint, text):
+    assert lint(sslint, text, select="SS306", version="1.30").findings() == []
+
+
+def test_the_schema_does_not_judge_what_the_api_server_drops_unread(sslint):
+    """A claim without its required name: on 1.33 the whole list is dropped before validation."""
+    text = _pod("resourceClaims: [{resourceClaimTemplateName: gpu}]")
+    assert [f["rule"] for f in lint(sslint, text, select="SS002,SS306", version="1.33").findings()] == ["SS306"]
+    [finding] = lint(sslint, text, select="SS002,SS306", version="1.34").findings()
+    assert finding["rule"] == "SS002" and "missing the required field 'name'" in finding["message"]
+
+
+def test_a_deployments_template_loses_the_same_fields_unjudged(sslint):
+    """The API server drops a pod template's gated fields in every kind's template: SS002 judges none of
+    them where they are dropped (SS306 speaks of StatefulSets only)."""
+    text = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  selector: {matchLabels: {app: a}}\n"
+            "  template:\n    metadata: {labels: {app: a}}\n    spec:\n      resourceClaims: [{resourceClaimTemplateName: gpu}]\n"
+            "      containers: [{name: a, image: b}]\n")
+    assert lint(sslint, text, select="SS002,SS306", version="1.33").findings() == []
+    [finding] = lint(sslint, text, select="SS002,SS306", version="1.34").findings()
+    assert finding["rule"] == "SS002" and "missing the required field 'name'" in finding["message"]
+
+
 @pytest.mark.parametrize(
     "api, kind, last_served, removed_in",
     [

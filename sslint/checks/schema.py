@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from sslint import kubeschema, versions
-from sslint.finding import Finding
+from sslint.finding import Finding, dotted
 from sslint.model import Model, Obj, unrendered
 
 # Missing fields that a more specific rule reports with a better message.
@@ -38,18 +38,14 @@ def _types(schema: dict) -> list[str]:
     return [kind] if isinstance(kind, str) else list(kind)
 
 
-def _dotted(path: tuple) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "the object"
-
-
 def _findings(obj: Obj, error, version: str) -> Iterator[Finding]:
     path = tuple(error.absolute_path)
-    where = _dotted(path)
+    where = dotted(path)
     if error.validator == "additionalProperties":
         known = sorted(error.schema.get("properties", {}))
         for name in sorted(set(error.instance) - set(known), key=str):
-            if path + (name,) in versions.FEATURE_FIELDS:
-                continue  # SS306 says which release brings the field
+            if versions.dropped(path + (name,), version, obj.kind):
+                continue  # dropped, not rejected (SS306 says so of a StatefulSet)
             since = kubeschema.introduced_after(version, obj.api_version, obj.kind, path + (name,))
             if since is not None:  # not a misspelling: a field of a later Kubernetes
                 yield Finding(
@@ -107,6 +103,8 @@ def schema_violation(obj: Obj, model: Model, version: str) -> Iterator[Finding]:
     validator = kubeschema.validator_for(version, obj.api_version, obj.kind)
     seen = set()
     for error in validator.iter_errors(document):
+        if versions.dropped(tuple(error.absolute_path), version, obj.kind):
+            continue  # the API server drops the field before it validates it
         for finding in _findings(obj, error, version):
             key = (finding.path, finding.message)
             if key not in seen:

@@ -7,7 +7,7 @@ import re
 from typing import Iterator
 
 from sslint import versions
-from sslint.finding import Finding
+from sslint.finding import Finding, dotted
 from sslint.model import Model, Obj, integer, unrendered
 from sslint.names import is_dns1123_label
 from sslint.quantity import parse_quantity
@@ -177,17 +177,30 @@ def spec_value_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding
 
 
 def field_ignored_by_version(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
-    for path, (release, gate) in versions.FEATURE_FIELDS.items():
-        value = sts.get(*path)
-        if value is not None and not versions.at_least(version, release) and not versions.absent_alike(path, value):
-            yield Finding(
-                f"{sts.ref}: Kubernetes {version} drops {'.'.join(path)}: its feature ({gate}) is off by default "
-                f"before {release}, so the cluster behaves as if the field were not there",
-                sts,
-                path,
-                fix=f"Remove the field, enable the {gate} feature gate on the cluster, or target Kubernetes {release} "
-                "or later (--kubernetes-version).",
-            )
+    for field, feature in versions.dropped_fields(version):
+        gate = versions.gate(feature, version)
+        if feature.release is None:
+            off, fix = (f"is off by default in Kubernetes {version}",
+                        f"Remove the field, or enable the {gate} feature gate on the cluster.")
+        else:
+            off = f"is off by default before {feature.release}"
+            fix = (f"Remove the field, enable the {gate} feature gate on the cluster, or target Kubernetes "
+                   f"{feature.release} or later (--kubernetes-version).")
+        for path, value in _reached(sts.data, field):
+            if not versions.absent_alike(field, value):
+                yield Finding(f"{sts.ref}: Kubernetes {version} drops {dotted(path)}: its feature ({gate}) {off}, "
+                              f"{feature.effect}", sts, path, fix=fix)
+
+
+def _reached(node: object, field: tuple, at: tuple = ()) -> Iterator[tuple[tuple, object]]:
+    """(path, value) of each value set at `field` ("[]": each item of a list), list items by index."""
+    if not field:
+        yield at, node
+    elif field[0] == "[]":
+        for n, item in enumerate(node if type(node) is list else ()):
+            yield from _reached(item, field[1:], at + (n,))
+    elif type(node) is dict and node.get(field[0]) is not None:
+        yield from _reached(node[field[0]], field[1:], at + (field[0],))
 
 
 # -- SS307 -----------------------------------------------------------------------------------------
