@@ -565,32 +565,37 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
 
 
 def _trace_origins(findings: list[Finding]) -> None:
-    """Findings on rendered objects (helm template, kustomize) move to the file the object comes from."""
+    """Findings on rendered objects (helm template, kustomize) move to the file the object comes from,
+    and so do the places they relate to."""
     origin_files: dict[str, Model] = {}
     written: dict[tuple, tuple] = {}  # (origin, kind) → its objects, by name, the names built from it, affixes found
-    for finding in findings:
-        document = finding.obj.document if finding.obj is not None else None
+
+    def traced(obj: Obj | None, path: tuple, location: Location) -> Location:
+        document = obj.document if obj is not None else None
         if document is None or document.origin is None:
-            continue
+            return location
         if document.origin_line is not None:  # helm: lines count from the `# Source:` comment
-            line = max(1, finding.location.line - document.origin_line)
-            finding.location = Location(document.origin, line, finding.location.column)
-            continue
+            return Location(document.origin, max(1, location.line - document.origin_line), location.column,
+                            location.message)
         if document.origin not in origin_files:  # kustomize: the same object in its origin file
             origin_files[document.origin] = Model()
             origin = Path(document.origin)
             origin_files[document.origin].add(_load(discover.display(origin), _contents(origin)), context=True)
-        key = (document.origin, finding.obj.kind)
+        key = (document.origin, obj.kind)
         if key not in written:
-            objects = origin_files[document.origin].of_kind(finding.obj.kind)
-            siblings = [d.data["metadata"].get("name") for d in finding.obj.source.documents
+            objects = origin_files[document.origin].of_kind(obj.kind)
+            siblings = [d.data["metadata"].get("name") for d in obj.source.documents
                         if d.origin == document.origin and isinstance(d.data, dict)
-                        and d.data.get("kind") == finding.obj.data.get("kind") and isinstance(d.data.get("metadata"), dict)]
+                        and d.data.get("kind") == obj.data.get("kind") and isinstance(d.data.get("metadata"), dict)]
             written[key] = (objects, {o.name: o for o in objects if o.name}, siblings, [])
-        source = _source_object(finding.obj.name, *written[key])
-        shown = discover.display(Path(document.origin))
-        line, column = source.position(finding.path) if source else (1, 1)
-        finding.location = Location(shown, line, column)
+        source = _source_object(obj.name, *written[key])
+        line, column = source.position(path) if source else (1, 1)
+        return Location(discover.display(Path(document.origin)), line, column, location.message)
+
+    for finding in findings:
+        finding.location = traced(finding.obj, finding.path, finding.location)
+        finding.related_locations = [traced(related.obj, related.path, location)
+                                     for related, location in zip(finding.related, finding.related_locations)]
 
 
 def _source_object(built: str | None, written: list[Obj], by_name: dict, siblings: list, affixes: list) -> Obj | None:

@@ -47,6 +47,14 @@ def test_helm_output_on_stdin_is_reported_against_the_template(sslint):
     assert sslint("--format", "json", "--select", "SS103", "-", stdin=RENDERED).json["summary"]["files"] == 3
 
 
+def test_the_places_a_finding_relates_to_are_traced_to_their_templates_too(sslint):
+    """SS103 names the Service, which a `# Source:` line places in another template."""
+    rendered = RENDERED.replace("  clusterIP: None\n", "").replace("serviceName: db-headles\n", "serviceName: db-headless\n")
+    [finding] = sslint("--format", "json", "--select", "SS103", "-", stdin=rendered).findings()
+    assert (finding["file"], finding["line"]) == ("db/templates/statefulset.yaml", 6)
+    assert [(r["file"], r["line"], r["column"]) for r in finding["related"]] == [("db/templates/service.yaml", 5, 1)]
+
+
 def test_suppression_comments_in_rendered_output_still_apply(sslint):
     rendered = RENDERED.replace("serviceName: db-headles", "serviceName: db-headles  # sslint-ignore: SS102")
     run = sslint("--format", "json", "--select", "SS102", "-", stdin=rendered)
@@ -93,6 +101,16 @@ def test_kustomize_build_is_traced_back_to_the_source_file(sslint):
     assert (finding["file"], finding["line"], finding["column"]) == ("base/sts.yaml", 6, 3)
     assert "StatefulSet prod-db: spec.serviceName 'db-hs' names no Service" in finding["message"]
     assert "did you mean 'prod-db', the headless Service that selects its pods?" in finding["message"]  # the built names, as the cluster will see them
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
+def test_kustomize_traces_the_places_a_finding_relates_to(sslint):
+    """The Service a finding names is shown where its source file has it, not at the built stream's line."""
+    files = {**KUSTOMIZE, "base/sts.yaml": statefulset(name="db", service="db", labels="{app: db}", replicas=1),
+             "base/svc.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  selector: {app: db}\n"}
+    [finding] = sslint("--format", "json", "--select", "SS103", "--kustomize", "overlay", files=files).findings()
+    assert (finding["file"], finding["line"]) == ("base/sts.yaml", 6)
+    assert [(r["file"], r["line"], r["column"]) for r in finding["related"]] == [("base/svc.yaml", 4, 1)]
 
 
 def test_a_failing_kustomize_build_says_how_to_see_the_whole_error(sslint, tmp_path, monkeypatch):
