@@ -159,6 +159,24 @@ def removed(api_version: str, kind: str, version: str) -> tuple[str, str] | None
     return entry if entry and at_least(version, entry[0]) else None
 
 
+# The apiVersions Kubernetes serves each kind SS307 inspects under, the one to move to first.
+SERVED = {
+    **dict.fromkeys(("StatefulSet", "Deployment", "ReplicaSet", "DaemonSet"), ("apps/v1",)),
+    "PodDisruptionBudget": ("policy/v1",),
+    "HorizontalPodAutoscaler": ("autoscaling/v2", "autoscaling/v1"),
+}
+
+
+def never_served(api_version: str, kind: str) -> str | None:
+    """The replacement when no Kubernetes release served the kind under this apiVersion (`apiVersion: v1`
+    on a StatefulSet: "no matches for kind"). A custom resource's group, a domain, makes another kind
+    (model.kind_of) and never comes here."""
+    served = SERVED.get(kind)
+    if served is None or api_version in served or (api_version, kind) in REMOVED_API_VERSIONS:
+        return None
+    return _APPS_V1 if served[0] == "apps/v1" else served[0]
+
+
 def dropped(path: tuple, version: str, kind: str = "StatefulSet") -> bool:
     """A field (or one below it; list items by their index) that the API server drops before anything
     reads or validates it: its feature is off by default at this version (FEATURE_FIELDS; SS306 says so

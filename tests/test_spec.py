@@ -234,6 +234,25 @@ def test_an_old_statefulset_is_reported_once_as_such(sslint):
     assert "requires spec.selector" in run.findings("SS307")[0]["fix"]
 
 
+@pytest.mark.parametrize("api", ["v1", "extensions/v1beta1", "apps/v1alpha1", "app/v1"])
+def test_an_apiversion_that_never_served_the_kind_is_reported_once(sslint, api):
+    """kubectl apply fails with "no matches for kind": SS307 says where to move, SS301 does not ask for a selector."""
+    text = statefulset().replace("apps/v1", api).replace("  selector:\n    matchLabels: {app: web}\n", "")
+    [finding] = lint(sslint, text, select="SS002,SS3").findings()
+    assert (finding["rule"], finding["line"], finding["column"]) == ("SS307", 1, 1)
+    assert finding["message"] == (f"StatefulSet web uses apiVersion {api}, under which Kubernetes serves no StatefulSet: "
+                                  f'`kubectl apply` fails (no matches for kind "StatefulSet" in version "{api}")')
+    assert finding["fix"].startswith("Move to apps/v1, which requires spec.selector")
+
+
+@pytest.mark.parametrize("api, kind", [("autoscaling/v1", "HorizontalPodAutoscaler"), ("autoscaling/v2", "HorizontalPodAutoscaler"),
+                                       ("policy/v1", "PodDisruptionBudget"), ("apps.kruise.io/v1beta1", "StatefulSet"),
+                                       ("{{ .Values.apiVersion }}", "StatefulSet")])
+def test_served_custom_and_unrendered_apiversions_are_not(api, kind, sslint):
+    text = f"apiVersion: '{api}'\nkind: {kind}\nmetadata: {{name: x}}\nspec: {{}}\n"
+    assert lint(sslint, text, select="SS307").findings() == []
+
+
 def test_a_petset_is_reported_once_as_statefulsets_old_name(sslint):
     """Its other mistakes (no selector, a PetSet's Service) are those of a kind no cluster serves."""
     text = statefulset().replace("apps/v1", "apps/v1alpha1").replace("kind: StatefulSet", "kind: PetSet")

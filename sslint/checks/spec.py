@@ -26,7 +26,8 @@ def selector_mismatch(workload: Obj, model: Model, version: str) -> Iterator[Fin
     labels = workload.pod_labels
     plain = workload.kind == "ReplicationController"  # a map that defaults to the template's labels
     if selector is None:
-        if not plain and not versions.defaults_selector(workload.api_version):
+        if not plain and not versions.defaults_selector(workload.api_version) and not (
+                versions.never_served(workload.api_version, workload.kind)):  # (SS307 says what to move to)
             yield Finding(
                 f"{workload.ref} has no spec.selector; {workload.api_version} requires one, so the API server "
                 "rejects the manifest",
@@ -208,16 +209,16 @@ def _reached(node: object, field: tuple, at: tuple = ()) -> Iterator[tuple[tuple
 
 def api_version_removed(obj: Obj, model: Model, version: str) -> Iterator[Finding]:
     removed = versions.removed(obj.api_version, obj.kind, version)
-    if removed is None:
+    replacement = None if removed or unrendered(obj.api_version) else versions.never_served(obj.api_version, obj.kind)
+    if removed is not None:
+        release, replacement = removed
+        what = f"which Kubernetes stopped serving in {release}: `kubectl apply` fails on a {version} cluster"
+    elif replacement is not None:
+        what = (f"under which Kubernetes serves no {obj.kind}: `kubectl apply` fails (no matches for kind "
+                f"\"{obj.kind}\" in version \"{obj.api_version}\")")
+    else:
         return
-    release, replacement = removed
-    yield Finding(
-        f"{obj.ref} uses apiVersion {obj.api_version}, which Kubernetes stopped serving in {release}: "
-        f"`kubectl apply` fails on a {version} cluster",
-        obj,
-        ("apiVersion",),
-        fix=f"Move to {replacement}.",
-    )
+    yield Finding(f"{obj.ref} uses apiVersion {obj.api_version}, {what}", obj, ("apiVersion",), fix=f"Move to {replacement}.")
 
 
 # -- SS305 -----------------------------------------------------------------------------------------
