@@ -22,6 +22,9 @@ SERVICE_NAME_OPTIONAL = "1.33"  # spec.serviceName optional; must be a DNS-1123 
 SERVICE_NAME_RELAXED = "1.36"  # Service names are DNS-1123 labels (may start with a digit): RelaxedServiceNameValidation, beta
 STATEFULSET_TEMPLATE_VALIDATED = "1.34"  # the API validates a StatefulSet's volume mounts and claim templates
 SIDECAR_HOST_PORTS = "1.34"  # the scheduler counts the host ports of sidecars (init containers, restartPolicy: Always)
+# kubernetes#129017: the API rejects a negative spec.revisionHistoryLimit (on create), and an update may change
+# the field (its "updates to statefulset spec … are forbidden" lists it from then; 1.31 and 1.32 refuse).
+REVISION_HISTORY_LIMIT_CHECKED = "1.33"
 
 
 class Feature(NamedTuple):

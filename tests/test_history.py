@@ -66,6 +66,17 @@ def test_which_changes_are_reported(sslint, tmp_path, repo, before, after, expec
         assert message.startswith(words), message
 
 
+@pytest.mark.parametrize("version, reported", [("1.32", True), ("1.33", False)])
+def test_revision_history_limit_may_change_from_1_33(sslint, tmp_path, repo, version, reported):
+    """Before 1.33 the update is refused like any other spec field's (kubernetes#130263 on 1.31)."""
+    repo({"s.yaml": statefulset() + "  revisionHistoryLimit: 10\n"})
+    (tmp_path / "s.yaml").write_text(statefulset() + "  revisionHistoryLimit: 3\n")
+    run = sslint("--format", "json", "--select", "SS305", "--diff-base", "HEAD", "--kubernetes-version", version, "s.yaml")
+    found = [(f["line"], f["message"]) for f in run.findings()]
+    assert found == ([(17, "StatefulSet web: spec.revisionHistoryLimit changed from 10 (at HEAD) to 3; this field cannot "
+                           "change on a live StatefulSet")] if reported else [])
+
+
 def test_selector_change_names_old_and_new(sslint, tmp_path, repo):
     repo({"s.yaml": statefulset()})
     new = statefulset(labels="{app: web, tier: db}")

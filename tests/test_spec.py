@@ -81,6 +81,15 @@ def test_valid_max_unavailable(sslint, value):
     assert found(lint(sslint, text, select="SS304")) == []
 
 
+@pytest.mark.parametrize("version, reported", [("1.32", False), ("1.33", True)])
+def test_a_negative_revision_history_limit_is_rejected_from_1_33(sslint, version, reported):
+    """kubernetes#129017: before 1.33 the API server accepts it."""
+    text = statefulset() + "  revisionHistoryLimit: -1\n"
+    found = [(f["line"], f["message"]) for f in lint(sslint, text, select="SS304", version=version).findings()]
+    assert found == ([(17, "StatefulSet web: spec.revisionHistoryLimit is -1; it must not be negative; the API server "
+                           "rejects the manifest")] if reported else [])
+
+
 @pytest.mark.parametrize(
     "field, invalid, before, at",
     [

@@ -158,6 +158,8 @@ def spec_value_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding
             yield invalid(path, f"is {value!r}, not one of {', '.join(allowed)}", f"Use {' or '.join(allowed)}.")
     for path in _NON_NEGATIVE:
         value = integer(sts.get(*path))
+        if path == ("spec", "revisionHistoryLimit") and not versions.at_least(version, versions.REVISION_HISTORY_LIMIT_CHECKED):
+            continue  # accepted before (the controller then keeps no history, or fails on unpatched releases)
         if value is not None and value < 0 and not versions.dropped(path, version):
             yield invalid(path, f"is {value}; it must not be negative", "Use 0 or a positive number.")
     strategy = ("spec", "updateStrategy")
@@ -223,8 +225,8 @@ def api_version_removed(obj: Obj, model: Model, version: str) -> Iterator[Findin
 
 # -- SS305 -----------------------------------------------------------------------------------------
 
-UPDATABLE = frozenset(("replicas", "ordinals", "template", "updateStrategy", "revisionHistoryLimit",
-                       "persistentVolumeClaimRetentionPolicy", "minReadySeconds"))
+UPDATABLE = frozenset(("replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy",
+                       "minReadySeconds"))  # and revisionHistoryLimit, from REVISION_HISTORY_LIMIT_CHECKED
 _SPEC_DEFAULTS = {"podManagementPolicy": "OrderedReady", "serviceName": ""}
 
 
@@ -300,7 +302,9 @@ def immutable_field_changed(sts: Obj, model: Model, version: str) -> Iterator[Fi
                "the running pods and their claims).")
     changes = []
     new_spec, old_spec = sts.mapping("spec"), old.mapping("spec")
-    for key in sorted((new_spec.keys() | old_spec.keys()) - UPDATABLE - {"volumeClaimTemplates"}):
+    updatable = UPDATABLE | ({"revisionHistoryLimit"} if versions.at_least(version, versions.REVISION_HISTORY_LIMIT_CHECKED)
+                             else set())
+    for key in sorted((new_spec.keys() | old_spec.keys()) - updatable - {"volumeClaimTemplates"}):
         before, after = old_spec.get(key, _SPEC_DEFAULTS.get(key)), new_spec.get(key, _SPEC_DEFAULTS.get(key))
         if before != after:
             path = ("spec", key) if key in new_spec else ("spec",)
