@@ -631,6 +631,26 @@ def test_the_renamed_label_case(sslint):
     assert related(finding) == [("zk.yaml", 11, 7)]
 
 
+@pytest.mark.parametrize("pod, what, at", [
+    (spread().replace("    labelSelector: {matchLabels: {app: zk}}\n", ""), "topology spread constraint", (14, 11)),
+    (anti_affinity(required=False).replace("          labelSelector: {matchLabels: {app: zk}}\n", ""),
+     "preferred pod anti-affinity term", (17, 15)),
+])
+def test_a_term_without_a_label_selector_counts_no_pod(sslint, pod, what, at):
+    """A null labelSelector matches no pod (the PodAffinityTerm reference; kubernetes#135797 for spread
+    constraints): the term spreads nothing, which SS407 says and SS402 leaves to it."""
+    assert "labelSelector" not in pod
+    run = lint(sslint, {"zk.yaml": workload(pod=pod)}, "SS402,SS407")
+    [finding] = run.findings()
+    assert (finding["rule"], where(finding)[1:]) == ("SS407", at)
+    assert finding["message"] == (f"StatefulSet zk: its {what} has no labelSelector, so it selects no pod, not even its own "
+                                  "(app=zk): the scheduler never spreads the replicas by kubernetes.io/hostname, which is "
+                                  "what the term was written for")
+    assert finding["fix"] == "Add a labelSelector that matches the pod template's labels, for example matchLabels: {app: zk}."
+    # an empty selector selects every pod of the namespace, its own too: it spreads them
+    assert lint(sslint, {"zk.yaml": workload(pod=spread(selector=""))}, "SS402,SS407").findings() == []
+
+
 def test_a_term_against_pods_made_elsewhere_passes_beside_one_that_spreads_the_set(sslint):
     """Keeping ZooKeeper off the nodes of Kafka brokers that an operator creates: no template of the model
     carries their labels, and the set spreads its own pods by another term."""

@@ -287,7 +287,8 @@ def anti_affinity_missing(sts: Obj, model: Model, version: str) -> Iterator[Find
 
 def _spreads_own_pods(term: Term, workload: Obj, model: Model) -> bool:
     """Whether a term spreads the workload's own pods: its selector selects them (or cannot be read: not
-    this rule's to judge), or it selects nothing and looks written for them (SS407 reports that)."""
+    this rule's to judge), or it is missing or selects nothing and looks written for them (SS407 reports
+    those)."""
     selector = term.term.get("labelSelector")
     if selector == workload.get(*SELECTOR) or not _well_formed(selector) or selects(selector, workload.pod_labels):
         return True  # (the first test, the set's own selector, is the usual answer and the cheapest)
@@ -342,6 +343,17 @@ def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> 
     terms = list(_spreading_terms(workload))
     for term in terms:
         selector = term.term.get("labelSelector")
+        key = term.term.get("topologyKey") or "its topology key"
+        if selector is None:  # (a null selector matches no pod: the term counts none, and spreads nothing)
+            yield Finding(
+                f"{workload.ref}: its {term.what} has no labelSelector, so it selects no pod, not even its own "
+                f"({_labels(workload.pod_labels)}): the scheduler never spreads the replicas by {key}, which is what "
+                "the term was written for",
+                workload, term.path, fix=f"Add a labelSelector that matches the pod template's labels, for example "
+                f"matchLabels: {_flow_map(_own_pods(workload, model))}.",
+                related=[Related(workload, POD_LABELS, f"{workload.ref}'s pod labels")],
+            )
+            continue
         if not _well_formed(selector) or _reaches_other_namespaces(term, workload):
             continue
         if _selects_any_pod(selector, workload, model):
@@ -353,7 +365,7 @@ def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> 
         yield Finding(
             f"{workload.ref}: its {term.what} selects {_selector_text(selector)}, which no pod template in the model "
             f"carries, not even its own ({_labels(workload.pod_labels)}): the scheduler never spreads the replicas "
-            f"by {term.term.get('topologyKey') or 'its topology key'}, which is what the term was written for",
+            f"by {key}, which is what the term was written for",
             workload, term.path + ("labelSelector",),
             fix=f"Make the labelSelector match the pod template's labels, for example matchLabels: "
             f"{_flow_map(_own_pods(workload, model))}.",
