@@ -48,6 +48,13 @@ def test_set_names(sslint, name, words):
     assert words in finding["message"] and (finding["line"], finding["column"]) == (4, 3)
 
 
+@pytest.mark.parametrize("length, how_often", [(53, "for about 3 templates in 4"), (54, "almost always"), (60, "almost always")])
+def test_a_long_name_fails_as_often_as_the_hash_is_too_long(sslint, length, how_often):
+    """The hash is a 32-bit number in decimal: at 53 characters it fits while it has at most 9 digits."""
+    [finding] = lint(sslint, statefulset(name="a" * length), select="SS302").findings()
+    assert f"then exceeds 63 characters {how_often}, and the controller cannot create a pod" in finding["message"]
+
+
 def test_active_deadline_in_a_deployment(sslint):
     text = statefulset().replace("kind: StatefulSet", "kind: Deployment").replace("  serviceName: web\n", "").replace(
         "    spec:\n      containers:", "    spec:\n      activeDeadlineSeconds: 60\n      containers:")
