@@ -68,6 +68,33 @@ def test_replicated_set_without_budget(sslint):
     assert "maxUnavailable: 1" in finding["fix"] and "{app: zk}" in finding["fix"]
 
 
+@pytest.mark.parametrize("name, selector, hinted", [
+    ("zk-budget", "matchLabels: {app: kafka}", True),  # it bears the set's name
+    ("quorum", "matchLabels: {app: zk}", True),  # it asks for the set's name
+    ("quorum", "matchExpressions: [{key: app, operator: In, values: [zk]}]", True),
+    ("quorum", "matchLabels: {app: kafka}", False),  # another application's, made elsewhere
+])
+def test_a_budget_that_selects_nothing_but_looks_written_for_the_set_is_named(sslint, name, selector, hinted):
+    """Apache Pulsar's zk-budget selects app: zk, while the pods carry app: pulsar, component: zookeeper."""
+    files = {"zk.yaml": workload(labels="{app: pulsar, component: zookeeper}"),
+             "pdb.yaml": budget(selector=selector).replace("name: zk", f"name: {name}")}
+    [finding] = lint(sslint, files, "SS401").findings("SS401")
+    hint = f"(PodDisruptionBudget {name} selects "
+    assert (hint in finding["message"]) is hinted
+    if hinted:
+        assert finding["message"].endswith("which no pod in the model carries: was it written for these pods?)")
+        assert related(finding) == [("pdb.yaml", 7, 3)]
+        assert finding["fix"].startswith(f"If PodDisruptionBudget {name} is meant for these pods, make its "
+                                         "selector.matchLabels {app: pulsar, component: zookeeper}; else add a ")
+
+
+def test_a_budget_of_another_workloads_pods_is_no_stray(sslint):
+    files = {"zk.yaml": workload(labels="{app: pulsar, component: zookeeper}"),
+             "pdb.yaml": budget(selector="matchLabels: {app: zk}"),
+             "other.yaml": workload(kind="Deployment", name="other", labels="{app: zk}")}
+    assert "PodDisruptionBudget zk selects" not in lint(sslint, files, "SS401").findings("SS401")[0]["message"]
+
+
 def test_the_fixes_name_labels_that_select_only_the_sets_own_pods(sslint):
     """Its selector's labels, unless they also select another workload's pods (SS404's overlap): then all
     its pod labels, which a budget or an anti-affinity term may use without covering the other's pods."""

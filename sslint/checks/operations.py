@@ -157,14 +157,37 @@ def _missing_budget(sts: Obj, model: Model, most: int, scaler: Obj | None) -> Fi
                f"({_labels(sts.pod_labels)}): a node drain or cluster upgrade may evict several of its replicas at once")
     elsewhere = model.selecting_elsewhere("PodDisruptionBudget", sts, sts.pod_labels)
     related = _scaled_by(scaler, most)
+    own = _flow_map(_own_pods(sts, model))
+    budget = (f"a PodDisruptionBudget (policy/v1) in {where} with selector.matchLabels {own} and maxUnavailable: 1, "
+              "so that drains evict one replica at a time.")
+    fix = f"Add {budget}"
     if elsewhere:
         message += f" ({elsewhere[0].ref} selects these labels, but a budget only covers pods of its own namespace)"
         related.append(Related(elsewhere[0], ("metadata", "namespace"), f"{elsewhere[0].ref}, in another namespace"))
-    return Finding(
-        message, sts, _replicas_or_spec(sts), related=related,
-        fix=f"Add a PodDisruptionBudget (policy/v1) in {where} with selector.matchLabels "
-        f"{_flow_map(_own_pods(sts, model))} and maxUnavailable: 1, so that drains evict one replica at a time.",
-    )
+    elif stray := next((b for b in model.derived(_stray_budgets) if _written_for(b, sts)), None):
+        message += (f" ({stray.ref} selects {_selector_text(stray.get('spec', 'selector'))}, which no pod in the model "
+                     "carries: was it written for these pods?)")
+        related.append(Related(stray, ("spec", "selector"), f"{stray.ref}'s selector, which selects no pod"))
+        fix = f"If {stray.ref} is meant for these pods, make its selector.matchLabels {own}; else add {budget}"
+    return Finding(message, sts, _replicas_or_spec(sts), related=related, fix=fix)
+
+
+def _stray_budgets(model: Model) -> list[Obj]:
+    """The budgets whose selector, neither empty nor unreadable, selects no pod of the model."""
+    return [b for b in model.of_kind("PodDisruptionBudget") if _well_formed(selector := b.get("spec", "selector"))
+            and (selector.get("matchLabels") or selector.get("matchExpressions")) and not _selects_any_pod(selector, b, model)]
+
+
+def _written_for(budget: Obj, sts: Obj) -> bool:
+    """Whether a budget that selects no pod looks written for the set: in its namespace, it bears the set's
+    name (zk-budget, for zk), or asks for the name as a label value (app: zk)."""
+    if not same_namespace(budget, sts) or not sts.name:
+        return False
+    selector = budget.get("spec", "selector")
+    values = [str(v) for v in (selector.get("matchLabels") or {}).values()]
+    values += [str(v) for e in selector.get("matchExpressions") or [] for v in e.get("values") or []]
+    named = budget.name == sts.name or isinstance(budget.name, str) and budget.name.startswith(f"{sts.name}-")
+    return named or sts.name in values
 
 
 def _blocking_budget(sts: Obj, budget: Obj, pods: int, field: str, value, version: str) -> Finding:
