@@ -50,13 +50,15 @@ _AFFINITY_TERMS = (("requiredDuringSchedulingIgnoredDuringExecution", "[]"),
 # default (a path's "[]" stands for each item of a list). Sources: the StatefulSet strategy and
 # pkg/api/pod/util.go (dropDisabledFields and its helpers), pkg/features/kube_features.go for each
 # gate's default by release, and the feature-gates reference; ClusterTrustBundleProjection and
-# PodCertificateRequest on from 1.37 as that reference says.
+# PodCertificateRequest on from 1.37 as that reference alone says. Not here: the pod's workloadRef
+# (GenericWorkload, 1.35 only: the table has no last release), and an init container's restartPolicy
+# other than Always in 1.34 (ContainerRestartRules: one feature a path).
 FEATURE_FIELDS = {
     ("spec", "minReadySeconds"): Feature("1.23", "StatefulSetMinReadySeconds"),
-    ("spec", "ordinals"): Feature("1.27", "StatefulSetStartOrdinal"),
+    ("spec", "ordinals"): Feature("1.27", "StatefulSetStartOrdinal", "1.26"),
     ("spec", "persistentVolumeClaimRetentionPolicy"): Feature("1.27", "StatefulSetAutoDeletePVC"),
     ("spec", "updateStrategy", "rollingUpdate", "maxUnavailable"): Feature("1.35", "MaxUnavailableStatefulSet"),
-    _POD + ("resources",): Feature("1.34", "PodLevelResources"),  # (pod-level; in the schema from 1.32)
+    _POD + ("resources",): Feature("1.34", "PodLevelResources", "1.32"),  # (pod-level)
     _POD + ("initContainers", "[]", "restartPolicy"): Feature(
         "1.29", "SidecarContainers", "1.28", "so the sidecar runs as an ordinary init container, which the pod waits "
         "for to exit (with probes or a lifecycle, the API server rejects it)"),
@@ -68,6 +70,7 @@ FEATURE_FIELDS = {
     **{_POD + (c, "[]", "lifecycle", hook, "sleep"): _SLEEP for c in _CONTAINERS for hook in ("postStart", "preStop")},
     **{_POD + (c, "[]", "lifecycle", "stopSignal"): Feature(None, "ContainerStopSignals", "1.33") for c in _CONTAINERS},
     _POD + ("securityContext", "supplementalGroupsPolicy"): Feature("1.33", "SupplementalGroupsPolicy", "1.31"),
+    _POD + ("securityContext", "seLinuxChangePolicy"): Feature("1.33", "SELinuxChangePolicy", "1.32"),
     _POD + ("volumes", "[]", "image"): Feature(
         "1.35", "ImageVolume", "1.31", "and with it the volume and every mount of it"),
     **{_POD + (c, "[]", "volumeMounts", "[]", "recursiveReadOnly"): Feature("1.31", "RecursiveReadOnlyMounts", "1.30")
@@ -99,6 +102,9 @@ _ABSENT_ALIKE = {
     _POD + ("resources",): lambda v: v == {},
     _POD + ("hostUsers",): lambda v: v is True,
     _POD + ("securityContext", "supplementalGroupsPolicy"): lambda v: v == "Merge",
+    _POD + ("securityContext", "seLinuxChangePolicy"): lambda v: v == "Recursive",
+    _POD + ("topologySpreadConstraints", "[]", "nodeAffinityPolicy"): lambda v: v == "Honor",
+    _POD + ("topologySpreadConstraints", "[]", "nodeTaintsPolicy"): lambda v: v == "Ignore",
     **{_POD + (c, "[]", "volumeMounts", "[]", "recursiveReadOnly"): lambda v: v == "Disabled" for c in _CONTAINERS},
     **{_POD + (c, "[]", "securityContext", "procMount"): lambda v: v == "Default" for c in _CONTAINERS},
 }
@@ -115,16 +121,21 @@ def gate(feature: Feature, version: str) -> str:
 
 def absent_alike(field: tuple, value: object) -> bool:
     """Whether a field of FEATURE_FIELDS (its path as written there) holds a value that does what the
-    field's absence does."""
-    return _ABSENT_ALIKE.get(field, lambda v: False)(value)
+    field's absence does: an empty list or mapping, or the value the field defaults to."""
+    return value == [] or value == {} or _ABSENT_ALIKE.get(field, lambda v: False)(value)
+
+
+def has_default(field: tuple) -> bool:
+    """Whether a field of FEATURE_FIELDS has a value that does what its absence does (_ABSENT_ALIKE)."""
+    return field in _ABSENT_ALIKE
 
 
 @cache
 def dropped_fields(version: str) -> tuple[tuple[tuple, Feature], ...]:
-    """The FEATURE_FIELDS that a cluster of this version drops: known to it, their feature off by default."""
+    """The FEATURE_FIELDS that a cluster of this version does not keep: their feature is off by default
+    (or, before the release that brought them, they are unknown to it)."""
     return tuple((field, feature) for field, feature in FEATURE_FIELDS.items()
-                 if (feature.since is None or at_least(version, feature.since))
-                 and (feature.release is None or not at_least(version, feature.release)))
+                 if feature.release is None or not at_least(version, feature.release))
 
 
 # apiVersions no longer served: (apiVersion, kind) → (release that stopped serving it, replacement, what changes).
@@ -180,14 +191,12 @@ def never_served(api_version: str, kind: str) -> str | None:
     return _APPS_V1 if served[0] == "apps/v1" else served[0]
 
 
-def dropped(path: tuple, version: str, kind: str = "StatefulSet") -> bool:
-    """A field (or one below it; list items by their index) that the API server drops before anything
-    reads or validates it: its feature is off by default at this version (FEATURE_FIELDS; SS306 says so
-    of a StatefulSet). A pod template's fields are dropped in any kind's template at spec.template, the
-    others in a StatefulSet only."""
+def dropped(path: tuple, version: str) -> bool:
+    """A field (or one below it; list items by their index) that a cluster of this version does not keep
+    (FEATURE_FIELDS): the API server removes it once it has decoded the request, before it validates it,
+    and nothing reads it."""
     return any(len(path) >= len(field) and all(step == at or step == "[]" and type(at) is int
                                                for step, at in zip(field, path))
-               and (kind == "StatefulSet" or field[:len(_POD)] == _POD)
                for field, _ in dropped_fields(version))
 
 

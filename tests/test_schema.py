@@ -106,9 +106,10 @@ def test_a_field_of_a_later_kubernetes_says_when_it_arrives_not_how_to_spell_it(
 
 
 def test_pod_level_resources_are_dropped_before_1_34(sslint):
-    """In the schema from 1.32, but behind PodLevelResources, off by default until 1.34: SS306's."""
+    """In the schema from 1.32 (unknown before: SS002's), but behind PodLevelResources, off by default
+    until 1.34: SS306's."""
     text = statefulset().replace("    spec:\n      containers:", "    spec:\n      resources: {limits: {cpu: '1'}}\n      containers:")
-    for version, rules in (("1.31", ["SS306"]), ("1.33", ["SS306"]), ("1.34", [])):
+    for version, rules in (("1.31", ["SS002"]), ("1.32", ["SS306"]), ("1.33", ["SS306"]), ("1.34", [])):
         assert [f["rule"] for f in lint(sslint, text, version=version, select="SS002,SS306").findings()] == rules
 
 
@@ -123,7 +124,8 @@ def test_a_merge_key_overwrites_the_keys_written_before_it_as_kubectl_reads_it(s
 
 def test_the_schema_follows_the_target_version(sslint):
     text = statefulset() + "  ordinals: {start: 1}\n"
-    assert [f["rule"] for f in lint(sslint, text, version="1.25", select="SS002,SS306").findings()] == ["SS306"]
+    assert [f["rule"] for f in lint(sslint, text, version="1.25", select="SS002,SS306").findings()] == ["SS002"]
+    assert [f["rule"] for f in lint(sslint, text, version="1.26", select="SS002,SS306").findings()] == ["SS306"]
     assert lint(sslint, text, version="1.27", select="SS002,SS306").findings() == []
 
 

@@ -196,14 +196,40 @@ def test_a_renamed_gate_is_named_as_the_version_calls_it(sslint):
     assert lint(sslint, text, select="SS306", version="1.33").findings() == []
 
 
+@pytest.mark.parametrize("field, version", [
+    ("hostUsers: true", "1.30"),
+    ("hostUsers: ${HOST_USERS}", "1.30"),  # (still to be substituted: it may be the default)
+    ("securityContext: {supplementalGroupsPolicy: Merge}", "1.31"),
+    ("securityContext: {seLinuxChangePolicy: Recursive}", "1.32"),
+    ("resourceClaims: []", "1.30"),
+    ("schedulingGates: []", "1.26"),
+    ("topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, "
+     "labelSelector: {matchLabels: {app: web}}, nodeAffinityPolicy: Honor, nodeTaintsPolicy: Ignore}]", "1.25"),
+])
+def test_a_dropped_pod_field_at_its_default_is_not_reported(sslint, field, version):
+    assert lint(sslint, _pod(field), select="SS306", version=version).findings() == []
+    # the same field with another value is (the test reaches the field at this version)
+    other = (field.replace("true", "false").replace("${HOST_USERS}", "false").replace("Merge", "Strict")
+             .replace("Recursive", "MountOption").replace("[]", "[{name: gate}]").replace("Honor", "Ignore"))
+    if "resourceClaims" not in field:
+        assert lint(sslint, _pod(other), select="SS306", version=version).findings() != []
+
+
 @pytest.mark.parametrize("text", [
-    _pod("hostUsers: true"),
-    _pod("securityContext: {supplementalGroupsPolicy: Merge}"),
     statefulset(extra=_CONTAINER + "securityContext: {procMount: Default}"),
     statefulset(extra=_CONTAINER + "volumeMounts: [{name: v, mountPath: /v, recursiveReadOnly: Disabled}]"),
 ])
-def test_a_dropped_pod_field_at_its_default_is_not_reported(sslint, text):
+def test_a_dropped_container_field_at_its_default_is_not_reported(sslint, text):
     assert lint(sslint, text, select="SS306", version="1.30").findings() == []
+
+
+def test_a_dropped_field_of_the_wrong_type_is_still_rejected(sslint):
+    """The API server decodes the request before it removes what the version does not keep: a wrong type,
+    or an unknown field under a dropped one, fails the apply (SS002); a missing required field does not."""
+    wrong = _pod("hostUsers: 'false'")
+    assert sorted(f["rule"] for f in lint(sslint, wrong, select="SS002,SS306", version="1.30").findings()) == ["SS002", "SS306"]
+    unknown = _pod("resourceClaims: [{name: gpu, resourceClaimTemplateNam: gpu}]")
+    assert sorted(f["rule"] for f in lint(sslint, unknown, select="SS002,SS306", version="1.33").findings()) == ["SS002", "SS306"]
 
 
 def test_the_schema_does_not_judge_what_the_api_server_drops_unread(sslint):

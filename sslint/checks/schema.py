@@ -10,6 +10,9 @@ from sslint.model import Model, Obj, unrendered
 
 # Missing fields that a more specific rule reports with a better message.
 _REPORTED_ELSEWHERE = {("spec", "serviceName"): "SS101", ("spec", "selector"): "SS301"}
+# What the API server checks only as it validates, after it has removed the fields a version does not
+# keep (versions.dropped); a wrong type or an unknown field it rejects as it decodes the request.
+_VALIDATED = ("required", "enum")
 _TYPES = {"integer": "an integer", "string": "a string", "boolean": "true or false", "object": "a mapping",
           "array": "a list", "number": "a number", "null": "null"}
 
@@ -44,8 +47,6 @@ def _findings(obj: Obj, error, version: str) -> Iterator[Finding]:
     if error.validator == "additionalProperties":
         known = sorted(error.schema.get("properties", {}))
         for name in sorted(set(error.instance) - set(known), key=str):
-            if versions.dropped(path + (name,), version, obj.kind):
-                continue  # dropped, not rejected (SS306 says so of a StatefulSet)
             since = kubeschema.introduced_after(version, obj.api_version, obj.kind, path + (name,))
             if since is not None:  # not a misspelling: a field of a later Kubernetes
                 yield Finding(
@@ -103,8 +104,8 @@ def schema_violation(obj: Obj, model: Model, version: str) -> Iterator[Finding]:
     validator = kubeschema.validator_for(version, obj.api_version, obj.kind)
     seen = set()
     for error in validator.iter_errors(document):
-        if versions.dropped(tuple(error.absolute_path), version, obj.kind):
-            continue  # the API server drops the field before it validates it
+        if error.validator in _VALIDATED and versions.dropped(tuple(error.absolute_path), version):
+            continue  # the API server drops the field after decoding it, before it validates it
         for finding in _findings(obj, error, version):
             key = (finding.path, finding.message)
             if key not in seen:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from typing import Iterator
 
 from sslint import versions
@@ -184,19 +185,31 @@ def spec_value_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding
 
 
 def field_ignored_by_version(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
+    for field, gate, off, effect, fix in _dropped_here(version):
+        for path, value in _reached(sts.data, field):
+            if not (versions.absent_alike(field, value) or unrendered(value) and versions.has_default(field)):
+                yield Finding(f"{sts.ref}: Kubernetes {version} drops {dotted(path)}: its feature ({gate}) {off}, {effect}",
+                              sts, path, fix=fix)
+
+
+@cache  # (asked for every StatefulSet: the texts depend on the version alone)
+def _dropped_here(version: str) -> tuple[tuple[tuple, str, str, str, str], ...]:
+    """(field, gate, what is off, effect, fix) of each field this version knows and drops (before the
+    release that brought it, a field is unknown: SS002 says so)."""
+    texts = []
     for field, feature in versions.dropped_fields(version):
+        if feature.since is not None and not versions.at_least(version, feature.since):
+            continue
         gate = versions.gate(feature, version)
         if feature.release is None:
-            off, fix = (f"is off by default in Kubernetes {version}",
-                        f"Remove the field, or enable the {gate} feature gate on the cluster.")
+            off = f"is off by default in Kubernetes {version}"
+            fix = f"Remove the field, or enable the {gate} feature gate on the cluster."
         else:
             off = f"is off by default before {feature.release}"
             fix = (f"Remove the field, enable the {gate} feature gate on the cluster, or target Kubernetes "
                    f"{feature.release} or later (--kubernetes-version).")
-        for path, value in _reached(sts.data, field):
-            if not versions.absent_alike(field, value):
-                yield Finding(f"{sts.ref}: Kubernetes {version} drops {dotted(path)}: its feature ({gate}) {off}, "
-                              f"{feature.effect}", sts, path, fix=fix)
+        texts.append((field, gate, off, feature.effect, fix))
+    return tuple(texts)
 
 
 def _reached(node: object, field: tuple, at: tuple = ()) -> Iterator[tuple[tuple, object]]:
