@@ -12,6 +12,14 @@ def is_dns1123_label(name: str) -> bool:
     return len(name) <= MAX_LABEL and DNS1123_LABEL.fullmatch(name) is not None
 
 
+DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")  # most other names
+MAX_SUBDOMAIN = 253
+
+
+def is_dns1123_subdomain(name: str) -> bool:
+    return len(name) <= MAX_SUBDOMAIN and DNS1123_SUBDOMAIN.fullmatch(name) is not None
+
+
 def is_dns1035_label(name: str) -> bool:
     return len(name) <= MAX_LABEL and DNS1035_LABEL.fullmatch(name) is not None
 

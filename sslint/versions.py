@@ -20,6 +20,7 @@ def default() -> str:
 # Behaviour changes; rules ask `at_least(version, CHANGE)`.
 SERVICE_NAME_OPTIONAL = "1.33"  # spec.serviceName optional; must be a DNS-1123 label when set
 SERVICE_NAME_RELAXED = "1.36"  # Service names are DNS-1123 labels (may start with a digit): RelaxedServiceNameValidation, beta
+STATEFULSET_NAME_LABEL = "1.27"  # StatefulSet names are validated as DNS-1123 labels, no longer subdomains (kubernetes#114172)
 STATEFULSET_TEMPLATE_VALIDATED = "1.34"  # the API validates a StatefulSet's volume mounts and claim templates
 SIDECAR_HOST_PORTS = "1.34"  # the scheduler counts the host ports of sidecars (init containers, restartPolicy: Always)
 # kubernetes#129017: the API rejects a negative spec.revisionHistoryLimit (on create), and an update may change

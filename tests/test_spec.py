@@ -48,6 +48,18 @@ def test_set_names(sslint, name, words):
     assert words in finding["message"] and (finding["line"], finding["column"]) == (4, 3)
 
 
+@pytest.mark.parametrize("name, version, rejected", [
+    ("RELEASE-NAME-rabbitmq", "1.25", True),  # no DNS-1123 subdomain either: always rejected
+    ("rabbitmq.v2", "1.26", False),  # a subdomain: accepted until 1.27, but no pod can take it as hostname
+    ("rabbitmq.v2", "1.27", True),  # kubernetes#114172: validated as a label
+])
+def test_what_becomes_of_a_name_that_is_no_label(sslint, name, version, rejected):
+    [finding] = lint(sslint, statefulset(name=name), select="SS302", version=version).findings()
+    said = ("the API server rejects the manifest" if rejected
+            else "its pods, whose hostname is <name>-<ordinal>, can never be created")
+    assert finding["message"].endswith(f"at most 63 characters), so {said}")
+
+
 @pytest.mark.parametrize("length, how_often", [(53, "for about 3 templates in 4"), (54, "almost always"), (60, "almost always")])
 def test_a_long_name_fails_as_often_as_the_hash_is_too_long(sslint, length, how_often):
     """The hash is a 32-bit number in decimal: at 53 characters it fits while it has at most 9 digits."""

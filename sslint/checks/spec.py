@@ -10,7 +10,7 @@ from typing import Iterator
 from sslint import versions
 from sslint.finding import Finding, dotted
 from sslint.model import Model, Obj, integer, unrendered
-from sslint.names import is_dns1123_label
+from sslint.names import is_dns1123_label, is_dns1123_subdomain
 from sslint.quantity import parse_quantity
 from sslint.selectors import map_selects, selects
 
@@ -77,9 +77,11 @@ def name_invalid(sts: Obj, model: Model, version: str) -> Iterator[Finding]:
     if name is None or unrendered(name):
         return
     if not is_dns1123_label(name):
+        rejected = not is_dns1123_subdomain(name) or versions.at_least(version, versions.STATEFULSET_NAME_LABEL)
         yield Finding(
             f"{sts.ref}: the name {name!r} is not a DNS-1123 label (lower-case letters, digits and '-', at most 63 "
-            "characters), so its pods cannot be named <name>-<ordinal>",
+            "characters), so " + ("the API server rejects the manifest" if rejected else
+                                  "its pods, whose hostname is <name>-<ordinal>, can never be created"),
             sts,
             ("metadata", "name"),
             fix="Rename the StatefulSet with lower-case letters, digits and '-', at most 52 characters.",
