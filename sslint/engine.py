@@ -603,7 +603,8 @@ def _source_object(built: str | None, written: list[Obj], by_name: dict, sibling
     built name holds (namePrefix and nameSuffix add to it). Of several (redis and redis-replicas in
     prod-redis-replicas, or with nameSuffix -replicas in redis-replicas), the one whose prefix and
     suffix turn the most of the file's built names (`siblings`) into names it writes; the prefixes
-    and suffixes found so (`affixes`) are tried first."""
+    and suffixes found so (`affixes`) are tried first. A name that holds none (an overlay's patch renamed
+    the object) comes from the file's one object of the kind, if it has one."""
     if not isinstance(built, str):
         return None
     for prefix, suffix in affixes:
@@ -611,7 +612,7 @@ def _source_object(built: str | None, written: list[Obj], by_name: dict, sibling
             return by_name[built[len(prefix):len(built) - len(suffix)]]
     holding = [o for o in written if o.name and o.name in built]
     if len(holding) < 2:
-        return holding[0] if holding else None
+        return holding[0] if holding else written[0] if len(written) == 1 else None
 
     def affix(candidate: Obj) -> tuple[str, str]:
         at = built.index(candidate.name)

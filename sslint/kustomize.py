@@ -95,8 +95,9 @@ def build(directory: Path, shown: str) -> SourceFile:
         done = subprocess.run([*command, wrapper], capture_output=True)
         source = load(done.stdout, shown)
         if done.returncode != 0:
-            message = done.stderr.decode(errors="replace").strip().splitlines()
-            reason = message[-1] if message else "no output"
+            # The last line that says something: kubectl (klog) closes a quoted error with a lone ">".
+            message = [line.strip().lstrip("`:").strip() for line in done.stderr.decode(errors="replace").splitlines()]
+            reason = next((line for line in reversed(message) if line not in ("", ">")), "no output")
             source.errors.append(ParseError(1, 1, f"kustomize build failed: {reason}",
                                             f"Run `{' '.join(command)} {directory}` to see the whole error, "
                                             "and correct the kustomization or the files it names."))

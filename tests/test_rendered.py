@@ -113,6 +113,19 @@ def test_kustomize_traces_the_places_a_finding_relates_to(sslint):
     assert [(r["file"], r["line"], r["column"]) for r in finding["related"]] == [("base/svc.yaml", 4, 1)]
 
 
+@pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
+def test_a_set_an_overlay_renames_is_traced_to_the_one_set_of_its_file(sslint):
+    """A JSON patch replaces /metadata/name (Agoric's instagoric): the built name holds no name of the base."""
+    files = {"base/kustomization.yaml": "resources: [sts.yaml]\n",
+             "base/sts.yaml": ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n---\n"
+                               + statefulset(name="node", service="node-hs", labels="{app: node}", replicas=1)),
+             "overlay/kustomization.yaml": ("resources: [../base]\npatches:\n  - target: {kind: StatefulSet, name: node}\n"
+                                            "    patch: |-\n      - op: replace\n        path: /metadata/name\n"
+                                            "        value: seed\n")}
+    [finding] = sslint("--format", "json", "--select", "SS102", "--kustomize", "overlay", files=files).findings()
+    assert (finding["file"], finding["line"], finding["column"]) == ("base/sts.yaml", 10, 3)  # its serviceName, not 1:1
+
+
 def test_a_failing_kustomize_build_says_how_to_see_the_whole_error(sslint, tmp_path, monkeypatch):
     tools = tmp_path / "tools"
     tools.mkdir()
@@ -124,6 +137,19 @@ def test_a_failing_kustomize_build_says_how_to_see_the_whole_error(sslint, tmp_p
         "overlay/kustomization.yaml", "SS001", "kustomize build failed: Error: accumulating resources: missing.yaml",
         "Run `kustomize build overlay` to see the whole error, and correct the kustomization or the files it names.",
     )]
+
+
+def test_kubectls_quoted_error_is_told_by_its_last_words(sslint, tmp_path, monkeypatch):
+    """kubectl (klog) quotes a multi-line error between `err=<` and a lone `>`."""
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "kubectl").write_text("#!/bin/sh\nprintf 'E1127 run.go:72] \"command failed\" err=<\\n\\ttrouble configuring "
+                                   "builtin PatchTransformer with config: `\\n\\t`: unable to parse SM or JSON patch\\n >\\n' >&2\n"
+                                   "exit 1\n")
+    (tools / "kubectl").chmod(0o755)
+    monkeypatch.setenv("PATH", str(tools))
+    [finding] = [f for f in sslint("--format", "json", "--kustomize", "overlay", files=KUSTOMIZE).findings() if f["rule"] == "SS001"]
+    assert finding["message"] == "kustomize build failed: unable to parse SM or JSON patch"
 
 
 def test_kustomize_without_kubectl_is_exit_2(sslint, monkeypatch):
