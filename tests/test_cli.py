@@ -127,7 +127,7 @@ def test_unwritable_output_is_exit_2(sslint):
 
 def test_list_rules_explain_version(sslint):
     listing = sslint("--list-rules").out
-    assert listing.splitlines()[3].split()[:3] == ["SS102", "governing-service-missing", "error"]
+    assert listing.splitlines()[4].split()[:3] == ["SS102", "governing-service-missing", "error"]
     assert sslint("--explain", "governing-service-missing").out.startswith("# SS102 governing-service-missing (error)")
     assert sslint("--version").out.strip() == f"sslint, version {__version__}"
 

@@ -35,7 +35,7 @@ def test_sarif_is_valid_and_complete(sslint, tmp_path):
     driver = sarif_run["tool"]["driver"]
     assert driver["name"] == "sslint"
     rule_ids = [r["id"] for r in driver["rules"]]
-    assert rule_ids[:4] == ["SS001", "SS002", "SS101", "SS102"]
+    assert rule_ids[:4] == ["SS001", "SS002", "SS003", "SS101"]
     ss103 = driver["rules"][rule_ids.index("SS103")]
     assert ss103["name"] == "governing-service-not-headless"
     assert ss103["defaultConfiguration"] == {"level": "error"}

@@ -143,3 +143,49 @@ def test_the_schema_follows_the_target_version(sslint):
 def test_other_inspected_kinds(sslint, text, message):
     [(line, column, found)] = messages(lint(sslint, text))
     assert found.startswith(message) and line == 5 - ("missing" in message)
+
+
+# -- SS003 object-defined-twice -------------------------------------------------------------------------
+
+SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: db{namespace}\nspec:\n  clusterIP: None\n  selector: {{app: {app}}}\n"
+
+
+def twice(sslint, files, *args):
+    run = sslint("--format", "json", "--select", "SS003", *args, ".", files=files)
+    return [(f["file"], f["line"], f["column"], [(r["file"], r["line"]) for r in f["related"]]) for f in run.findings()]
+
+
+def test_each_later_definition_in_one_file_is_reported_against_the_first(sslint):
+    text = "---\n".join(SERVICE.format(namespace="", app=app) for app in ("solr", "kafka", "zk"))
+    assert twice(sslint, {"all.yaml": text}) == [("all.yaml", 12, 3, [("all.yaml", 4)]), ("all.yaml", 20, 3, [("all.yaml", 4)])]
+
+
+def test_a_lists_items_are_definitions_too(sslint):
+    items = "".join(f"- apiVersion: v1\n  kind: Service\n  metadata: {{name: db}}\n  spec: {{selector: {{app: {a}}}}}\n"
+                    for a in ("solr", "kafka"))
+    assert twice(sslint, {"dump.yaml": "apiVersion: v1\nkind: List\nitems:\n" + items}) == [("dump.yaml", 10, 14, [("dump.yaml", 6)])]
+
+
+@pytest.mark.parametrize("files", [
+    {"a.yaml": SERVICE.format(namespace="", app="solr"), "b.yaml": SERVICE.format(namespace="", app="kafka")},  # two files
+    {"a.yaml": SERVICE.format(namespace="\n  namespace: search", app="solr") + "---\n"
+     + SERVICE.format(namespace="\n  namespace: streaming", app="kafka")},  # two namespaces
+    {"a.yaml": SERVICE.format(namespace="", app="solr") + "---\n"
+     + SERVICE.format(namespace="\n  namespace: default", app="kafka")},  # one may land elsewhere: not told
+    {"a.yaml": SERVICE.format(namespace="", app="solr") + "---\n" + statefulset(name="db", service="db")},  # two kinds
+    {"kustomization.yaml": "resources: [a.yaml]\npatches:\n  - path: p.yaml\n", "a.yaml": SERVICE.format(namespace="", app="s"),
+     "p.yaml": SERVICE.format(namespace="", app="solr") + "---\n" + SERVICE.format(namespace="", app="kafka")},  # patches
+])
+def test_what_is_not_one_object_defined_twice(sslint, files):
+    assert twice(sslint, files) == []
+
+
+def test_a_rendered_chart_on_standard_input_is_reported_at_its_templates(sslint):
+    stream = "".join(f"---\n# Source: chart/templates/{t}.yaml\n" + SERVICE.format(namespace="", app=t) for t in ("solr", "kafka"))
+    run = sslint("--format", "json", "--select", "SS003", "-", stdin=stream)
+    [finding] = run.findings()
+    assert (finding["file"], finding["line"], finding["column"]) == ("chart/templates/kafka.yaml", 4, 3)
+    assert [(r["file"], r["line"]) for r in finding["related"]] == [("chart/templates/solr.yaml", 4)]
+    assert finding["message"] == ("Service db is defined a second time in this file: `kubectl apply` applies this definition "
+                                  "over the first (what only the first sets is lost), and `helm install` fails (the object "
+                                  "already exists)")

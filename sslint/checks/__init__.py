@@ -5,6 +5,7 @@ from sslint.checks import identity, operations, schema, spec, storage
 
 CHECKS = {
     "SS002": schema.schema_violation,
+    "SS003": schema.defined_twice,
     "SS101": identity.service_name_missing,
     "SS102": identity.governing_service_missing,
     "SS103": identity.governing_service_not_headless,

@@ -1,11 +1,12 @@
-"""SS002: an object that does not match the Kubernetes schema of the target version, said plainly."""
+"""SS002: an object that does not match the Kubernetes schema of the target version, said plainly; SS003:
+an object defined twice in one file."""
 
 from __future__ import annotations
 
 from typing import Iterator
 
 from sslint import kubeschema, versions
-from sslint.finding import Finding, dotted
+from sslint.finding import Finding, Related, dotted
 from sslint.model import Model, Obj, unrendered
 
 # Missing fields that a more specific rule reports with a better message.
@@ -111,3 +112,34 @@ def schema_violation(obj: Obj, model: Model, version: str) -> Iterator[Finding]:
             if key not in seen:
                 seen.add(key)
                 yield finding
+
+
+# -- SS003 -----------------------------------------------------------------------------------------
+
+
+def defined_twice(obj: Obj, model: Model, version: str) -> Iterator[Finding]:
+    first = model.derived(_first_definitions).get(id(obj))
+    if first is None:
+        return
+    yield Finding(
+        f"{obj.ref} is defined a second time in this file: `kubectl apply` applies this definition over the first "
+        "(what only the first sets is lost), and `helm install` fails (the object already exists)",
+        obj,
+        ("metadata", "name"),
+        fix=f"Keep one definition of {obj.ref}: remove or rename this one (a template rendered twice, or a copy "
+        "left after a merge, is the usual cause).",
+        related=[Related(first, ("metadata", "name"), f"{first.ref}, defined first")],
+    )
+
+
+def _first_definitions(model: Model) -> dict[int, Obj]:
+    """Each later definition of an object in one file (kind, namespace and name alike; not in a
+    kustomization's patches) → the first; in model order, a file's documents come in order."""
+    first: dict[tuple, Obj] = {}
+    later = {}
+    for obj in model.objects:
+        if obj.name is not None and not obj.fragment and not obj.source.patch:
+            twin = first.setdefault((id(obj.source), obj.kind, obj.namespace, obj.name), obj)
+            if twin is not obj:
+                later[id(obj)] = twin
+    return later
