@@ -141,7 +141,6 @@ def test_json_manifests_report_positions(sslint):
         ("clusterIP: 10.0.0.12", (6, 3), None),
         ("type: NodePort", (6, 3), "its node ports reach the pods from outside the cluster"),
         ("type: LoadBalancer", (6, 3), "its load balancer reaches the pods from outside the cluster"),
-        ("type: ExternalName", (6, 3), None),
         ("ports: [{port: 80}]", (5, 1), None),
     ],
 )
@@ -160,6 +159,17 @@ def test_not_headless(sslint, spec, related, kept):
         assert "delete Service web and create it again with clusterIP: None" in finding["fix"]
     assert "recreating StatefulSet web (kubectl delete statefulset web --cascade=orphan" in finding["fix"]
     assert finding["fix"].endswith("(kubectl rollout restart statefulset web).")
+
+
+@pytest.mark.parametrize("selector", [None, "{app: other}"])
+def test_an_external_name_service_can_become_headless_in_place(sslint, selector):
+    """It has no cluster IP to keep, and nothing reads its selector: SS103 says to change it, SS104 nothing."""
+    svc = service(spec="type: ExternalName\n  externalName: db.example.com", selector=selector)
+    run = lint(sslint, {"svc.yaml": svc, "sts.yaml": statefulset()})
+    assert [f["rule"] for f in run.findings()] == ["SS103"]
+    assert run.findings()[0]["fix"].startswith(
+        "An ExternalName Service has no cluster IP, so Service web can change in place: give it type ClusterIP, "
+        "clusterIP: None and a selector of the pods (app=web), and remove externalName")
 
 
 @pytest.mark.parametrize("kind", ["[NodePort]", "{a: b}"])

@@ -217,6 +217,11 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
                    "gives it its addresses")
     if purpose:
         fix = f"Keep {service.ref}, which a headless Service cannot replace ({purpose}), and {another}"
+    elif service_type == "ExternalName":  # (no cluster IP to keep: the type may change in place)
+        labels = ", ".join(f"{k}={v}" for k, v in sts.pod_labels.items()) or "the pod template's labels"
+        fix = (f"An ExternalName Service has no cluster IP, so {service.ref} can change in place: give it type "
+               f"ClusterIP, clusterIP: None and a selector of the pods ({labels}), and remove externalName (its name "
+               f"then resolves to the pods themselves); or, if clients need the external name, {another}")
     else:
         fix = (f"spec.clusterIP cannot change on an existing Service: delete {service.ref} and create it again with "
                f"clusterIP: None and type ClusterIP (its name then resolves to the pods themselves), or {another}")
@@ -238,6 +243,8 @@ def governing_service_selector_mismatch(sts: Obj, model: Model, version: str) ->
     labels = sts.mapping("spec", "template", "metadata", "labels")
     if not labels:  # labels added later (kustomize commonLabels); SS301 covers a template without them
         return
+    if service.get("spec", "type") == "ExternalName":
+        return  # a DNS alias, whose selector nothing reads: SS103 says what it must become
     if not isinstance(selector, dict) or not selector:
         if _endpoints_written(sts, service, model):
             return  # a controller of its own keeps them (as Patroni does), and the files say so
