@@ -672,7 +672,9 @@ def _run(options: Options) -> Result:
         for source in history.revision_sources(options.diff_base, Path.cwd()):
             model.previous.add(source, context=True)
 
-    notices = []
+    notices = [f"--kustomize: {path} holds no kustomization, so its files are linted as they are"
+               for path in options.paths if options.kustomize and path != STDIN and Path(path).is_dir()
+               and Path(path) not in built]
     templates = [s.path for s in sources if s.template]
     if templates:
         notices.append(

@@ -152,6 +152,15 @@ def test_kubectls_quoted_error_is_told_by_its_last_words(sslint, tmp_path, monke
     assert finding["message"] == "kustomize build failed: unable to parse SM or JSON patch"
 
 
+@pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
+def test_kustomize_on_a_directory_without_a_kustomization_says_so(sslint):
+    run = sslint("--format", "json", "--kustomize", "overlay", "base/sts.yaml", files={**KUSTOMIZE, "overlay/kustomization.yaml": "",
+                                                                                  "plain/x.yaml": "a: 1\n"})
+    assert run.json["notices"] == []
+    run = sslint("--format", "json", "--kustomize", "plain", files={"plain/x.yaml": "a: 1\n"})
+    assert run.json["notices"] == ["--kustomize: plain holds no kustomization, so its files are linted as they are"]
+
+
 def test_kustomize_without_kubectl_is_exit_2(sslint, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     run = sslint("--kustomize", "overlay", files=KUSTOMIZE)
