@@ -87,7 +87,7 @@ FEATURE_FIELDS = {
     **{_POD + ("affinity", affinity) + term + (keys,): _LABEL_KEYS for affinity in ("podAffinity", "podAntiAffinity")
        for term in _AFFINITY_TERMS for keys in ("matchLabelKeys", "mismatchLabelKeys")},
     _POD + ("volumes", "[]", "projected", "sources", "[]", "clusterTrustBundle"): Feature(
-        "1.37", "ClusterTrustBundleProjection", "1.29"),
+        "1.37", "ClusterTrustBundle and ClusterTrustBundleProjection", "1.29"),  # (the projection needs both)
     _POD + ("volumes", "[]", "projected", "sources", "[]", "podCertificate"): Feature("1.37", "PodCertificateRequest", "1.34"),
 }
 

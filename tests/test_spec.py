@@ -201,6 +201,14 @@ def test_a_feature_off_in_every_release_says_so(sslint):
     assert lint(sslint, text, select="SS306", version="1.32").findings() == []  # unknown there: SS002's
 
 
+def test_a_projection_that_needs_two_gates_names_both(sslint):
+    text = _pod("volumes: [{name: ca, projected: {sources: [{clusterTrustBundle: {name: ca, path: ca.pem}}]}}]")
+    [finding] = lint(sslint, text, select="SS306", version="1.36").findings()
+    assert "its feature (ClusterTrustBundle and ClusterTrustBundleProjection) is off by default before 1.37" in finding["message"]
+    assert finding["fix"].startswith("Remove the field, enable the ClusterTrustBundle and ClusterTrustBundleProjection "
+                                     "feature gates on the cluster")
+
+
 def test_a_renamed_gate_is_named_as_the_version_calls_it(sslint):
     text = _pod("hostUsers: false")
     assert "(UserNamespacesStatelessPodsSupport)" in lint(sslint, text, select="SS306", version="1.27").findings()[0]["message"]

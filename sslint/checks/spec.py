@@ -203,12 +203,13 @@ def _dropped_here(version: str) -> tuple[tuple[tuple, str, str, str, str], ...]:
         if feature.since is not None and not versions.at_least(version, feature.since):
             continue
         gate = versions.gate(feature, version)
+        gates = f"{gate} feature gate{'s' if ' and ' in gate else ''}"
         if feature.release is None:
             off = f"is off by default in Kubernetes {version}"
-            fix = f"Remove the field, or enable the {gate} feature gate on the cluster."
+            fix = f"Remove the field, or enable the {gates} on the cluster."
         else:
             off = f"is off by default before {feature.release}"
-            fix = (f"Remove the field, enable the {gate} feature gate on the cluster, or target Kubernetes "
+            fix = (f"Remove the field, enable the {gates} on the cluster, or target Kubernetes "
                    f"{feature.release} or later (--kubernetes-version).")
         texts.append((field, gate, off, feature.effect, fix))
     return tuple(texts)
