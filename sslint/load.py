@@ -619,12 +619,22 @@ def _yaml_parser(text: str):
     return _CParser(text) if _CParser is not None else _PureParser(text)
 
 
+# libyaml's refusals of what go-yaml (kubectl) reads: a colon in a flow collection's plain scalar
+# (`{image: nats:2.10}`), and the escape \' in a double-quoted scalar (Kubernetes' own EnvFiles example).
+_GO_YAML_READS = ("found unexpected ':'", "found unknown escape character")
+
+
 class _PureParser:
     def __init__(self, text: str):
         from ruamel.yaml import YAML
+        from ruamel.yaml.scanner import Scanner
+
+        class GoScanner(Scanner):  # the escapes of go-yaml's quoted scalars: \' is one, \/ is none
+            ESCAPE_REPLACEMENTS = {**{k: v for k, v in Scanner.ESCAPE_REPLACEMENTS.items() if k != "/"}, "'": "'"}
 
         yaml = YAML(typ="safe", pure=True)
         yaml.version = (1, 1)  # as libyaml and go-yaml scan: `?` ends a plain scalar in a flow collection
+        yaml.Scanner = GoScanner
         self.events = yaml.parse(text)
 
     def get_event(self):
@@ -663,9 +673,9 @@ def _read_yaml(text: str, source: SourceFile, lazy: _Positions | None) -> None:
                 del source.documents[documents_before:]
                 end = _document_after(text, end + (end - start))
                 continue
-            if _CParser is not None and getattr(error, "problem", None) == "found unexpected ':'" and not odd:
+            if _CParser is not None and getattr(error, "problem", None) in _GO_YAML_READS and not odd:
                 begin = _document_begin(piece, line)
-                try:  # libyaml 0.1 refuses what go-yaml reads (see _document_begin): the document again, alone
+                try:  # libyaml refuses what go-yaml reads (see _document_begin): the document again, alone
                     document = piece[begin:resume]
                     index = _Builder(_PureParser(document).get_event, line_offset + piece.count("\n", 0, begin), document,
                                      None).read(builder.index, source.documents)

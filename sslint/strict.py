@@ -77,6 +77,24 @@ def scalar(event, text: str, top_level: bool) -> Problem | None:
         mark = event.end_mark
         if text[mark.index : mark.index + 1] == "#":
             return "a comment must be separated from a quoted value by a space", mark.line + 1, mark.column + 1
+    if style == '"' and event.end_mark is not None:
+        escape = _slash_escape(text, event.start_mark.index, event.end_mark.index)
+        # (libyaml reads \/ as YAML 1.2 does; go-yaml, YAML 1.1's, refuses it; but kubectl reads a text that
+        # begins like JSON as JSON, where \/ is a slash)
+        if escape is not None and text.lstrip()[:1] not in ("{", "["):
+            return "found unknown escape character '/': kubectl refuses \\/ in a double-quoted value (write / alone)", *escape
+    return None
+
+
+def _slash_escape(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Line and column of the first \\/ escape in the double-quoted scalar text[start:end], if any."""
+    at = text.find("\\/", start, end)
+    while at >= 0:
+        backslashes = len(text[start:at + 1]) - len(text[start:at + 1].rstrip("\\"))
+        if backslashes % 2:  # (an escaped backslash before a slash is no escape of the slash)
+            line_start = text.rfind("\n", 0, at) + 1
+            return text.count("\n", 0, at) + 1, at - line_start + 1
+        at = text.find("\\/", at + 1, end)
     return None
 
 

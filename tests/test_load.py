@@ -481,6 +481,20 @@ def test_a_colon_inside_a_plain_scalar_of_a_flow_collection_is_part_of_it_as_kub
     assert [(e.line, e.column) for e in load("a: {b: nats:1}\nc: \"x\u2028y\"\n".encode(), "t.yaml").errors] == [(1, 12)]
 
 
+def test_quoted_escapes_are_those_kubectl_reads():
+    """go-yaml reads \\' in a double-quoted scalar (Kubernetes' own EnvFiles example has one), which libyaml
+    refuses, and refuses \\/, which libyaml reads; kubectl reads a text that begins like JSON as JSON."""
+    source = load(b'a: 1\n---\nnote: "the database\\\'s service"\nspec: {x: 1}\n', "t.yaml")
+    assert [d.data for d in source.documents] == [{"a": 1}, {"note": "the database's service", "spec": {"x": 1}}]
+    assert source.documents[1].position_of(("spec", "x")) == (4, 8) and source.errors == []
+    slash = load(b'a:\n  url: "http:\\/\\/backend"\n', "t.yaml")
+    assert [(e.line, e.column, e.message) for e in slash.errors] == [
+        (2, 14, "found unknown escape character '/': kubectl refuses \\/ in a double-quoted value (write / alone)")]
+    assert load(b'a: "a\\\\/b"\n', "t.yaml").documents[0].data == {"a": "a\\/b"}  # an escaped backslash, then /
+    assert load(b'{"a": "http:\\/\\/backend"}\n', "t.yaml").errors == []
+    assert [(e.line, e.column) for e in load(b'a: "\\q"\n', "t.yaml").errors] != []  # unknown to both
+
+
 def test_ruamel_yamls_own_parser_still_makes_its_events_after_sslint_has_read():
     """sslint lends the C parser event classes of its own while it reads (sslint.load, events): a
     library caller parsing with ruamel.yaml afterwards, after an error too, gets ruamel.yaml's."""
