@@ -185,9 +185,10 @@ SERVED = {
 def never_served(api_version: str, kind: str) -> str | None:
     """The replacement when no Kubernetes release served the kind under this apiVersion (`apiVersion: v1`
     on a StatefulSet: "no matches for kind"). A custom resource's group, a domain, makes another kind
-    (model.kind_of) and never comes here."""
+    (model.kind_of) and never comes here; an apiVersion still to be substituted (`${API}`) is the
+    caller's to pass over."""
     served = SERVED.get(kind)
-    if served is None or api_version in served or (api_version, kind) in REMOVED_API_VERSIONS:
+    if served is None or not api_version or api_version in served or (api_version, kind) in REMOVED_API_VERSIONS:
         return None
     return _APPS_V1 if served[0] == "apps/v1" else served[0]
 

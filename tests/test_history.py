@@ -56,6 +56,7 @@ def test_a_moved_file_is_matched_by_object_identity(sslint, tmp_path, repo):
          ["volumeClaimTemplate 'data' was removed", "volumeClaimTemplate 'disk' was added"]),
         (TEMPLATE, "", ["volumeClaimTemplate 'data' was removed"]),
         ("", "\n  replicas: 7\n  minReadySeconds: 5\n  revisionHistoryLimit: 3", []),
+        ("", "\n  revisionHistoryLimit: 10", []),  # the default, spelled out
     ],
 )
 def test_which_changes_are_reported(sslint, tmp_path, repo, before, after, expected):
@@ -68,13 +69,17 @@ def test_which_changes_are_reported(sslint, tmp_path, repo, before, after, expec
 
 @pytest.mark.parametrize("version, reported", [("1.32", True), ("1.33", False)])
 def test_revision_history_limit_may_change_from_1_33(sslint, tmp_path, repo, version, reported):
-    """Before 1.33 the update is refused like any other spec field's (kubernetes#130263 on 1.31)."""
+    """Before 1.33 the update is refused like any other spec field's (kubernetes#130263 on 1.31); its
+    default, written out or left out, is no change."""
     repo({"s.yaml": statefulset() + "  revisionHistoryLimit: 10\n"})
     (tmp_path / "s.yaml").write_text(statefulset() + "  revisionHistoryLimit: 3\n")
     run = sslint("--format", "json", "--select", "SS305", "--diff-base", "HEAD", "--kubernetes-version", version, "s.yaml")
     found = [(f["line"], f["message"]) for f in run.findings()]
     assert found == ([(17, "StatefulSet web: spec.revisionHistoryLimit changed from 10 (at HEAD) to 3; this field cannot "
                            "change on a live StatefulSet")] if reported else [])
+    (tmp_path / "s.yaml").write_text(statefulset())
+    run = sslint("--format", "json", "--select", "SS305", "--diff-base", "HEAD", "--kubernetes-version", version, "s.yaml")
+    assert run.findings() == []
 
 
 def test_selector_change_names_old_and_new(sslint, tmp_path, repo):

@@ -73,6 +73,8 @@ def test_replicated_set_without_budget(sslint):
     ("quorum", "matchLabels: {app: zk}", True),  # it asks for the set's name
     ("quorum", "matchExpressions: [{key: app, operator: In, values: [zk]}]", True),
     ("quorum", "matchLabels: {app: kafka}", False),  # another application's, made elsewhere
+    ("quorum", "matchLabels: {app: kafka}, matchExpressions: [{key: tier, operator: NotIn, values: [zk]}]", False),
+    ("zk-connect-pdb", "matchLabels: {app: kafka}", False),  # another application's, whose name begins with zk-
 ])
 def test_a_budget_that_selects_nothing_but_looks_written_for_the_set_is_named(sslint, name, selector, hinted):
     """Apache Pulsar's zk-budget selects app: zk, while the pods carry app: pulsar, component: zookeeper."""

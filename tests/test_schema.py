@@ -160,6 +160,18 @@ def test_each_later_definition_in_one_file_is_reported_against_the_first(sslint)
     assert twice(sslint, {"all.yaml": text}) == [("all.yaml", 12, 3, [("all.yaml", 4)]), ("all.yaml", 20, 3, [("all.yaml", 4)])]
 
 
+def test_any_kind_a_chart_renders_twice_counts(sslint):
+    """A ConfigMap that a chart and its subchart both render fails `helm install` as well."""
+    config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: '1'}\n"
+    assert twice(sslint, {"all.yaml": config + "---\n" + config}) == [("all.yaml", 8, 12, [("all.yaml", 3)])]
+
+
+def test_a_cluster_scoped_object_is_one_whatever_namespace_it_is_given(sslint):
+    volume = "apiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: pv1{ns}}}\nspec: {{capacity: {{storage: 1Gi}}}}\n"
+    text = volume.format(ns=", namespace: a") + "---\n" + volume.format(ns=", namespace: b")
+    assert twice(sslint, {"pv.yaml": text}) == [("pv.yaml", 8, 12, [("pv.yaml", 3)])]
+
+
 def test_a_lists_items_are_definitions_too(sslint):
     items = "".join(f"- apiVersion: v1\n  kind: Service\n  metadata: {{name: db}}\n  spec: {{selector: {{app: {a}}}}}\n"
                     for a in ("solr", "kafka"))
@@ -186,6 +198,6 @@ def test_a_rendered_chart_on_standard_input_is_reported_at_its_templates(sslint)
     [finding] = run.findings()
     assert (finding["file"], finding["line"], finding["column"]) == ("chart/templates/kafka.yaml", 4, 3)
     assert [(r["file"], r["line"]) for r in finding["related"]] == [("chart/templates/solr.yaml", 4)]
-    assert finding["message"] == ("Service db is defined a second time in this file: `kubectl apply` applies this definition "
+    assert finding["message"] == ("Service db is defined a second time in <stdin>: `kubectl apply` applies this definition "
                                   "over the first (what only the first sets is lost), and `helm install` fails (the object "
                                   "already exists)")

@@ -307,6 +307,11 @@ def test_an_apiversion_that_never_served_the_kind_is_reported_once(sslint, api):
     assert finding["fix"].startswith("Move to apps/v1, which requires spec.selector")
 
 
+def test_an_apiversion_still_to_be_substituted_is_no_excuse_for_a_missing_selector(sslint):
+    text = statefulset().replace("apps/v1", "${STS_API}").replace("  selector:\n    matchLabels: {app: web}\n", "")
+    assert [f["rule"] for f in lint(sslint, text, select="SS3").findings()] == ["SS301"]
+
+
 @pytest.mark.parametrize("api, kind", [("autoscaling/v1", "HorizontalPodAutoscaler"), ("autoscaling/v2", "HorizontalPodAutoscaler"),
                                        ("policy/v1", "PodDisruptionBudget"), ("apps.kruise.io/v1beta1", "StatefulSet"),
                                        ("{{ .Values.apiVersion }}", "StatefulSet")])

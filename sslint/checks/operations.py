@@ -164,7 +164,7 @@ def _missing_budget(sts: Obj, model: Model, most: int, scaler: Obj | None) -> Fi
     if elsewhere:
         message += f" ({elsewhere[0].ref} selects these labels, but a budget only covers pods of its own namespace)"
         related.append(Related(elsewhere[0], ("metadata", "namespace"), f"{elsewhere[0].ref}, in another namespace"))
-    elif stray := next((b for b in model.derived(_stray_budgets) if _written_for(b, sts)), None):
+    elif stray := next((b for b in model.derived(_stray_budgets).get(sts.name, ()) if same_namespace(b, sts)), None):
         message += (f" ({stray.ref} selects {_selector_text(stray.get('spec', 'selector'))}, which no pod in the model "
                      "carries: was it written for these pods?)")
         related.append(Related(stray, ("spec", "selector"), f"{stray.ref}'s selector, which selects no pod"))
@@ -172,22 +172,22 @@ def _missing_budget(sts: Obj, model: Model, most: int, scaler: Obj | None) -> Fi
     return Finding(message, sts, _replicas_or_spec(sts), related=related, fix=fix)
 
 
-def _stray_budgets(model: Model) -> list[Obj]:
-    """The budgets whose selector, neither empty nor unreadable, selects no pod of the model."""
-    return [b for b in model.of_kind("PodDisruptionBudget") if _well_formed(selector := b.get("spec", "selector"))
-            and (selector.get("matchLabels") or selector.get("matchExpressions")) and not _selects_any_pod(selector, b, model)]
-
-
-def _written_for(budget: Obj, sts: Obj) -> bool:
-    """Whether a budget that selects no pod looks written for the set: in its namespace, it bears the set's
-    name (zk-budget, for zk), or asks for the name as a label value (app: zk)."""
-    if not same_namespace(budget, sts) or not sts.name:
-        return False
-    selector = budget.get("spec", "selector")
-    values = [str(v) for v in (selector.get("matchLabels") or {}).values()]
-    values += [str(v) for e in selector.get("matchExpressions") or [] for v in e.get("values") or []]
-    named = budget.name == sts.name or isinstance(budget.name, str) and budget.name.startswith(f"{sts.name}-")
-    return named or sts.name in values
+def _stray_budgets(model: Model) -> dict[str, list[Obj]]:
+    """The budgets whose selector, neither empty nor unreadable, selects no pod of the model, by the set
+    names they look written for: their own name, less a -pdb or -budget suffix (zk-budget, for zk), and
+    each value they ask a label to have (app: zk)."""
+    strays = defaultdict(list)
+    for budget in model.of_kind("PodDisruptionBudget"):
+        selector = budget.get("spec", "selector")
+        if not _well_formed(selector) or not (selector.get("matchLabels") or selector.get("matchExpressions")) \
+                or _selects_any_pod(selector, budget, model):
+            continue
+        names = {budget.name, budget.name.removesuffix("-pdb"), budget.name.removesuffix("-budget")} if budget.name else set()
+        names.update(str(v) for v in (selector.get("matchLabels") or {}).values())
+        names.update(str(v) for e in selector.get("matchExpressions") or [] if e["operator"] == "In" for v in e.get("values") or [])
+        for name in names:
+            strays[name].append(budget)
+    return strays
 
 
 def _blocking_budget(sts: Obj, budget: Obj, pods: int, field: str, value, version: str) -> Finding:

@@ -122,7 +122,7 @@ def defined_twice(obj: Obj, model: Model, version: str) -> Iterator[Finding]:
     if first is None:
         return
     yield Finding(
-        f"{obj.ref} is defined a second time in this file: `kubectl apply` applies this definition over the first "
+        f"{obj.ref} is defined a second time in {obj.source.path}: `kubectl apply` applies this definition over the first "
         "(what only the first sets is lost), and `helm install` fails (the object already exists)",
         obj,
         ("metadata", "name"),
@@ -132,14 +132,20 @@ def defined_twice(obj: Obj, model: Model, version: str) -> Iterator[Finding]:
     )
 
 
+# Kinds without a namespace: the API server ignores one written on them.
+_CLUSTER_SCOPED = frozenset(("PersistentVolume", "StorageClass", "ClusterRole", "ClusterRoleBinding", "Namespace"))
+
+
 def _first_definitions(model: Model) -> dict[int, Obj]:
     """Each later definition of an object in one file (kind, namespace and name alike; not in a
-    kustomization's patches) → the first; in model order, a file's documents come in order."""
+    kustomization's patches, which are fragments) → the first; in model order, a file's documents come
+    in order."""
     first: dict[tuple, Obj] = {}
     later = {}
     for obj in model.objects:
-        if obj.name is not None and not obj.fragment and not obj.source.patch:
-            twin = first.setdefault((id(obj.source), obj.kind, obj.namespace, obj.name), obj)
+        if obj.name is not None and not obj.fragment:
+            namespace = None if obj.kind in _CLUSTER_SCOPED else obj.namespace
+            twin = first.setdefault((id(obj.source), obj.kind, namespace, obj.name), obj)
             if twin is not obj:
                 later[id(obj)] = twin
     return later

@@ -27,8 +27,8 @@ def selector_mismatch(workload: Obj, model: Model, version: str) -> Iterator[Fin
     labels = workload.pod_labels
     plain = workload.kind == "ReplicationController"  # a map that defaults to the template's labels
     if selector is None:
-        if not plain and not versions.defaults_selector(workload.api_version) and not (
-                versions.never_served(workload.api_version, workload.kind)):  # (SS307 says what to move to)
+        if not plain and not versions.defaults_selector(workload.api_version) and (
+                unrendered(workload.api_version) or not versions.never_served(workload.api_version, workload.kind)):
             yield Finding(
                 f"{workload.ref} has no spec.selector; {workload.api_version} requires one, so the API server "
                 "rejects the manifest",
@@ -247,7 +247,7 @@ def api_version_removed(obj: Obj, model: Model, version: str) -> Iterator[Findin
 
 UPDATABLE = frozenset(("replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy",
                        "minReadySeconds"))  # and revisionHistoryLimit, from REVISION_HISTORY_LIMIT_CHECKED
-_SPEC_DEFAULTS = {"podManagementPolicy": "OrderedReady", "serviceName": ""}
+_SPEC_DEFAULTS = {"podManagementPolicy": "OrderedReady", "serviceName": "", "revisionHistoryLimit": 10}
 
 
 def _shown(value) -> str:
