@@ -79,6 +79,8 @@ FEATURE_FIELDS = {
     _POD + ("containers", "[]", "restartPolicy"): _RESTART_RULES,
     **{_POD + (c, "[]", "restartPolicyRules"): _RESTART_RULES for c in _CONTAINERS},
     _POD + ("hostnameOverride",): Feature("1.35", "HostnameOverride", "1.34"),
+    **{_POD + (c, "[]", "env", "[]", "valueFrom", "fileKeyRef"): Feature(
+        "1.35", "EnvFiles", "1.34", "and then rejects the variable's empty valueFrom") for c in _CONTAINERS},
     **{_POD + (c, "[]", "securityContext", "procMount"): Feature("1.33", "ProcMountType") for c in _CONTAINERS},
     _POD + ("topologySpreadConstraints", "[]", "minDomains"): Feature("1.27", "MinDomainsInPodTopologySpread"),
     **{_POD + ("topologySpreadConstraints", "[]", policy): Feature("1.26", "NodeInclusionPolicyInPodTopologySpread")
@@ -104,10 +106,14 @@ _ABSENT_ALIKE = {
     _POD + ("hostUsers",): lambda v: v is True,
     _POD + ("securityContext", "supplementalGroupsPolicy"): lambda v: v == "Merge",
     _POD + ("securityContext", "seLinuxChangePolicy"): lambda v: v == "Recursive",
+    _POD + ("topologySpreadConstraints", "[]", "minDomains"): lambda v: type(v) is int and v == 1,
     _POD + ("topologySpreadConstraints", "[]", "nodeAffinityPolicy"): lambda v: v == "Honor",
     _POD + ("topologySpreadConstraints", "[]", "nodeTaintsPolicy"): lambda v: v == "Ignore",
     **{_POD + (c, "[]", "volumeMounts", "[]", "recursiveReadOnly"): lambda v: v == "Disabled" for c in _CONTAINERS},
     **{_POD + (c, "[]", "securityContext", "procMount"): lambda v: v == "Default" for c in _CONTAINERS},
+    **{_POD + (c, "[]", "resizePolicy"): lambda v: type(v) is list and all(
+        type(e) is dict and e.get("restartPolicy", "NotRequired") == "NotRequired" for e in v) for c in _CONTAINERS},
+    _POD + ("containers", "[]", "restartPolicy"): lambda v: v == "Always",  # (a set's pods restart Always anyway)
 }
 
 

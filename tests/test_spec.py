@@ -154,7 +154,7 @@ _CONTAINER = "\n          "  # (statefulset(extra=…) writes after the containe
     [
         (_pod("initContainers: [{name: proxy, image: envoy, restartPolicy: Always}]"),
          "spec.template.spec.initContainers[0].restartPolicy", "1.28", "1.29"),
-        (statefulset(extra=_CONTAINER + "resizePolicy: [{resourceName: cpu, restartPolicy: NotRequired}]"),
+        (statefulset(extra=_CONTAINER + "resizePolicy: [{resourceName: memory, restartPolicy: RestartContainer}]"),
          "spec.template.spec.containers[0].resizePolicy", "1.32", "1.33"),
         (_pod("resourceClaims: [{name: gpu, resourceClaimTemplateName: gpu}]"),
          "spec.template.spec.resourceClaims", "1.33", "1.34"),
@@ -224,23 +224,36 @@ def test_a_renamed_gate_is_named_as_the_version_calls_it(sslint):
     ("resourceClaims: []", "1.30"),
     ("schedulingGates: []", "1.26"),
     ("topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, "
+     "labelSelector: {matchLabels: {app: web}}, minDomains: 1}]", "1.26"),
+    ("topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, "
      "labelSelector: {matchLabels: {app: web}}, nodeAffinityPolicy: Honor, nodeTaintsPolicy: Ignore}]", "1.25"),
 ])
 def test_a_dropped_pod_field_at_its_default_is_not_reported(sslint, field, version):
     assert lint(sslint, _pod(field), select="SS306", version=version).findings() == []
     # the same field with another value is (the test reaches the field at this version)
     other = (field.replace("true", "false").replace("${HOST_USERS}", "false").replace("Merge", "Strict")
-             .replace("Recursive", "MountOption").replace("[]", "[{name: gate}]").replace("Honor", "Ignore"))
+             .replace("Recursive", "MountOption").replace("[]", "[{name: gate}]").replace("Honor", "Ignore")
+             .replace("minDomains: 1", "minDomains: 2"))
     if "resourceClaims" not in field:
         assert lint(sslint, _pod(other), select="SS306", version=version).findings() != []
 
 
-@pytest.mark.parametrize("text", [
-    statefulset(extra=_CONTAINER + "securityContext: {procMount: Default}"),
-    statefulset(extra=_CONTAINER + "volumeMounts: [{name: v, mountPath: /v, recursiveReadOnly: Disabled}]"),
+@pytest.mark.parametrize("text, version", [
+    (statefulset(extra=_CONTAINER + "securityContext: {procMount: Default}"), "1.30"),
+    (statefulset(extra=_CONTAINER + "volumeMounts: [{name: v, mountPath: /v, recursiveReadOnly: Disabled}]"), "1.30"),
+    (statefulset(extra=_CONTAINER + "resizePolicy: [{resourceName: cpu, restartPolicy: NotRequired}]"), "1.30"),
+    (statefulset(extra=_CONTAINER + "restartPolicy: Always"), "1.34"),
 ])
-def test_a_dropped_container_field_at_its_default_is_not_reported(sslint, text):
-    assert lint(sslint, text, select="SS306", version="1.30").findings() == []
+def test_a_dropped_container_field_at_its_default_is_not_reported(sslint, text, version):
+    assert lint(sslint, text, select="SS306", version=version).findings() == []
+
+
+def test_an_env_file_reference_on_1_34_leaves_a_value_the_api_server_rejects(sslint):
+    text = statefulset(extra=_CONTAINER + "env: [{name: A, valueFrom: {fileKeyRef: {volumeName: cfg, path: a.env, key: A}}}]")
+    [finding] = lint(sslint, text, select="SS306", version="1.34").findings()
+    assert finding["message"].endswith("its feature (EnvFiles) is off by default before 1.35, and then rejects the "
+                                       "variable's empty valueFrom")
+    assert lint(sslint, text, select="SS306", version="1.35").findings() == []
 
 
 def test_a_dropped_field_of_the_wrong_type_is_still_rejected(sslint):
