@@ -366,7 +366,8 @@ def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> 
     terms = list(_spreading_terms(workload))
     for term in terms:
         selector = term.term.get("labelSelector")
-        key = term.term.get("topologyKey") or "its topology key"
+        key = term.term.get("topologyKey")
+        key = key if isinstance(key, str) and key else "its topology key"  # (another shape: SS002's)
         if selector is None:  # (a null selector matches no pod: the term counts none, and spreads nothing)
             yield Finding(
                 f"{workload.ref}: its {term.what} has no labelSelector, so it selects no pod, not even its own "
