@@ -23,8 +23,9 @@ SERVICE_NAME_RELAXED = "1.36"  # Service names are DNS-1123 labels (may start wi
 STATEFULSET_NAME_LABEL = "1.27"  # StatefulSet names are validated as DNS-1123 labels, no longer subdomains (kubernetes#114172)
 STATEFULSET_TEMPLATE_VALIDATED = "1.34"  # the API validates a StatefulSet's volume mounts and claim templates
 SIDECAR_HOST_PORTS = "1.34"  # the scheduler counts the host ports of sidecars (init containers, restartPolicy: Always)
-# kubernetes#129017: the API rejects a negative spec.revisionHistoryLimit (on create), and an update may change
-# the field (its "updates to statefulset spec … are forbidden" lists it from then; 1.31 and 1.32 refuse).
+# kubernetes#129017: the API rejects a negative spec.revisionHistoryLimit (on create). An update may change the
+# field from the same release, as far as the record tells: 1.31 refuses (kubernetes#130263), and the "updates to
+# statefulset spec … are forbidden" text of 1.35 clusters lists it among the fields that may change.
 REVISION_HISTORY_LIMIT_CHECKED = "1.33"
 
 
