@@ -21,6 +21,9 @@ def default() -> str:
 SERVICE_NAME_OPTIONAL = "1.33"  # spec.serviceName optional; must be a DNS-1123 label when set
 SERVICE_NAME_RELAXED = "1.36"  # Service names are DNS-1123 labels (may start with a digit): RelaxedServiceNameValidation, beta
 STATEFULSET_NAME_LABEL = "1.27"  # StatefulSet names are validated as DNS-1123 labels, no longer subdomains (kubernetes#114172)
+# A regular container's restartPolicy: the API rejects it from 1.28, when the field came for sidecars (init
+# containers), until 1.34, which drops it while ContainerRestartRules is off (SS306); 1.35 keeps it.
+CONTAINER_RESTART_POLICY = ("1.28", "1.34")
 STATEFULSET_TEMPLATE_VALIDATED = "1.34"  # the API validates a StatefulSet's volume mounts and claim templates
 SIDECAR_HOST_PORTS = "1.34"  # the scheduler counts the host ports of sidecars (init containers, restartPolicy: Always)
 # kubernetes#129017: the API rejects a negative spec.revisionHistoryLimit (on create). An update may change the

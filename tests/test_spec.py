@@ -67,6 +67,21 @@ def test_a_long_name_fails_as_often_as_the_hash_is_too_long(sslint, length, how_
     assert f"then exceeds 63 characters {how_often}, and the controller cannot create a pod" in finding["message"]
 
 
+@pytest.mark.parametrize("kind, version, said", [
+    ("StatefulSet", "1.27", None),  # unknown there: SS002's
+    ("StatefulSet", "1.30", "every pod fails to be created"),  # the set's template is validated from 1.34 only
+    ("Deployment", "1.30", "the API server rejects the manifest"),
+    ("Deployment", "1.33", "the API server rejects the manifest"),
+    ("StatefulSet", "1.34", None),  # dropped while ContainerRestartRules is off (SS306's, unless Always)
+    ("StatefulSet", "1.35", None),
+])
+def test_a_regular_containers_restart_policy(sslint, kind, version, said):
+    text = statefulset(extra="\n          restartPolicy: OnFailure").replace("kind: StatefulSet", f"kind: {kind}")
+    found = [(f["line"], f["column"], f["message"]) for f in lint(sslint, text, select="SS303", version=version).findings()]
+    assert found == ([(17, 11, f"{kind} web: container 'main' sets restartPolicy, which Kubernetes {version} allows on init "
+                                f"containers (sidecars) only; {said}")] if said else [])
+
+
 def test_active_deadline_in_a_deployment(sslint):
     text = statefulset().replace("kind: StatefulSet", "kind: Deployment").replace("  serviceName: web\n", "").replace(
         "    spec:\n      containers:", "    spec:\n      activeDeadlineSeconds: 60\n      containers:")

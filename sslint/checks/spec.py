@@ -127,6 +127,20 @@ def pod_template_invalid(workload: Obj, model: Model, version: str) -> Iterator[
             pod + ("restartPolicy",),
             fix="Remove restartPolicy (it defaults to Always); for run-to-completion work use a Job.",
         )
+    first, dropped = versions.CONTAINER_RESTART_POLICY
+    if versions.at_least(version, first) and not versions.at_least(version, dropped):
+        rejected = workload.kind != "StatefulSet" or versions.at_least(version, versions.STATEFULSET_TEMPLATE_VALIDATED)
+        for n, container in workload.items(*pod, "containers"):
+            if container.get("restartPolicy") is not None:
+                yield Finding(
+                    f"{workload.ref}: container {container.get('name')!r} sets restartPolicy, which Kubernetes {version} "
+                    "allows on init containers (sidecars) only; "
+                    + ("the API server rejects the manifest" if rejected else "every pod fails to be created"),
+                    workload,
+                    pod + ("containers", n, "restartPolicy"),
+                    fix="Remove the container's restartPolicy (it restarts as the pod's restartPolicy says), or move a "
+                    "sidecar to initContainers with restartPolicy: Always.",
+                )
     if workload.get(*pod, "activeDeadlineSeconds") is not None:
         yield Finding(
             f"{workload.ref}: the pod template sets activeDeadlineSeconds, which a {workload.kind} does not support; "
