@@ -80,6 +80,8 @@ def test_a_regular_containers_restart_policy(sslint, kind, version, said):
     found = [(f["line"], f["column"], f["message"]) for f in lint(sslint, text, select="SS303", version=version).findings()]
     assert found == ([(17, 11, f"{kind} web: container 'main' sets restartPolicy, which Kubernetes {version} allows on init "
                                 f"containers (sidecars) only; {said}")] if said else [])
+    unrendered = text.replace("restartPolicy: OnFailure", "restartPolicy: '{{ .Values.restartPolicy }}'")
+    assert lint(sslint, unrendered, select="SS303", version=version).findings() == []  # (it may render to nothing)
 
 
 def test_active_deadline_in_a_deployment(sslint):

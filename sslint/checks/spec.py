@@ -131,7 +131,7 @@ def pod_template_invalid(workload: Obj, model: Model, version: str) -> Iterator[
     if versions.at_least(version, first) and not versions.at_least(version, dropped):
         rejected = workload.kind != "StatefulSet" or versions.at_least(version, versions.STATEFULSET_TEMPLATE_VALIDATED)
         for n, container in workload.items(*pod, "containers"):
-            if container.get("restartPolicy") is not None:
+            if container.get("restartPolicy") is not None and not unrendered(container["restartPolicy"]):
                 yield Finding(
                     f"{workload.ref}: container {container.get('name')!r} sets restartPolicy, which Kubernetes {version} "
                     "allows on init containers (sidecars) only; "
