@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def labels_text(labels: dict) -> str:
+    """Labels as messages write them: `app=zk, tier=db`."""
+    return ", ".join(f"{k}={v}" for k, v in labels.items())
+
+
 def _matches_expression(expression, labels: dict) -> bool:
     if not isinstance(expression, dict):
         return False

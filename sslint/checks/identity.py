@@ -10,7 +10,7 @@ from sslint import versions
 from sslint.finding import Finding, Related
 from sslint.model import Model, Obj, same_namespace, unrendered
 from sslint.names import DNS1123_LABEL, is_dns1035_label, is_dns1123_label, within
-from sslint.selectors import map_selects
+from sslint.selectors import labels_text, map_selects
 
 SERVICE_NAME = ("spec", "serviceName")
 
@@ -218,7 +218,7 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
     if purpose:
         fix = f"Keep {service.ref}, which a headless Service cannot replace ({purpose}), and {another}"
     elif service_type == "ExternalName":  # (no cluster IP to keep: the type may change in place)
-        labels = ", ".join(f"{k}={v}" for k, v in sts.pod_labels.items()) or "the pod template's labels"
+        labels = labels_text(sts.pod_labels) or "the pod template's labels"
         fix = (f"An ExternalName Service has no cluster IP, so {service.ref} can change in place: give it type "
                f"ClusterIP, clusterIP: None and a selector of the pods ({labels}), and remove externalName (its name "
                f"then resolves to the pods themselves); or, if clients need the external name, {another}")
@@ -264,6 +264,6 @@ def governing_service_selector_mismatch(sts: Obj, model: Model, version: str) ->
             sts,
             SERVICE_NAME,
             fix=f"Make {service.ref}'s spec.selector a subset of the pod template's labels "
-            f"({', '.join(f'{k}={v}' for k, v in labels.items())}).",
+            f"({labels_text(labels)}).",
             related=[Related(service, ("spec", "selector"), f"{service.ref}'s selector")],
         )

@@ -11,7 +11,7 @@ from sslint import versions
 from sslint.finding import Finding, Related
 from sslint.model import WORKLOAD_KINDS, LabelIndex, Model, Obj, integer, kind_of, same_namespace, scale_bounds, unrendered
 from sslint.names import within
-from sslint.selectors import selects
+from sslint.selectors import labels_text, selects
 
 NODE_KEY = "kubernetes.io/hostname"
 # Affinity before Kubernetes 1.6 (Spilo's and cockroachdb's old manifests still carry it): since then the
@@ -26,10 +26,6 @@ PARTITION = ("spec", "updateStrategy", "rollingUpdate", "partition")
 PERCENT = re.compile(r"([0-9]+)%")
 OPERATORS = frozenset(("In", "NotIn", "Exists", "DoesNotExist"))
 ADOPTERS = frozenset(("ReplicaSet", "ReplicationController", "DaemonSet"))  # claim any orphan their selector matches
-
-
-def _labels(labels: dict) -> str:
-    return ", ".join(f"{k}={v}" for k, v in labels.items())
 
 
 def _flow_map(labels: dict) -> str:
@@ -154,7 +150,7 @@ def disruption_budget_missing(sts: Obj, model: Model, version: str) -> Iterator[
 def _missing_budget(sts: Obj, model: Model, most: int, scaler: Obj | None) -> Finding:
     where = f"namespace {sts.namespace}" if sts.namespace else "its namespace"
     message = (f"{sts.ref} {_how_many(most, scaler)} but no PodDisruptionBudget in {where} selects its pods "
-               f"({_labels(sts.pod_labels)}): a node drain or cluster upgrade may evict several of its replicas at once")
+               f"({labels_text(sts.pod_labels)}): a node drain or cluster upgrade may evict several of its replicas at once")
     elsewhere = model.selecting_elsewhere("PodDisruptionBudget", sts, sts.pod_labels)
     related = _scaled_by(scaler, most)
     own = _flow_map(_own_pods(sts, model))
@@ -371,7 +367,7 @@ def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> 
         if selector is None:  # (a null selector matches no pod: the term counts none, and spreads nothing)
             yield Finding(
                 f"{workload.ref}: its {term.what} has no labelSelector, so it selects no pod, not even its own "
-                f"({_labels(workload.pod_labels)}): the scheduler never spreads the replicas by {key}, which is what "
+                f"({labels_text(workload.pod_labels)}): the scheduler never spreads the replicas by {key}, which is what "
                 "the term was written for",
                 workload, term.path, fix=f"Add a labelSelector that matches the pod template's labels, for example "
                 f"matchLabels: {_flow_map(_own_pods(workload, model))}.",
@@ -388,7 +384,7 @@ def anti_affinity_selects_nothing(workload: Obj, model: Model, version: str) -> 
             continue  # it keeps the pods from another application's, made elsewhere
         yield Finding(
             f"{workload.ref}: its {term.what} selects {_selector_text(selector)}, which no pod template in the model "
-            f"carries, not even its own ({_labels(workload.pod_labels)}): the scheduler never spreads the replicas "
+            f"carries, not even its own ({labels_text(workload.pod_labels)}): the scheduler never spreads the replicas "
             f"by {key}, which is what the term was written for",
             workload, term.path + ("labelSelector",),
             fix=f"Make the labelSelector match the pod template's labels, for example matchLabels: "
@@ -550,7 +546,7 @@ def _overlap(workload: Obj, other: Obj, mine: bool, theirs: bool) -> Finding:
                "in both its pod template and its selector, so that neither selects the other's pods.")
     else:
         what = (f"{selecting.ref}'s selector ({selector(selecting)}) also selects the pods of {selected.ref} "
-                f"({_labels(selected.pod_labels)})")
+                f"({labels_text(selected.pod_labels)})")
         fix = (f"Narrow {selecting.ref}'s selector with a label that only its own pods carry (add it to its pod "
                f"template too), or change the pod labels of {selected.ref} so that the selector no longer matches.")
     fix += " A live workload's selector cannot change in place (apps/v1): change it by recreating the workload."

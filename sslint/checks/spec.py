@@ -12,7 +12,7 @@ from sslint.finding import Finding, dotted
 from sslint.model import Model, Obj, integer, unrendered
 from sslint.names import is_dns1123_label, is_dns1123_subdomain
 from sslint.quantity import parse_quantity
-from sslint.selectors import map_selects, selects
+from sslint.selectors import labels_text, map_selects, selects
 
 MAX_SET_NAME = 52  # pods carry controller-revision-hash=<name>-<hash of up to 10>, a label value of at most 63
 
@@ -35,7 +35,7 @@ def selector_mismatch(workload: Obj, model: Model, version: str) -> Iterator[Fin
                 workload,
                 ("spec",),
                 fix="Add spec.selector.matchLabels with the pod template's identifying labels "
-                f"({_pairs(labels) or 'give the template labels first'}).",
+                f"({labels_text(labels) or 'give the template labels first'}).",
             )
         return
     if not isinstance(selector, dict):
@@ -48,7 +48,7 @@ def selector_mismatch(workload: Obj, model: Model, version: str) -> Iterator[Fin
                 "(it would select every pod in the namespace)",
                 workload,
                 ("spec", "selector"),
-                fix=f"Select the pod template's identifying labels ({_pairs(labels) or 'give the template labels first'}).",
+                fix=f"Select the pod template's identifying labels ({labels_text(labels) or 'give the template labels first'}).",
             )
         return
     if (map_selects if plain else selects)(selector, labels):
@@ -57,16 +57,12 @@ def selector_mismatch(workload: Obj, model: Model, version: str) -> Iterator[Fin
             if not labels else "")
     yield Finding(
         f"{workload.ref}: spec.selector does not select the pod template's labels "
-        f"({_pairs(labels) or 'none'}), so the API server rejects the manifest{hint}",
+        f"({labels_text(labels) or 'none'}), so the API server rejects the manifest{hint}",
         workload,
         ("spec", "selector"),
         fix="Make the selector match the template's labels: every matchLabels pair must be among "
         "spec.template.metadata.labels and every matchExpressions term must hold for them.",
     )
-
-
-def _pairs(labels: dict) -> str:
-    return ", ".join(f"{k}={v}" for k, v in labels.items())
 
 
 # -- SS302 -----------------------------------------------------------------------------------------
