@@ -15,6 +15,36 @@ FILES = {
 }
 
 
+@pytest.fixture
+def parsed(tmp_path, monkeypatch):
+    """The names of the files a run parses, in order: written to a file, since a worker process
+    (forked for a large input) parses some of them, and a list of this process would not see those."""
+    import os
+
+    from sslint import engine
+
+    log = tmp_path.parent / f"{tmp_path.name}-parsed"
+    load = engine.load
+
+    def logged(raw, name, **options):
+        descriptor = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        try:
+            os.write(descriptor, f"{name}\n".encode())
+        finally:
+            os.close(descriptor)
+        return load(raw, name, **options)
+
+    monkeypatch.setattr(engine, "load", logged)
+
+    def names(clear: bool = False) -> list[str]:
+        found = log.read_text().splitlines() if log.exists() else []
+        if clear:
+            log.unlink(missing_ok=True)
+        return found
+
+    return names
+
+
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "gitlab", "junit"])
 def test_a_repeat_run_gives_the_same_report(sslint, fmt):
     cold = sslint("--format", fmt, "--statistics", files=FILES)
@@ -74,16 +104,12 @@ def test_standard_input_is_keyed_by_its_bytes_and_name(sslint, monkeypatch):
     assert [f["file"] for f in named.findings()] == ["k8s/db.yaml"] * len(first.findings())
 
 
-def test_only_a_changed_file_is_parsed_again(sslint, tmp_path, monkeypatch):
-    from sslint import engine
-
+def test_only_a_changed_file_is_parsed_again(sslint, tmp_path, parsed):
     first = sslint("--format", "json", files=FILES)
-    parsed = []
-    load = engine.load
-    monkeypatch.setattr(engine, "load", lambda raw, name, **options: parsed.append(name) or load(raw, name, **options))
+    parsed(clear=True)
     (tmp_path / "k8s/b.yaml").write_text("# parsed again\n" + service(namespace="db"))  # now headless (and new to the cache)
     second = sslint("--format", "json")
-    assert parsed == ["k8s/b.yaml"]
+    assert parsed() == ["k8s/b.yaml"]
     assert second.out == sslint("--format", "json", "--no-cache").out != first.out
 
 
@@ -202,40 +228,35 @@ def own_cache(tmp_path, monkeypatch):
     cache.directory.cache_clear()
 
 
-def test_what_a_generation_did_not_use_is_gone_after_the_next(sslint, tmp_path, monkeypatch, own_cache):
+def test_what_a_generation_did_not_use_is_gone_after_the_next(sslint, tmp_path, monkeypatch, own_cache, parsed):
     """A run reads the current generation and the previous one, carries over what it reads from the
     previous one, and removes older ones."""
     import sqlite3
 
-    from sslint import cache, engine
+    from sslint import cache
 
     def keys(generation: int) -> int:
         with sqlite3.connect(cache.database_path(generation)) as database:
             return database.execute("SELECT count(*) FROM files").fetchone()[0]
 
-    parsed = []
-    load = engine.load
-    monkeypatch.setattr(engine, "load", lambda raw, name, **options: parsed.append(name) or load(raw, name, **options))
     monkeypatch.setattr(cache, "_generation", lambda: 100)
     first = sslint("--format", "json", files=FILES)
-    assert len(parsed) == len(FILES) and keys(100) == len(FILES)
+    assert len(parsed(clear=True)) == len(FILES) and keys(100) == len(FILES)
 
     monkeypatch.setattr(cache, "_generation", lambda: 101)
     cache._remove_old_generations.cache_clear()
-    parsed.clear()
     assert sslint("--format", "json").out == first.out  # the run's result, carried over
-    assert parsed == [] and any((cache.database_path(101).parent / "runs").rglob("*"))
+    assert parsed() == [] and any((cache.database_path(101).parent / "runs").rglob("*"))
     (tmp_path / "k8s/b.yaml").write_text("# edited\n" + FILES["k8s/b.yaml"])
     edited = sslint("--format", "json").out
-    assert parsed == ["k8s/b.yaml"]  # the others from generation 100
+    assert parsed(clear=True) == ["k8s/b.yaml"]  # the others from generation 100
     assert keys(101) == len(FILES) and keys(100) == len(FILES)
     assert sorted(p.name for p in cache.directory().iterdir()) == ["generation-100", "generation-101"]
 
     monkeypatch.setattr(cache, "_generation", lambda: 103)
     cache._remove_old_generations.cache_clear()
-    parsed.clear()
     assert sslint("--format", "json").out == edited == sslint("--format", "json", "--no-cache").out
-    assert sorted(parsed) == sorted([*FILES, *FILES])  # nothing left to read, with the cache or without
+    assert sorted(parsed()) == sorted([*FILES, *FILES])  # nothing left to read, with the cache or without
     assert sorted(p.name for p in cache.directory().iterdir()) == ["generation-103"]
 
 
