@@ -7,8 +7,9 @@ namespaces are apart.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Callable, Iterable
 
 from sslint.load import Document, SourceFile
@@ -344,10 +345,20 @@ class Model:
                 if shared <= 0:  # short names: all of them
                     found.update(index[length, count, None])
                     continue
-                # A name with `shared` of the bigrams lacks at most len(grams) - shared of them, so it has
-                # one of any len(grams) - shared + 1: only that many of the rarest are looked up.
-                postings = sorted((index.get((length, count, gram), ()) for gram in grams), key=len)
-                looked_up = set().union(*postings[: len(grams) - shared + 1])
+                # A name with `shared` of the bigrams lacks at most len(grams) - shared of them: all those
+                # no name has, and `lacking` more. So it has one of any lacking + 1 of the others, and two
+                # of any lacking + 2: only that many of the rarest are looked up, and (when there are
+                # that many) only names that two of them hold are compared.
+                postings = [p for p in (index.get((length, count, gram)) for gram in grams) if p]
+                lacking = len(postings) - shared
+                if lacking < 0:
+                    continue
+                postings.sort(key=len)
+                if lacking + 2 <= len(postings):
+                    held = Counter(chain.from_iterable(postings[: lacking + 2]))
+                    looked_up = [number for number, times in held.items() if times > 1]
+                else:
+                    looked_up = set().union(*postings[: lacking + 1])
                 found.update(number for number in looked_up if len(grams_of[number] & grams) >= shared)
         return [named[number] for number in sorted(found)]
 

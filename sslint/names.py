@@ -53,7 +53,10 @@ def within(a: str, b: str, limit: int) -> int | None:
     while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
         end += 1
     a, b = a[start:len(a) - end], b[start:len(b) - end]
-    if not _share_enough(bigrams.__wrapped__(a), bigrams.__wrapped__(b), limit):
+    # A match pairs equal letters, and so does a swap: each letter of the longer string beyond those
+    # the two have in common costs an edit (app0-typo and app1234 share no letter past `app`).
+    common = sum(min(a.count(letter), b.count(letter)) for letter in set(a) & set(b))
+    if max(len(a), len(b)) - common > limit or not _share_enough(bigrams.__wrapped__(a), bigrams.__wrapped__(b), limit):
         return None
     # Only cells within `limit` of the diagonal can lie on an alignment that cheap; the others, and
     # any cost above the limit, are held as limit + 1.

@@ -139,13 +139,15 @@ _CLUSTER_SCOPED = frozenset(("PersistentVolume", "StorageClass", "ClusterRole", 
 def _first_definitions(model: Model) -> dict[int, Obj]:
     """Each later definition of an object in one file (kind, namespace and name alike; not in a
     kustomization's patches, which are fragments) → the first; in model order, a file's documents come
-    in order."""
-    first: dict[tuple, Obj] = {}
+    in order, one after another."""
     later = {}
+    source = first = None  # the file being read, and its objects so far (a small table, however large the model)
     for obj in model.objects:
+        if obj.source is not source:
+            source, first = obj.source, {}
         if obj.name is not None and not obj.fragment:
             namespace = None if obj.kind in _CLUSTER_SCOPED else obj.namespace
-            twin = first.setdefault((id(obj.source), obj.kind, namespace, obj.name), obj)
+            twin = first.setdefault((obj.kind, namespace, obj.name), obj)
             if twin is not obj:
                 later[id(obj)] = twin
     return later
