@@ -84,6 +84,45 @@ def test_a_regular_containers_restart_policy(sslint, kind, version, said):
     assert lint(sslint, unrendered, select="SS303", version=version).findings() == []  # (it may render to nothing)
 
 
+@pytest.mark.parametrize("kind, version, said", [
+    ("StatefulSet", "1.33", "every pod fails to be created"),  # the pods are: "cannot be set on create"
+    ("StatefulSet", "1.34", "the API server rejects the manifest"),
+    ("Deployment", "1.25", "the API server rejects the manifest"),
+])
+def test_ephemeral_containers_in_a_template(sslint, kind, version, said):
+    text = statefulset().replace("kind: StatefulSet", f"kind: {kind}") + (
+        "      ephemeralContainers:\n        - {name: debug, image: busybox:1.36}\n")
+    found = [(f["line"], f["column"], f["message"]) for f in lint(sslint, text, select="SS303", version=version).findings()]
+    assert found == [(17, 7, f"{kind} web: the pod template lists ephemeralContainers, which `kubectl debug` adds to a "
+                             f"running pod and no pod may be created with; {said}")]
+    assert lint(sslint, statefulset() + "      ephemeralContainers: []\n", select="SS303").findings() == []
+
+
+@pytest.mark.parametrize("version, host_users, expected", [
+    ("1.32", "", []),  # procMount is dropped while ProcMountType is off (SS306's)
+    ("1.33", "", [(18, 13), (23, 13)]),  # the init container's and the container's
+    ("1.33", "      hostUsers: true\n", [(18, 13), (23, 13)]),
+    ("1.33", "      hostUsers: false\n", []),  # the pods' own user namespace
+    ("1.33", "      hostUsers: ${HOST_USERS}\n", []),  # still to be substituted
+])
+def test_unmasked_proc_wants_a_user_namespace(sslint, version, host_users, expected):
+    text = statefulset().replace("      containers:\n", f"""{host_users}      initContainers:
+        - name: init
+          image: busybox:1.36
+          securityContext:
+            procMount: Unmasked
+      containers:
+""") + "          securityContext: {procMount: Unmasked}\n"
+    text = text.replace("{procMount: Unmasked}", "\n            procMount: Unmasked")
+    run = lint(sslint, text, select="SS303", version=version)
+    assert [(f["line"] - bool(host_users), f["column"]) for f in run.findings()] == expected
+    if expected:
+        assert run.findings()[0]["message"] == (
+            "StatefulSet web: container 'init' sets procMount: Unmasked, which Kubernetes 1.33 allows only in pods with a "
+            "user namespace of their own (hostUsers: false); every pod fails to be created")
+    assert lint(sslint, text.replace("Unmasked", "Default"), select="SS303", version=version).findings() == []
+
+
 def test_active_deadline_in_a_deployment(sslint):
     text = statefulset().replace("kind: StatefulSet", "kind: Deployment").replace("  serviceName: web\n", "").replace(
         "    spec:\n      containers:", "    spec:\n      activeDeadlineSeconds: 60\n      containers:")

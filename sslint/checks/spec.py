@@ -123,20 +123,47 @@ def pod_template_invalid(workload: Obj, model: Model, version: str) -> Iterator[
             pod + ("restartPolicy",),
             fix="Remove restartPolicy (it defaults to Always); for run-to-completion work use a Job.",
         )
+    # What the API server's checks of a pod spec cause: a StatefulSet's template escapes them before 1.34, and
+    # then the pods it makes fail them.
+    if workload.kind != "StatefulSet" or versions.at_least(version, versions.STATEFULSET_TEMPLATE_VALIDATED):
+        outcome = "the API server rejects the manifest"
+    else:
+        outcome = "every pod fails to be created"
     first, dropped = versions.CONTAINER_RESTART_POLICY
     if versions.at_least(version, first) and not versions.at_least(version, dropped):
-        rejected = workload.kind != "StatefulSet" or versions.at_least(version, versions.STATEFULSET_TEMPLATE_VALIDATED)
         for n, container in workload.items(*pod, "containers"):
             if container.get("restartPolicy") is not None and not unrendered(container["restartPolicy"]):
                 yield Finding(
                     f"{workload.ref}: container {container.get('name')!r} sets restartPolicy, which Kubernetes {version} "
-                    "allows on init containers (sidecars) only; "
-                    + ("the API server rejects the manifest" if rejected else "every pod fails to be created"),
+                    f"allows on init containers (sidecars) only; {outcome}",
                     workload,
                     pod + ("containers", n, "restartPolicy"),
                     fix="Remove the container's restartPolicy (it restarts as the pod's restartPolicy says), or move a "
                     "sidecar to initContainers with restartPolicy: Always.",
                 )
+    ephemeral = workload.get(*pod, "ephemeralContainers")
+    if isinstance(ephemeral, list) and ephemeral:
+        yield Finding(
+            f"{workload.ref}: the pod template lists ephemeralContainers, which `kubectl debug` adds to a running pod "
+            f"and no pod may be created with; {outcome}",
+            workload,
+            pod + ("ephemeralContainers",),
+            fix="Remove ephemeralContainers from the template: attach a debugging container with `kubectl debug` "
+            "when needed, or make it a container (or a sidecar: an init container with restartPolicy: Always).",
+        )
+    if workload.get(*pod, "hostUsers") in (None, True):  # (false: the pods have a user namespace of their own)
+        for field in ("initContainers", "containers"):
+            for n, container in workload.items(*pod, field):
+                where = pod + (field, n, "securityContext", "procMount")
+                if workload.get(*where) == "Unmasked" and not versions.dropped(where, version):
+                    yield Finding(
+                        f"{workload.ref}: container {container.get('name')!r} sets procMount: Unmasked, which Kubernetes "
+                        f"{version} allows only in pods with a user namespace of their own (hostUsers: false); {outcome}",
+                        workload,
+                        where,
+                        fix="Set spec.template.spec.hostUsers: false (the pods get their own user namespace), or remove "
+                        "procMount to keep /proc masked.",
+                    )
     if workload.get(*pod, "activeDeadlineSeconds") is not None:
         yield Finding(
             f"{workload.ref}: the pod template sets activeDeadlineSeconds, which a {workload.kind} does not support; "
