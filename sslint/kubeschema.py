@@ -71,16 +71,11 @@ def validator_for(version: str, api_version: str, kind: str):
     return None if schema is None else Draft202012Validator(schema)
 
 
-def introduced_after(version: str, api_version: str, kind: str, path: tuple) -> str | None:
-    """The first bundled version after `version` whose schema of the kind has a field at `path` (list
-    indexes step into items), else None: for a field that a later Kubernetes brings."""
-    from sslint.versions import parse
-
-    for later in _index()["versions"]:  # (oldest first)
-        root = _roots(later).get(f"{api_version}/{kind}")
-        if parse(later) > parse(version) and root is not None and _has_field(_definitions()[root], path):
-            return later
-    return None
+def releases_with(api_version: str, kind: str, path: tuple) -> list[str]:
+    """The bundled versions whose schema of the kind has a field at `path` (list indexes step into
+    items), oldest first."""
+    roots = ((version, _roots(version).get(f"{api_version}/{kind}")) for version in _index()["versions"])
+    return [version for version, root in roots if root is not None and _has_field(_definitions()[root], path)]
 
 
 def _has_field(node: Any, path: tuple) -> bool:

@@ -105,6 +105,23 @@ def test_a_field_of_a_later_kubernetes_says_when_it_arrives_not_how_to_spell_it(
     assert "did you mean" in lint(sslint, text.replace("resizePolicy:", "resizePolicyy:"), version="1.37").findings()[0]["message"]
 
 
+def test_a_field_of_one_release_says_which_and_that_later_ones_removed_it(sslint):
+    """The pod's workloadRef (GenericWorkload) is in the 1.35 schema only: "1.35 or later" would mislead
+    before it, and after it the field is no misspelling."""
+    text = statefulset().replace("    spec:\n      containers:", "    spec:\n      workloadRef: {name: w}\n      containers:")
+    [before] = lint(sslint, text, version="1.34").findings()
+    assert (before["line"], before["column"]) == (14, 7)
+    assert before["message"].endswith("(kubectl rejects it; the API server would drop it): Kubernetes 1.35 has it, where "
+                                      "its feature may still be off")
+    assert before["fix"] == ("Remove 'workloadRef', or target Kubernetes 1.35 (--kubernetes-version) if the clusters run "
+                             "it with its feature on.")
+    [after] = lint(sslint, text, version="1.37").findings()
+    assert after["message"] == ("StatefulSet web: field 'workloadRef' in spec.template.spec is unknown to Kubernetes 1.37 "
+                                "(kubectl rejects it; the API server would drop it): Kubernetes 1.35 had it, and later "
+                                "releases removed it")
+    assert after["fix"] == "Remove 'workloadRef'."
+
+
 def test_pod_level_resources_are_dropped_before_1_34(sslint):
     """In the schema from 1.32 (unknown before: SS002's), but behind PodLevelResources, off by default
     until 1.34: SS306's."""

@@ -48,16 +48,12 @@ def _findings(obj: Obj, error, version: str) -> Iterator[Finding]:
     if error.validator == "additionalProperties":
         known = sorted(error.schema.get("properties", {}))
         for name in sorted(set(error.instance) - set(known), key=str):
-            since = kubeschema.introduced_after(version, obj.api_version, obj.kind, path + (name,))
-            if since is not None:  # not a misspelling: a field of a later Kubernetes
-                yield Finding(
-                    f"{obj.ref}: field {name!r} in {where} is unknown to Kubernetes {version} (kubectl rejects it; the "
-                    f"API server would drop it): Kubernetes has it from {since}, where its feature may still be off",
-                    obj,
-                    path + (name,),
-                    fix=f"Remove {name!r}, or target Kubernetes {since} or later (--kubernetes-version) if the clusters "
-                    "run it with its feature on.",
-                )
+            releases = kubeschema.releases_with(obj.api_version, obj.kind, path + (name,))
+            if releases:  # not a misspelling: a field of another Kubernetes
+                unknown = (f"{obj.ref}: field {name!r} in {where} is unknown to Kubernetes {version} (kubectl rejects it; "
+                           f"the API server would drop it): ")
+                yield Finding(unknown + _releases_with(releases, version), obj, path + (name,),
+                              fix=_target(name, releases, version))
                 continue
             import difflib  # only for a field it does not know
 
@@ -94,6 +90,38 @@ def _findings(obj: Obj, error, version: str) -> Iterator[Finding]:
     else:
         yield Finding(f"{obj.ref}: {where}: {error.message}", obj, path,
                       fix="Correct the value as the Kubernetes API reference describes it.")
+
+
+def _first_run(releases: list[str], version: str) -> tuple[str, str | None] | None:
+    """The first releases after `version` in a row that have a field (of the bundled `releases` with
+    it): (first, last), last None when every bundled release after the first has it; None when none
+    after `version` has it."""
+    newer = [v for v in kubeschema.VERSIONS if versions.parse(v) > versions.parse(version)]
+    start = next((n for n, v in enumerate(newer) if v in releases), None)
+    if start is None:
+        return None
+    end = next((n for n in range(start, len(newer)) if newer[n] not in releases), len(newer))
+    return newer[start], (newer[end - 1] if end < len(newer) else None)
+
+
+def _releases_with(releases: list[str], version: str) -> str:
+    run = _first_run(releases, version)
+    if run is None:  # (workloadRef on 1.36: only 1.35 had it)
+        had = releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
+        return f"Kubernetes {had} had it, and later releases removed it"
+    first, last = run
+    if last is None:
+        return f"Kubernetes has it from {first}, where its feature may still be off"
+    return f"Kubernetes {first if first == last else f'{first} to {last}'} has it, where its feature may still be off"
+
+
+def _target(name: str, releases: list[str], version: str) -> str:
+    run = _first_run(releases, version)
+    if run is None:
+        return f"Remove {name!r}."
+    first, last = run
+    target = f"{first} or later" if last is None else first if first == last else f"{first} to {last}"
+    return f"Remove {name!r}, or target Kubernetes {target} (--kubernetes-version) if the clusters run it with its feature on."
 
 
 def schema_violation(obj: Obj, model: Model, version: str) -> Iterator[Finding]:
