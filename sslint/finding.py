@@ -59,5 +59,7 @@ def fingerprint(finding: Finding) -> str:
         if obj is not None
         else [finding.message]
     )
+    if obj is not None and obj.built:  # two overlays may build objects of one name from the same base
+        identity.append(obj.source.path)
     text = "\x1f".join([finding.rule.id, finding.location.file, *identity])
     return hashlib.sha256(text.encode()).hexdigest()[:32]

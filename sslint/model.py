@@ -75,6 +75,12 @@ class Obj:
     def ref(self) -> str:
         return object_ref(self.kind, self.namespace, self.name)
 
+    @property
+    def built(self) -> bool:
+        """Whether a kustomization built the object (its source is the kustomization, and its document
+        names the file it was built from)."""
+        return self.document.origin is not None and self.document.origin_line is None
+
     def derived(self, build: Callable[[Obj], Any]) -> Any:
         """build(self), built once per object: what several rules read from the same object (shared
         by them all: never changed by a caller). `build` is a module-level function, the cache's key."""
@@ -169,6 +175,12 @@ class ObjectRef:
     @property
     def ref(self) -> str:
         return object_ref(self.kind, self.namespace, self.name)
+
+    @property
+    def built(self) -> bool:
+        """Whether a kustomization built the object (its source is the kustomization, and its document
+        names the file it was built from)."""
+        return self.document.origin is not None and self.document.origin_line is None
 
 
 def same_namespace(a: Obj, b: Obj) -> bool:

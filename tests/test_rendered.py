@@ -104,6 +104,22 @@ def test_kustomize_build_is_traced_back_to_the_source_file(sslint):
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
+def test_overlays_that_build_one_base_alike_give_a_finding_each_that_names_it(sslint):
+    """Two clusters' overlays that only patch the replicas build objects of the same names: the base's
+    mistake is found in each build, and each finding says which (and is told apart by its fingerprint)."""
+    files = {"base/kustomization.yaml": "resources: [sts.yaml]\n",
+             "base/sts.yaml": statefulset(name="db", service="db-hs", labels="{app: db}", replicas=1),
+             **{f"overlays/{env}/kustomization.yaml": ("resources: [../../base]\nreplicas: [{name: db, count: 1}]\n")
+                for env in ("east", "west")}}
+    run = sslint("--format", "json", "--select", "SS102", "--kustomize", "overlays/east", "overlays/west", files=files)
+    found = run.findings()
+    assert [(f["file"], f["line"], f["column"]) for f in found] == [("base/sts.yaml", 6, 3)] * 2
+    assert sorted(f["message"].rsplit(" (", 1)[1] for f in found) == [
+        "as overlays/east/kustomization.yaml builds it)", "as overlays/west/kustomization.yaml builds it)"]
+    assert len({f["fingerprint"] for f in found}) == 2
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
 def test_kustomize_traces_the_places_a_finding_relates_to(sslint):
     """The Service a finding names is shown where its source file has it, not at the built stream's line."""
     files = {**KUSTOMIZE, "base/sts.yaml": statefulset(name="db", service="db", labels="{app: db}", replicas=1),
