@@ -207,9 +207,17 @@ def dropped(path: tuple, version: str) -> bool:
     """A field (or one below it; list items by their index) that a cluster of this version does not keep
     (FEATURE_FIELDS): the API server removes it once it has decoded the request, before it validates it,
     and nothing reads it."""
-    return any(len(path) >= len(field) and all(step == at or step == "[]" and type(at) is int
-                                               for step, at in zip(field, path))
-               for field, _ in dropped_fields(version))
+    return any(_under(path, field) for field, _ in dropped_fields(version))
+
+
+def feature_of(path: tuple) -> Feature | None:
+    """The feature of a FEATURE_FIELDS field (its path with list items by their index), if it is one."""
+    return next((feature for field, feature in FEATURE_FIELDS.items() if len(path) == len(field) and _under(path, field)),
+                None)
+
+
+def _under(path: tuple, field: tuple) -> bool:
+    return len(path) >= len(field) and all(step == at or step == "[]" and type(at) is int for step, at in zip(field, path))
 
 
 def first_ordinal(start: object, version: str) -> int:

@@ -98,11 +98,26 @@ def test_a_field_of_a_later_kubernetes_says_when_it_arrives_not_how_to_spell_it(
     assert (finding["line"], finding["column"]) == (17, 11)
     assert finding["message"] == ("StatefulSet web: field 'resizePolicy' in spec.template.spec.containers[0] is unknown to "
                                   "Kubernetes 1.26 (kubectl rejects it; the API server would drop it): Kubernetes has it "
-                                  "from 1.27, where its feature may still be off")
-    assert finding["fix"] == ("Remove 'resizePolicy', or target Kubernetes 1.27 or later (--kubernetes-version) if the "
-                              "clusters run it with its feature on.")
+                                  "from 1.27, and its feature (InPlacePodVerticalScaling) is on by default from 1.33")
+    assert finding["fix"] == ("Remove 'resizePolicy', or target Kubernetes 1.33 or later (--kubernetes-version), or 1.27 "
+                              "or later if the clusters turn InPlacePodVerticalScaling on.")
     assert lint(sslint, text, version="1.27").findings() == []
     assert "did you mean" in lint(sslint, text.replace("resizePolicy:", "resizePolicyy:"), version="1.37").findings()[0]["message"]
+
+
+@pytest.mark.parametrize("containers, on, gated", [
+    ("initContainers", ("SidecarContainers", "1.29"), "1.28"),  # a sidecar: in the schema from 1.28, on from 1.29
+    ("containers", ("ContainerRestartRules", "1.35"), "1.34"),  # rejected on 1.28 to 1.33 (SS303), the gate from 1.34
+])
+def test_a_field_before_its_release_says_when_its_feature_is_on(sslint, containers, on, gated):
+    text = statefulset(extra="\n          restartPolicy: Always").replace("      containers:", f"      {containers}:")
+    if containers == "initContainers":
+        text += "      containers: [{name: app, image: app}]\n"
+    [finding] = lint(sslint, text, version="1.27").findings()
+    gate, release = on
+    assert finding["message"].endswith(f"Kubernetes has it from 1.28, and its feature ({gate}) is on by default from {release}")
+    assert finding["fix"] == (f"Remove 'restartPolicy', or target Kubernetes {release} or later (--kubernetes-version), or "
+                              f"{gated} or later if the clusters turn {gate} on.")
 
 
 def test_a_field_of_one_release_says_which_and_that_later_ones_removed_it(sslint):

@@ -52,8 +52,9 @@ def _findings(obj: Obj, error, version: str) -> Iterator[Finding]:
             if releases:  # not a misspelling: a field of another Kubernetes
                 unknown = (f"{obj.ref}: field {name!r} in {where} is unknown to Kubernetes {version} (kubectl rejects it; "
                            f"the API server would drop it): ")
-                yield Finding(unknown + _releases_with(releases, version), obj, path + (name,),
-                              fix=_target(name, releases, version))
+                feature = versions.feature_of(path + (name,))
+                yield Finding(unknown + _releases_with(releases, version, feature), obj, path + (name,),
+                              fix=_target(name, releases, version, feature))
                 continue
             import difflib  # only for a field it does not know
 
@@ -104,24 +105,38 @@ def _first_run(releases: list[str], version: str) -> tuple[str, str | None] | No
     return newer[start], (newer[end - 1] if end < len(newer) else None)
 
 
-def _releases_with(releases: list[str], version: str) -> str:
+def _releases_with(releases: list[str], version: str, feature: versions.Feature | None) -> str:
     run = _first_run(releases, version)
     if run is None:  # (workloadRef on 1.36: only 1.35 had it)
         had = releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
         return f"Kubernetes {had} had it, and later releases removed it"
     first, last = run
-    if last is None:
+    if last is not None:
+        return f"Kubernetes {first if first == last else f'{first} to {last}'} has it, where its feature may still be off"
+    if feature is None:
         return f"Kubernetes has it from {first}, where its feature may still be off"
-    return f"Kubernetes {first if first == last else f'{first} to {last}'} has it, where its feature may still be off"
+    if feature.release is None:
+        return f"Kubernetes has it from {first}, and its feature ({feature.gate}) is off by default in every release so far"
+    if versions.at_least(first, feature.release):
+        return f"Kubernetes has it from {first}"
+    return f"Kubernetes has it from {first}, and its feature ({feature.gate}) is on by default from {feature.release}"
 
 
-def _target(name: str, releases: list[str], version: str) -> str:
+def _target(name: str, releases: list[str], version: str, feature: versions.Feature | None) -> str:
     run = _first_run(releases, version)
     if run is None:
         return f"Remove {name!r}."
     first, last = run
-    target = f"{first} or later" if last is None else first if first == last else f"{first} to {last}"
-    return f"Remove {name!r}, or target Kubernetes {target} (--kubernetes-version) if the clusters run it with its feature on."
+    if last is not None or feature is None:
+        target = f"{first} or later" if last is None else first if first == last else f"{first} to {last}"
+        return f"Remove {name!r}, or target Kubernetes {target} (--kubernetes-version) if the clusters run it with its feature on."
+    gated = max(first, feature.since or first, key=versions.parse)  # (restartPolicy on a regular container: from 1.34)
+    if feature.release is None:
+        return f"Remove {name!r}, or target Kubernetes {gated} or later (--kubernetes-version) if the clusters turn {feature.gate} on."
+    if versions.at_least(first, feature.release):
+        return f"Remove {name!r}, or target Kubernetes {first} or later (--kubernetes-version)."
+    return (f"Remove {name!r}, or target Kubernetes {feature.release} or later (--kubernetes-version), or {gated} or later "
+            f"if the clusters turn {feature.gate} on.")
 
 
 def schema_violation(obj: Obj, model: Model, version: str) -> Iterator[Finding]:
