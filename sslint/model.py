@@ -168,6 +168,7 @@ class ObjectRef:
     """An object's identity without its data: what the reports of a cached run need."""
 
     __slots__ = ("kind", "namespace", "name")
+    built = False  # (a run that builds a kustomization is never answered from the cache)
 
     def __init__(self, kind: str, namespace: str | None, name: str | None):
         self.kind, self.namespace, self.name = kind, namespace, name
@@ -175,12 +176,6 @@ class ObjectRef:
     @property
     def ref(self) -> str:
         return object_ref(self.kind, self.namespace, self.name)
-
-    @property
-    def built(self) -> bool:
-        """Whether a kustomization built the object (its source is the kustomization, and its document
-        names the file it was built from)."""
-        return self.document.origin is not None and self.document.origin_line is None
 
 
 def same_namespace(a: Obj, b: Obj) -> bool:
