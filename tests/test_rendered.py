@@ -117,6 +117,13 @@ def test_overlays_that_build_one_base_alike_give_a_finding_each_that_names_it(ss
     assert sorted(f["message"].rsplit(" (", 1)[1] for f in found) == [
         "as overlays/east/kustomization.yaml builds it)", "as overlays/west/kustomization.yaml builds it)"]
     assert len({f["fingerprint"] for f in found}) == 2
+    prefixed = {env: f"overlays/{env}/kustomization.yaml" for env in ("east", "west")}
+    for env, path in prefixed.items():  # two sets of one name in one namespace, from two overlays: SS003 is silent
+        files[path] = f"resources: [../../base]\nnamePrefix: {env}-\n"
+    [between] = sslint("--format", "json", "--select", "SS404", "--kustomize", "overlays/east", "overlays/west",
+                       files=files).findings()
+    assert between["message"].endswith("(as overlays/east/kustomization.yaml builds it)")
+    assert [r["message"].rsplit(" (", 1)[1] for r in between["related"]] == ["as overlays/west/kustomization.yaml builds it)"]
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
