@@ -596,12 +596,8 @@ def _trace_origins(findings: list[Finding]) -> None:
         finding.location = traced(finding.obj, finding.path, finding.location)
         finding.related_locations = [traced(related.obj, related.path, location)
                                      for related, location in zip(finding.related, finding.related_locations)]
-        # Overlays build the same base: which one built the object (a related one, when another did).
-        if finding.obj is not None and finding.obj.built:
+        if finding.obj is not None and finding.obj.built:  # (overlays build the same base: which one it was)
             finding.message += f" (as {finding.obj.source.path} builds it)"
-        for related, location in zip(finding.related, finding.related_locations):
-            if related.obj is not None and related.obj.built and (finding.obj is None or related.obj.source is not finding.obj.source):
-                location.message += f" (as {related.obj.source.path} builds it)"
 
 
 def _source_object(built: str | None, written: list[Obj], by_name: dict, siblings: list, affixes: list) -> Obj | None:

@@ -2,7 +2,8 @@
 
 Namespaces follow kubectl: an object without metadata.namespace lands in whatever namespace it
 is applied to, so it may share a namespace with any object; only two explicit, different
-namespaces are apart.
+namespaces are apart, and objects two kustomizations built (overlays of one base, for other
+clusters).
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class Obj:
     # A workload without a pod template, or any object of a file a kustomization names as a patch,
     # is a patch, not a whole object.
     fragment: bool = field(init=False)
+    # Built by a kustomization (its source is the build; its document names the file it comes from).
+    built: bool = field(init=False)
     _derived: dict = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self):
@@ -70,16 +73,11 @@ class Obj:
         self.namespace = namespace if isinstance(namespace, str) and namespace else None
         self.fragment = self.source.patch or (
             self.kind in WORKLOAD_KINDS and not isinstance(self.get("spec", "template"), dict))
+        self.built = self.document.origin is not None and self.document.origin_line is None
 
     @property
     def ref(self) -> str:
         return object_ref(self.kind, self.namespace, self.name)
-
-    @property
-    def built(self) -> bool:
-        """Whether a kustomization built the object (its source is the kustomization, and its document
-        names the file it was built from)."""
-        return self.document.origin is not None and self.document.origin_line is None
 
     def derived(self, build: Callable[[Obj], Any]) -> Any:
         """build(self), built once per object: what several rules read from the same object (shared
@@ -179,7 +177,13 @@ class ObjectRef:
 
 
 def same_namespace(a: Obj, b: Obj) -> bool:
-    return a.namespace is None or b.namespace is None or a.namespace == b.namespace
+    return (a.namespace is None or b.namespace is None or a.namespace == b.namespace) and not other_builds(a, b)
+
+
+def other_builds(a: Obj, b: Obj) -> bool:
+    """Whether two kustomizations built the objects: overlays build one base for other clusters or
+    namespaces, so objects of two builds are never in one namespace, nor in two of one cluster."""
+    return a.built and b.built and a.source is not b.source
 
 
 def _objects_of(document: Document) -> Iterable[tuple[dict, tuple, str, str]]:
@@ -314,8 +318,10 @@ class Model:
     def in_namespace_of(self, kind: str, near: Obj) -> list[Obj]:
         """Objects of `kind` that can share `near`'s namespace."""
         if near.namespace is None:
-            return self.of_kind(kind)
-        return self._by_kind_namespace.get((kind, near.namespace), []) + self._by_kind_namespace.get((kind, None), [])
+            found = self.of_kind(kind)
+        else:
+            found = self._by_kind_namespace.get((kind, near.namespace), []) + self._by_kind_namespace.get((kind, None), [])
+        return [o for o in found if not other_builds(o, near)] if near.built else found
 
     def named(self, kind: str, name: str, near: Obj) -> list[Obj]:
         """Objects of `kind` called `name` that can share `near`'s namespace, same namespace first."""
@@ -324,14 +330,14 @@ class Model:
 
     def named_elsewhere(self, kind: str, name: str, near: Obj) -> list[Obj]:
         """Objects of `kind` called `name` in an explicit namespace other than `near`'s."""
-        return [o for o in self._by_kind_name.get((kind, name), []) if not same_namespace(o, near)]
+        return [o for o in self._by_kind_name.get((kind, name), []) if not same_namespace(o, near) and not other_builds(o, near)]
 
     def spelled_like(self, kind: str, near: Obj, name: str, limit: int) -> list[Obj]:
         """Named objects of `kind` that can share `near`'s namespace and whose names may be within
         `limit` edits of `name` (names.within decides), in model order: those at most `limit` longer
         or shorter that share enough of its bigrams, looked up by length, number of bigrams and bigram
         instead of compared one by one."""
-        key = (kind, near.namespace)
+        key = (kind, near.namespace, id(near.source) if near.built else None)
         if key not in self._spellings:
             named = [o for o in self.in_namespace_of(kind, near) if o.name]
             grams_of = [bigrams(o.name) for o in named]
@@ -376,7 +382,8 @@ class Model:
 
     def selecting_elsewhere(self, kind: str, near: Obj, labels: dict, selector_path: tuple = ("spec", "selector")) -> list[Obj]:
         """Objects of `kind` in an explicit namespace other than `near`'s whose selector selects `labels`."""
-        return [o for o in self._selecting(kind, labels, selector_path) if not same_namespace(o, near)]
+        return [o for o in self._selecting(kind, labels, selector_path)
+                if not same_namespace(o, near) and not other_builds(o, near)]
 
     def _selecting(self, kind: str, labels: dict, selector_path: tuple) -> list[Obj]:
         key = (kind, selector_path)

@@ -117,13 +117,16 @@ def test_overlays_that_build_one_base_alike_give_a_finding_each_that_names_it(ss
     assert sorted(f["message"].rsplit(" (", 1)[1] for f in found) == [
         "as overlays/east/kustomization.yaml builds it)", "as overlays/west/kustomization.yaml builds it)"]
     assert len({f["fingerprint"] for f in found}) == 2
-    prefixed = {env: f"overlays/{env}/kustomization.yaml" for env in ("east", "west")}
-    for env, path in prefixed.items():  # two sets of one name in one namespace, from two overlays: SS003 is silent
-        files[path] = f"resources: [../../base]\nnamePrefix: {env}-\n"
-    [between] = sslint("--format", "json", "--select", "SS404", "--kustomize", "overlays/east", "overlays/west",
-                       files=files).findings()
-    assert between["message"].endswith("(as overlays/east/kustomization.yaml builds it)")
-    assert [r["message"].rsplit(" (", 1)[1] for r in between["related"]] == ["as overlays/west/kustomization.yaml builds it)"]
+    # The sets of two overlays are for two clusters (or namespaces): they never meet (no SS404 between them),
+    # and each is pointed at its own build's Service.
+    files["base/kustomization.yaml"] = "resources: [sts.yaml, svc.yaml]\n"
+    files["base/svc.yaml"] = "apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec: {clusterIP: None, selector: {app: db}}\n"
+    for env in ("east", "west"):
+        files[f"overlays/{env}/kustomization.yaml"] = f"resources: [../../base]\nnamePrefix: {env}-\n"
+    apart = sslint("--format", "json", "--select", "SS1,SS4", "--kustomize", "overlays/east", "overlays/west", files=files)
+    assert sorted((f["rule"], f["message"].split(":")[0], f["message"].split("did you mean ")[1][:9])
+                  for f in apart.findings()) == [("SS102", "StatefulSet east-db", "'east-db'"),
+                                                 ("SS102", "StatefulSet west-db", "'west-db'")]
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
