@@ -566,9 +566,17 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
 
 def _trace_origins(findings: list[Finding]) -> None:
     """Findings on rendered objects (helm template, kustomize) move to the file the object comes from,
-    and so do the places they relate to."""
-    origin_files: dict[str, Model] = {}
+    and so do the places they relate to: for a built object, to the patch that set the value, when the
+    file it comes from lacks it or has another."""
+    files: dict[str, Model] = {}  # a file of a kustomization → its objects
     written: dict[tuple, tuple] = {}  # (origin, kind) → its objects, by name, the names built from it, affixes found
+    patches: dict[int, list[Obj]] = {}  # a build → the objects of its patch files, in the order they apply
+
+    def objects_of(path: Path) -> Model:
+        if str(path) not in files:
+            files[str(path)] = Model()
+            files[str(path)].add(_load(discover.display(path), _contents(path)), context=True)
+        return files[str(path)]
 
     def traced(obj: Obj | None, path: tuple, location: Location) -> Location:
         document = obj.document if obj is not None else None
@@ -577,20 +585,38 @@ def _trace_origins(findings: list[Finding]) -> None:
         if document.origin_line is not None:  # helm: lines count from the `# Source:` comment
             return Location(document.origin, max(1, location.line - document.origin_line), location.column,
                             location.message)
-        if document.origin not in origin_files:  # kustomize: the same object in its origin file
-            origin_files[document.origin] = Model()
-            origin = Path(document.origin)
-            origin_files[document.origin].add(_load(discover.display(origin), _contents(origin)), context=True)
-        key = (document.origin, obj.kind)
+        key = (document.origin, obj.kind)  # kustomize: the same object in its origin file
         if key not in written:
-            objects = origin_files[document.origin].of_kind(obj.kind)
+            objects = objects_of(Path(document.origin)).of_kind(obj.kind)
             siblings = [d.data["metadata"].get("name") for d in obj.source.documents
                         if d.origin == document.origin and isinstance(d.data, dict)
                         and d.data.get("kind") == obj.data.get("kind") and isinstance(d.data.get("metadata"), dict)]
             written[key] = (objects, {o.name: o for o in objects if o.name}, siblings, [])
         source = _source_object(obj.name, *written[key])
+        patch = patched(obj, source, path)
+        if patch is not None:
+            source = patch
         line, column = source.position(path) if source else (1, 1)
-        return Location(discover.display(Path(document.origin)), line, column, location.message)
+        return Location(source.source.path if source else discover.display(Path(document.origin)), line, column,
+                        location.message)
+
+    def patched(obj: Obj, source: Obj | None, path: tuple) -> Obj | None:
+        """The last patch of the build that sets the object's value at `path`, when its own file (`source`)
+        lacks the field or holds another value there."""
+        value, missing = obj.get(*path), object()
+        there = source.get(*path, default=missing) if source is not None else missing
+        if there is not missing and (there == value or isinstance(value, (dict, list))):
+            return None
+        if id(obj.source) not in patches:
+            patches[id(obj.source)] = [o for patch in kustomize.build_patches(Path(obj.source.path).parent)
+                                       for o in objects_of(patch).objects]
+        for candidate in reversed(patches[id(obj.source)]):  # (the last applied wins)
+            if candidate.kind == obj.kind and candidate.name and (
+                    candidate.name == (source.name if source is not None else None) or candidate.name in (obj.name or "")):
+                set_there = candidate.get(*path, default=missing)
+                if set_there is not missing and (set_there == value or isinstance(value, (dict, list))):
+                    return candidate
+        return None
 
     for finding in findings:
         finding.location = traced(finding.obj, finding.path, finding.location)

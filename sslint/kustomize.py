@@ -52,7 +52,19 @@ def resource_files(directory: Path) -> list[Path]:
     """The manifest files a build of the directory's kustomization reads as resources: those its
     `resources` (and the older `bases`) and `components` name, and theirs through every directory
     they name, once each; remote ones (URLs) are not fetched."""
-    found: list[Path] = []
+    return [path for _, files in _build_tree(directory) for path in files]
+
+
+def build_patches(directory: Path) -> list[Path]:
+    """The patch files of every kustomization a build of the directory reads, in the order they apply:
+    the deepest bases' first, the directory's own last."""
+    return [patch for current, _ in reversed(_build_tree(directory)) for patch in sorted(patch_files(current))]
+
+
+def _build_tree(directory: Path) -> list[tuple[Path, list[Path]]]:
+    """Each directory a build of this one reads (its own first, then those it names), with the
+    manifest files it names."""
+    tree: list[tuple[Path, list[Path]]] = []
     pending, seen = [directory], set()
     while pending:
         current = pending.pop()
@@ -63,7 +75,7 @@ def resource_files(directory: Path) -> list[Path]:
         if key in seen:
             continue
         seen.add(key)
-        listed = _listed(current)
+        listed, files = _listed(current), []
         for entry in listed("resources") + listed("bases") + listed("components"):
             if not isinstance(entry, str) or "://" in entry or entry.startswith(("git@", "github.com/")):
                 continue
@@ -72,10 +84,11 @@ def resource_files(directory: Path) -> list[Path]:
                 if path.is_dir():
                     pending.append(path)
                 elif path.name.endswith(SUFFIXES) and path.is_file():
-                    found.append(path)
+                    files.append(path)
             except (OSError, ValueError):
                 continue
-    return found
+        tree.append((current, files))
+    return tree
 
 
 def build(directory: Path, shown: str) -> SourceFile:

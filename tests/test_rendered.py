@@ -130,6 +130,24 @@ def test_overlays_that_build_one_base_alike_give_a_finding_each_that_names_it(ss
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
+def test_a_value_an_overlays_patch_sets_is_reported_in_the_patch(sslint):
+    """Atlantis's dev overlay gives the base's set its serviceName; another overlay raises its replicas:
+    the finding is at the patch's key, not at the base's `spec:` or at its `replicas: 1`."""
+    patch = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  {}\n"
+    files = {"base/kustomization.yaml": "resources: [sts.yaml]\n",
+             "base/sts.yaml": statefulset(name="db", service=None, labels="{app: db}", replicas=1),
+             "overlays/dev/kustomization.yaml": "resources: [../../base]\npatches:\n  - path: name.yaml\n  - path: size.yaml\n",
+             "overlays/dev/name.yaml": patch.format("serviceName: db-hs"),
+             "overlays/dev/size.yaml": patch.format("replicas: 3")}
+    run = sslint("--format", "json", "--select", "SS102,SS401,SS406", "--kustomize", "overlays/dev", files=files)
+    assert [(f["rule"], f["file"], f["line"], f["column"]) for f in run.findings()] == [
+        ("SS102", "overlays/dev/name.yaml", 6, 3), ("SS401", "overlays/dev/size.yaml", 6, 3)]
+    files["base/sts.yaml"] = files["base/sts.yaml"].replace("replicas: 1", "replicas: 3")  # the patch's value: the base's
+    run = sslint("--format", "json", "--select", "SS401", "--kustomize", "overlays/dev", files=files)
+    assert [(f["rule"], f["file"], f["line"], f["column"]) for f in run.findings()] == [("SS401", "base/sts.yaml", 6, 3)]
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
 def test_kustomize_traces_the_places_a_finding_relates_to(sslint):
     """The Service a finding names is shown where its source file has it, not at the built stream's line."""
     files = {**KUSTOMIZE, "base/sts.yaml": statefulset(name="db", service="db", labels="{app: db}", replicas=1),
