@@ -156,7 +156,9 @@ def test_not_headless(sslint, spec, related, kept):
         assert finding["fix"].startswith(f"Keep Service web, which a headless Service cannot replace ({kept}), and "
                                          "create a headless Service (clusterIP: None) under another name")
     else:
-        assert "delete Service web and create it again with clusterIP: None" in finding["fix"]
+        assert finding["fix"].startswith("spec.clusterIP cannot change on an existing Service. If nothing uses the "
+                                         "cluster IP of Service web, delete it and create it again with clusterIP: None")
+        assert "; if clients do (a headless Service has none to share them out), keep it and create a headless" in finding["fix"]
     assert "recreating StatefulSet web (kubectl delete statefulset web --cascade=orphan" in finding["fix"]
     assert finding["fix"].endswith("(kubectl rollout restart statefulset web).")
 
@@ -177,7 +179,23 @@ def test_a_service_type_of_another_shape_is_still_a_finding(sslint, kind):
     """SS002 reports the type; SS103 still says the Service is not headless, and does not fail."""
     run = lint(sslint, {"svc.yaml": service(spec=f"type: {kind}"), "sts.yaml": statefulset()})
     assert run.code == 1 and [f["rule"] for f in run.findings("SS103")] == ["SS103"]
-    assert "delete Service web and create it again" in run.findings("SS103")[0]["fix"]
+    assert "Service web, delete it and create it again" in run.findings("SS103")[0]["fix"]
+
+
+def test_a_headless_service_that_selects_the_pods_is_offered(sslint):
+    """Mimir's chart: serviceName names the alertmanager's client Service, while its -headless Service
+    is there, selecting the pods: the fix points serviceName at it, and keeps the other."""
+    headless = service(name="web-headless")
+    run = lint(sslint, {"svc.yaml": docs(service(spec="type: ClusterIP"), headless), "sts.yaml": statefulset()})
+    [finding] = run.findings("SS103")
+    assert finding["fix"].startswith("Keep Service web for clients, and point serviceName at Service web-headless, which "
+                                     "is headless and selects the pods, which on a live set means recreating StatefulSet web")
+    assert [(r["line"], r["message"]) for r in finding["related"]] == [
+        (6, "Service web, not headless"), (12, "Service web-headless, headless, selecting the pods")]
+    node_port = lint(sslint, {"svc.yaml": docs(service(spec="type: NodePort"), headless), "sts.yaml": statefulset()})
+    assert node_port.findings("SS103")[0]["fix"].startswith(
+        "Keep Service web, which a headless Service cannot replace (its node ports reach the pods from outside the "
+        "cluster), and point serviceName at Service web-headless")
 
 
 def test_a_service_whose_endpoints_a_controller_writes_is_kept(sslint):

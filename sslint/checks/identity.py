@@ -84,8 +84,9 @@ def service_name_missing(sts: Obj, model: Model, version: str) -> Iterator[Findi
         yield Finding(f"{sts.ref} has an empty spec.serviceName: {no_names}", sts, SERVICE_NAME)
         return
     consequence = (
-        f"Kubernetes {version}'s published schema requires the field, so validation against it (kubectl's "
-        "client-side validation, kubeconform, kubeval) rejects the manifest, though the API server accepts it"
+        f"Kubernetes {version}'s published schema requires the field, so validation against it (kubeconform, "
+        "kubeval, kubectl's client-side validation) rejects the manifest, though the API server, and so kubectl "
+        "apply with its default server-side field validation, accepts it"
         if required
         else no_names
     )
@@ -202,10 +203,16 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
     lost = (f"the pod gets no DNS record of its own (<pod>.{service.name})" if single else
             f"the pods get no per-pod DNS records (<pod>.{service.name}), so no replica can be addressed by its own name")
     kubectl_set = f"statefulset {sts.name}" + (f" -n {sts.namespace}" if sts.namespace else "")
-    another = (f"create a headless Service (clusterIP: None) under another name that selects the pods, and point "
-               f"serviceName at it, which on a live set means recreating {sts.ref} (kubectl delete {kubectl_set} "
-               f"--cascade=orphan, then apply: its pods and claims stay) and restarting its pods, which take their DNS "
-               f"name only when created (kubectl rollout restart {kubectl_set}).")
+    repoint = (f"which on a live set means recreating {sts.ref} (kubectl delete {kubectl_set} --cascade=orphan, then "
+               f"apply: its pods and claims stay) and restarting its pods, which take their DNS name only when created "
+               f"(kubectl rollout restart {kubectl_set}).")
+    # A headless Service that selects the pods may be there already (a chart's <name>-headless).
+    headless = max((s for s in model.selecting("Service", sts, sts.pod_labels) if _is_headless(s)),
+                   key=lambda s: len(s.mapping("spec", "selector")), default=None)
+    if headless is not None:
+        another = f"point serviceName at {headless.ref}, which is headless and selects the pods, {repoint}"
+    else:
+        another = f"create a headless Service (clusterIP: None) under another name that selects the pods, and point serviceName at it, {repoint}"
     # What the Service is for besides the pods' names, which a headless one would lose.
     selector = service.get("spec", "selector")
     endpoints = _endpoints_written(sts, service, model) if not isinstance(selector, dict) or not selector else None
@@ -222,15 +229,21 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
         fix = (f"An ExternalName Service has no cluster IP, so {service.ref} can change in place: give it type "
                f"ClusterIP, clusterIP: None and a selector of the pods ({labels}), and remove externalName (its name "
                f"then resolves to the pods themselves); or, if clients need the external name, {another}")
+    elif headless is not None:
+        fix = f"Keep {service.ref} for clients, and {another}"
     else:
-        fix = (f"spec.clusterIP cannot change on an existing Service: delete {service.ref} and create it again with "
-               f"clusterIP: None and type ClusterIP (its name then resolves to the pods themselves), or {another}")
+        fix = (f"spec.clusterIP cannot change on an existing Service. If nothing uses the cluster IP of {service.ref}, "
+               f"delete it and create it again with clusterIP: None and type ClusterIP (its name then resolves to the "
+               f"pods themselves); if clients do (a headless Service has none to share them out), keep it and {another}")
+    related = [Related(service, where, f"{service.ref}, not headless")]
+    if headless is not None:
+        related.append(Related(headless, ("metadata", "name"), f"{headless.ref}, headless, selecting the pods"))
     yield Finding(
         f"{sts.ref}: governing {service.ref} is not headless ({reason}); {lost}",
         sts,
         SERVICE_NAME,
         fix=fix,
-        related=[Related(service, where, f"{service.ref}, not headless")],
+        related=related,
         severity="warning" if single else None,
     )
 
