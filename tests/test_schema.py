@@ -17,9 +17,9 @@ def messages(run):
 
 
 def test_nested_unknown_field_points_at_the_key(sslint):
-    text = statefulset().replace("          image: nginx:1.27", "          image: nginx:1.27\n          imagePullPolicy: Always\n          imagePolicy: x")
+    text = statefulset().replace("          image: nginx:1.27", "          image: nginx:1.27\n          imagePolicy: x")
     assert messages(lint(sslint, text)) == [
-        (18, 11, "unknown field 'imagePolicy' in spec.template.spec.containers[0]; did you mean 'imagePullPolicy'? "
+        (17, 11, "unknown field 'imagePolicy' in spec.template.spec.containers[0]; did you mean 'imagePullPolicy'? "
                  "(kubectl rejects it; the API server would drop it)")]
 
 
@@ -84,6 +84,17 @@ def test_a_null_int_or_string_is_unset_and_a_null_quantity_is_zero(sslint):
     [finding] = lint(sslint, statefulset(extra="\n          resources: {limits: {memory: }}")).findings()
     assert finding["message"].endswith("spec.template.spec.containers[0].resources.limits.memory is null, which the "
                                        "API server reads as an amount of 0")
+
+
+def test_a_misspelling_of_a_field_set_beside_it_is_to_be_removed_not_renamed(sslint):
+    """CockroachDB's operator output has terminationGracePeriodSecs beside terminationGracePeriodSeconds."""
+    text = statefulset().replace("    spec:\n      containers:", "    spec:\n      terminationGracePeriodSecs: 60\n"
+                                 "      terminationGracePeriodSeconds: 60\n      containers:")
+    [finding] = lint(sslint, text).findings()
+    assert finding["message"] == ("StatefulSet web: unknown field 'terminationGracePeriodSecs' in spec.template.spec; "
+                                  "'terminationGracePeriodSeconds' is set beside it (kubectl rejects it; the API server "
+                                  "would drop it)")
+    assert finding["fix"] == "Remove 'terminationGracePeriodSecs': spec.template.spec sets 'terminationGracePeriodSeconds' already."
 
 
 def test_values_left_for_flux_or_envsubst_are_not_judged(sslint):

@@ -121,6 +121,13 @@ class TestSharedClaim:
         assert (finding["related"][0]["line"], finding["related"][0]["column"]) == (22, 18)  # the template's name
         assert finding["fix"] == "Remove the pod volume 'data': the claim template already provides a volume of that name to every pod."
 
+    @pytest.mark.parametrize("claim", ["{claimName: ''}", "{}"])
+    def test_a_placeholder_volume_for_the_claim_template_is_not_reported(self, sslint, claim):
+        """CockroachDB's operator writes the template's volume with an empty claimName, for the controller to fill."""
+        run = lint(sslint, workload(volumes=f"\n      volumes:\n        - name: data\n          persistentVolumeClaim: {claim}",
+                                    templates=DATA_TEMPLATE))
+        assert rules(run) == []
+
     def test_fragments_are_skipped(self, sslint):
         patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db}\nspec:\n  replicas: 4\n"
         assert rules(lint(sslint, patch)) == []

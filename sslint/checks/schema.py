@@ -60,11 +60,15 @@ def _findings(obj: Obj, error, version: str) -> Iterator[Finding]:
 
             close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.75)
             hint = f"; did you mean {close[0]!r}?" if close else ""
+            fix = f"Remove {name!r} or correct its spelling" + (f" to {close[0]!r}." if close else ".")
+            if close and close[0] in error.instance:  # (renamed, it would be a duplicate key)
+                hint = f"; {close[0]!r} is set beside it"
+                fix = f"Remove {name!r}: {where} sets {close[0]!r} already."
             yield Finding(
                 f"{obj.ref}: unknown field {name!r} in {where}{hint} (kubectl rejects it; the API server would drop it)",
                 obj,
                 path + (name,),
-                fix=f"Remove {name!r} or correct its spelling" + (f" to {close[0]!r}." if close else "."),
+                fix=fix,
             )
     elif error.validator == "required":
         for name in error.validator_value:
