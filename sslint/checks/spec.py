@@ -141,6 +141,15 @@ def pod_template_invalid(workload: Obj, model: Model, version: str) -> Iterator[
                     fix="Remove the container's restartPolicy (it restarts as the pod's restartPolicy says), or move a "
                     "sidecar to initContainers with restartPolicy: Always.",
                 )
+    for field in ("initContainers", "containers"):
+        for n, container in workload.items(*pod, field):
+            if "image" in container and container["image"] in (None, ""):  # (a key left out: a kustomize base's, maybe)
+                yield Finding(
+                    f"{workload.ref}: container {container.get('name')!r} has an empty image; {outcome}",
+                    workload,
+                    pod + (field, n, "image"),
+                    fix="Give the container its image (an empty one is often a Helm value left unset).",
+                )
     ephemeral = workload.get(*pod, "ephemeralContainers")
     if isinstance(ephemeral, list) and ephemeral:
         yield Finding(
