@@ -418,7 +418,7 @@ def _patches(paths: list[Path]) -> list[bool]:
     directory or above it (overlays/prod naming patches/sts.yaml), or in any directory the run reads
     (one naming ../../common/sts.yaml, which kustomize builds with --load-restrictor
     LoadRestrictionsNone). Each directory's kustomization is read once."""
-    named: dict[str, set[Path]] = {}  # directory → the files its kustomization applies as patches
+    named: dict[str, list[Path]] = {}  # directory → the files its kustomization applies as patches
     for directory in {os.path.dirname(os.path.abspath(path)) for path in paths}:  # (strings: cheaper than Paths)
         while directory not in named:  # up to the root, or to a directory whose ancestors were read
             named[directory] = kustomize.patch_files(Path(directory))

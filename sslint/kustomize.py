@@ -35,17 +35,17 @@ def _listed(directory: Path) -> Callable[[str], list]:
     return lambda key: spec[key] if isinstance(spec.get(key), list) else []
 
 
-def patch_files(directory: Path) -> set[Path]:
-    """The files the directory's kustomization applies as patches (resolved paths); none when it cannot
-    be read or lists them in another shape."""
+def patch_files(directory: Path) -> list[Path]:
+    """The files the directory's kustomization applies as patches (resolved paths), as it lists them;
+    none when it cannot be read or lists them in another shape."""
     listed = _listed(directory)
     names = [p for p in listed("patchesStrategicMerge") if isinstance(p, str)]
     names += [e["path"] for e in listed("patches") + listed("patchesJson6902")
               if isinstance(e, dict) and isinstance(e.get("path"), str)]
     try:
-        return {(directory / name).resolve() for name in names}
+        return [(directory / name).resolve() for name in names]
     except (OSError, ValueError, RuntimeError):  # (a path with a NUL; a symlink loop, which 3.11 raises as RuntimeError)
-        return set()
+        return []
 
 
 def resource_files(directory: Path) -> list[Path]:
@@ -58,7 +58,7 @@ def resource_files(directory: Path) -> list[Path]:
 def build_patches(directory: Path) -> list[Path]:
     """The patch files of every kustomization a build of the directory reads, in the order they apply:
     the deepest bases' first, the directory's own last."""
-    return [patch for current, _ in reversed(_build_tree(directory)) for patch in sorted(patch_files(current))]
+    return [patch for current, _ in reversed(_build_tree(directory)) for patch in patch_files(current)]
 
 
 def _build_tree(directory: Path) -> list[tuple[Path, list[Path]]]:

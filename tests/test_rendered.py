@@ -142,6 +142,10 @@ def test_a_value_an_overlays_patch_sets_is_reported_in_the_patch(sslint):
     run = sslint("--format", "json", "--select", "SS102,SS401,SS406", "--kustomize", "overlays/dev", files=files)
     assert [(f["rule"], f["file"], f["line"], f["column"]) for f in run.findings()] == [
         ("SS102", "overlays/dev/name.yaml", 6, 3), ("SS401", "overlays/dev/size.yaml", 6, 3)]
+    files["overlays/dev/kustomization.yaml"] += "  - path: again.yaml\n"  # two patches set it: the last listed wins
+    files["overlays/dev/again.yaml"] = patch.format("replicas: 3")
+    run = sslint("--format", "json", "--select", "SS401", "--kustomize", "overlays/dev", files=files)
+    assert [(f["file"], f["line"]) for f in run.findings()] == [("overlays/dev/again.yaml", 6)]
     files["base/sts.yaml"] = files["base/sts.yaml"].replace("replicas: 1", "replicas: 3")  # the patch's value: the base's
     run = sslint("--format", "json", "--select", "SS401", "--kustomize", "overlays/dev", files=files)
     assert [(f["rule"], f["file"], f["line"], f["column"]) for f in run.findings()] == [("SS401", "base/sts.yaml", 6, 3)]

@@ -141,6 +141,7 @@ def pod_template_invalid(workload: Obj, model: Model, version: str) -> Iterator[
                     fix="Remove the container's restartPolicy (it restarts as the pod's restartPolicy says), or move a "
                     "sidecar to initContainers with restartPolicy: Always.",
                 )
+    host_users = workload.get(*pod, "hostUsers") in (None, True)  # (false: the pods have a user namespace of their own)
     for field in ("initContainers", "containers"):
         for n, container in workload.items(*pod, field):
             if "image" in container and container["image"] in (None, ""):  # (a key left out: a kustomize base's, maybe)
@@ -149,6 +150,16 @@ def pod_template_invalid(workload: Obj, model: Model, version: str) -> Iterator[
                     workload,
                     pod + (field, n, "image"),
                     fix="Give the container its image (an empty one is often a Helm value left unset).",
+                )
+            proc_mount = pod + (field, n, "securityContext", "procMount")
+            if host_users and workload.get(*proc_mount) == "Unmasked" and not versions.dropped(proc_mount, version):
+                yield Finding(
+                    f"{workload.ref}: container {container.get('name')!r} sets procMount: Unmasked, which Kubernetes "
+                    f"{version} allows only in pods with a user namespace of their own (hostUsers: false); {outcome}",
+                    workload,
+                    proc_mount,
+                    fix="Set spec.template.spec.hostUsers: false (the pods get their own user namespace), or remove "
+                    "procMount to keep /proc masked.",
                 )
     ephemeral = workload.get(*pod, "ephemeralContainers")
     if isinstance(ephemeral, list) and ephemeral:
@@ -160,19 +171,6 @@ def pod_template_invalid(workload: Obj, model: Model, version: str) -> Iterator[
             fix="Remove ephemeralContainers from the template: attach a debugging container with `kubectl debug` "
             "when needed, or make it a container (or a sidecar: an init container with restartPolicy: Always).",
         )
-    if workload.get(*pod, "hostUsers") in (None, True):  # (false: the pods have a user namespace of their own)
-        for field in ("initContainers", "containers"):
-            for n, container in workload.items(*pod, field):
-                where = pod + (field, n, "securityContext", "procMount")
-                if workload.get(*where) == "Unmasked" and not versions.dropped(where, version):
-                    yield Finding(
-                        f"{workload.ref}: container {container.get('name')!r} sets procMount: Unmasked, which Kubernetes "
-                        f"{version} allows only in pods with a user namespace of their own (hostUsers: false); {outcome}",
-                        workload,
-                        where,
-                        fix="Set spec.template.spec.hostUsers: false (the pods get their own user namespace), or remove "
-                        "procMount to keep /proc masked.",
-                    )
     if workload.get(*pod, "activeDeadlineSeconds") is not None:
         yield Finding(
             f"{workload.ref}: the pod template sets activeDeadlineSeconds, which a {workload.kind} does not support; "
