@@ -593,29 +593,34 @@ def _trace_origins(findings: list[Finding]) -> None:
                         and d.data.get("kind") == obj.data.get("kind") and isinstance(d.data.get("metadata"), dict)]
             written[key] = (objects, {o.name: o for o in objects if o.name}, siblings, [])
         source = _source_object(obj.name, *written[key])
-        patch = patched(obj, source, path)
+        where = _same_items(obj, path, source) if source is not None else None
+        patch = patched(obj, source, path, where)
         if patch is not None:
-            source = patch
-        line, column = source.position(path) if source else (1, 1)
+            source, where = patch
+        line, column = source.position(where if where is not None else path) if source else (1, 1)
         return Location(source.source.path if source else discover.display(Path(document.origin)), line, column,
                         location.message)
 
-    def patched(obj: Obj, source: Obj | None, path: tuple) -> Obj | None:
-        """The last patch of the build that sets the object's value at `path`, when its own file (`source`)
-        lacks the field or holds another value there."""
+    def patched(obj: Obj, source: Obj | None, path: tuple, where: tuple | None) -> tuple[Obj, tuple] | None:
+        """The last patch of the build that sets the object's value at `path` (and where it does), when its
+        own file (`source`, there at `where`) lacks the field or holds another value there."""
         value, missing = obj.get(*path), object()
-        there = source.get(*path, default=missing) if source is not None else missing
+        there = source.get(*where, default=missing) if where is not None else missing
         if there is not missing and (there == value or isinstance(value, (dict, list))):
             return None
         if id(obj.source) not in patches:
             patches[id(obj.source)] = [o for patch in kustomize.build_patches(Path(obj.source.path).parent)
                                        for o in objects_of(patch).objects]
         for candidate in reversed(patches[id(obj.source)]):  # (the last applied wins)
-            if candidate.kind == obj.kind and candidate.name and (
-                    candidate.name == (source.name if source is not None else None) or candidate.name in (obj.name or "")):
-                set_there = candidate.get(*path, default=missing)
-                if set_there is not missing and (set_there == value or isinstance(value, (dict, list))):
-                    return candidate
+            # A patch names the object as the base does (after the base's own prefix, if any).
+            if candidate.kind != obj.kind or not candidate.name or not (
+                    candidate.name == source.name or source.name in candidate.name in (obj.name or "")
+                    if source is not None and source.name else candidate.name in (obj.name or "")):
+                continue
+            spot = _same_items(obj, path, candidate)
+            set_there = candidate.get(*spot, default=missing) if spot is not None else missing
+            if set_there is not missing and (set_there == value or isinstance(value, (dict, list))):
+                return candidate, spot
         return None
 
     for finding in findings:
@@ -624,6 +629,27 @@ def _trace_origins(findings: list[Finding]) -> None:
                                      for related, location in zip(finding.related, finding.related_locations)]
         if finding.obj is not None and finding.obj.built:  # (overlays build the same base: which one it was)
             finding.message += f" (as {finding.obj.source.path} builds it)"
+
+
+def _same_items(built: Obj, path: tuple, other: Obj) -> tuple | None:
+    """`path` of a built object as it reads in `other` (the file it comes from, or a patch): a list item
+    with a name (a container, a volume) is the item of that name there, as strategic merge matches them,
+    wherever the build put it; None when `other` has no item of that name."""
+    node, there, spots = built.data, other.data, []
+    for step in path:
+        if type(node) is list and type(step) is int and 0 <= step < len(node):
+            node = node[step]
+            name = node.get("name") if type(node) is dict else None
+            if isinstance(name, str) and type(there) is list:
+                step = next((n for n, item in enumerate(there) if type(item) is dict and item.get("name") == name), None)
+                if step is None:
+                    return None
+            there = there[step] if type(there) is list and 0 <= step < len(there) else None
+        else:
+            node = node.get(step) if type(node) is dict else None
+            there = there.get(step) if type(there) is dict else None
+        spots.append(step)
+    return tuple(spots)
 
 
 def _source_object(built: str | None, written: list[Obj], by_name: dict, siblings: list, affixes: list) -> Obj | None:

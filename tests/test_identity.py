@@ -192,6 +192,8 @@ def test_a_headless_service_that_selects_the_pods_is_offered(sslint):
                                      "is headless and selects the pods, which on a live set means recreating StatefulSet web")
     assert [(r["line"], r["message"]) for r in finding["related"]] == [
         (6, "Service web, not headless"), (12, "Service web-headless, headless, selecting the pods")]
+    same_name = lint(sslint, {"a.yaml": docs(service(spec="type: NodePort"), statefulset()), "b.yaml": service()})
+    assert "point serviceName at Service web," not in same_name.findings("SS103")[0]["fix"]  # (it points there already)
     node_port = lint(sslint, {"svc.yaml": docs(service(spec="type: NodePort"), headless), "sts.yaml": statefulset()})
     assert node_port.findings("SS103")[0]["fix"].startswith(
         "Keep Service web, which a headless Service cannot replace (its node ports reach the pods from outside the "

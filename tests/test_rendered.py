@@ -152,6 +152,45 @@ def test_a_value_an_overlays_patch_sets_is_reported_in_the_patch(sslint):
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
+def test_a_patch_is_matched_by_the_whole_name_and_list_items_by_theirs(sslint):
+    """db-replica's patch is not db's (a name holds the other), and a volume a patch adds is the patch's
+    item of that name, wherever the build puts it in the list."""
+    patch = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {}\nspec:\n  {}\n"
+    template = ("  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec: {accessModes: [ReadWriteOnce], "
+                "resources: {requests: {storage: 1Gi}}}\n")
+    volumes = "\n      volumes:\n        - name: cfg\n          emptyDir: {}"
+    files = {"base/kustomization.yaml": "resources: [sts.yaml]\n",
+             "base/sts.yaml": docs(statefulset(name="db", service="db", labels="{app: db}", replicas=1, extra=volumes)
+                                   .replace("nginx:1.27", "nginx:1.27\n          volumeMounts: [{name: cfg, mountPath: /c}]")
+                                   + template,
+                                   statefulset(name="db-replica", service="db", labels="{app: dbr}", replicas=1)),
+             "ov/kustomization.yaml": "resources: [../base]\npatches:\n  - path: replica.yaml\n  - path: db.yaml\n"
+                                      "  - path: vol.yaml\n",
+             "ov/replica.yaml": patch.format("db-replica", "replicas: 2"),
+             "ov/db.yaml": patch.format("db", "replicas: 2"),
+             "ov/vol.yaml": patch.format("db", "template:\n    spec:\n      volumes:\n        - name: data\n"
+                                               "          persistentVolumeClaim: {claimName: shared}")}
+    run = sslint("--format", "json", "--select", "SS401,SS205", "--kustomize", "ov", files=files)
+    assert sorted((f["rule"], f["file"], f["line"], f["column"]) for f in run.findings()) == [
+        ("SS205", "ov/vol.yaml", 9, 11), ("SS401", "ov/db.yaml", 6, 3), ("SS401", "ov/replica.yaml", 6, 3)]
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
+def test_a_volume_one_overlay_defines_binds_no_claim_of_another(sslint):
+    """PersistentVolumes have no namespace: east's volume is still not in west's cluster (SS207)."""
+    template = ("  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec: {accessModes: [ReadWriteOnce], "
+                "storageClassName: '', resources: {requests: {storage: 1Gi}}}\n")
+    volume = ("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: disk}\nspec: {capacity: {storage: 1Gi}, "
+              "accessModes: [ReadWriteOnce], hostPath: {path: /d}}\n")
+    files = {"base/kustomization.yaml": "resources: [sts.yaml]\n",
+             "base/sts.yaml": statefulset(name="db", service="db", labels="{app: db}", replicas=1) + template,
+             "overlays/east/kustomization.yaml": "resources: [../../base, pv.yaml]\n", "overlays/east/pv.yaml": volume,
+             "overlays/west/kustomization.yaml": "resources: [../../base]\n"}
+    run = sslint("--format", "json", "--select", "SS207", "--kustomize", "overlays/east", "overlays/west", files=files)
+    assert [f["message"].rsplit("(as ", 1)[1] for f in run.findings()] == ["overlays/west/kustomization.yaml builds it)"]
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
 def test_kustomize_traces_the_places_a_finding_relates_to(sslint):
     """The Service a finding names is shown where its source file has it, not at the built stream's line."""
     files = {**KUSTOMIZE, "base/sts.yaml": statefulset(name="db", service="db", labels="{app: db}", replicas=1),

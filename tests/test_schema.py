@@ -95,6 +95,8 @@ def test_a_misspelling_of_a_field_set_beside_it_is_to_be_removed_not_renamed(ssl
                                   "'terminationGracePeriodSeconds' is set beside it (kubectl rejects it; the API server "
                                   "would drop it)")
     assert finding["fix"] == "Remove 'terminationGracePeriodSecs': spec.template.spec sets 'terminationGracePeriodSeconds' already."
+    [null] = lint(sslint, text.replace("terminationGracePeriodSeconds: 60", "terminationGracePeriodSeconds:")).findings()
+    assert "did you mean 'terminationGracePeriodSeconds'?" in null["message"]  # (a null sibling: the misspelling may take its place)
 
 
 def test_values_left_for_flux_or_envsubst_are_not_judged(sslint):
@@ -118,7 +120,7 @@ def test_a_field_of_a_later_kubernetes_says_when_it_arrives_not_how_to_spell_it(
 
 @pytest.mark.parametrize("containers, on, gated", [
     ("initContainers", ("SidecarContainers", "1.29"), "1.28"),  # a sidecar: in the schema from 1.28, on from 1.29
-    ("containers", ("ContainerRestartRules", "1.35"), "1.34"),  # rejected on 1.28 to 1.33 (SS303), the gate from 1.34
+    ("containers", ("ContainerRestartRules", "1.35"), "1.34"),  # in the schema from 1.28, for sidecars: here from 1.34
 ])
 def test_a_field_before_its_release_says_when_its_feature_is_on(sslint, containers, on, gated):
     text = statefulset(extra="\n          restartPolicy: Always").replace("      containers:", f"      {containers}:")
@@ -126,9 +128,17 @@ def test_a_field_before_its_release_says_when_its_feature_is_on(sslint, containe
         text += "      containers: [{name: app, image: app}]\n"
     [finding] = lint(sslint, text, version="1.27").findings()
     gate, release = on
-    assert finding["message"].endswith(f"Kubernetes has it from 1.28, and its feature ({gate}) is on by default from {release}")
+    assert finding["message"].endswith(f"Kubernetes has it from {gated}, and its feature ({gate}) is on by default from {release}")
     assert finding["fix"] == (f"Remove 'restartPolicy', or target Kubernetes {release} or later (--kubernetes-version), or "
                               f"{gated} or later if the clusters turn {gate} on.")
+
+
+def test_a_field_of_two_gates_names_both(sslint):
+    text = statefulset().replace("    spec:\n      containers:", "    spec:\n      volumes:\n        - name: bundle\n"
+                                 "          projected: {sources: [{clusterTrustBundle: {name: ca, path: ca.pem}}]}\n      containers:")
+    [finding] = lint(sslint, text, version="1.28").findings()
+    assert finding["message"].endswith("Kubernetes has it from 1.29, and its features (ClusterTrustBundle and "
+                                       "ClusterTrustBundleProjection) are on by default from 1.37")
 
 
 def test_a_field_of_one_release_says_which_and_that_later_ones_removed_it(sslint):

@@ -123,18 +123,6 @@ def test_unmasked_proc_wants_a_user_namespace(sslint, version, host_users, expec
     assert lint(sslint, text.replace("Unmasked", "Default"), select="SS303", version=version).findings() == []
 
 
-@pytest.mark.parametrize("image", ['""', "", "null"])
-def test_an_empty_image(sslint, image):
-    """`image: {{ .Values.image }}` rendered with the value unset: ValidatePodSpec requires an image."""
-    text = statefulset().replace("image: nginx:1.27", f"image: {image}".rstrip())
-    found = [(f["line"], f["column"], f["message"]) for f in lint(sslint, text, select="SS303", version="1.33").findings()]
-    assert found == [(16, 11, "StatefulSet web: container 'main' has an empty image; every pod fails to be created")]
-    deployment = text.replace("kind: StatefulSet", "kind: Deployment")
-    assert lint(sslint, deployment, select="SS303", version="1.33").findings()[0]["message"].endswith(
-        "; the API server rejects the manifest")
-    assert lint(sslint, statefulset().replace("          image: nginx:1.27\n", ""), select="SS303").findings() == []
-
-
 def test_active_deadline_in_a_deployment(sslint):
     text = statefulset().replace("kind: StatefulSet", "kind: Deployment").replace("  serviceName: web\n", "").replace(
         "    spec:\n      containers:", "    spec:\n      activeDeadlineSeconds: 60\n      containers:")

@@ -127,6 +127,9 @@ class TestSharedClaim:
         run = lint(sslint, workload(volumes=f"\n      volumes:\n        - name: data\n          persistentVolumeClaim: {claim}",
                                     templates=DATA_TEMPLATE))
         assert rules(run) == []
+        read_only = workload(volumes="\n      volumes:\n        - name: data\n          persistentVolumeClaim: {readOnly: true}",
+                             templates=DATA_TEMPLATE)
+        assert rules(lint(sslint, read_only)) == ["SS205"]  # the controller's volume is not read-only: that is lost
 
     def test_fragments_are_skipped(self, sslint):
         patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db}\nspec:\n  replicas: 4\n"

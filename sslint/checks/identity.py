@@ -207,8 +207,8 @@ def governing_service_not_headless(sts: Obj, model: Model, version: str) -> Iter
                f"apply: its pods and claims stay) and restarting its pods, which take their DNS name only when created "
                f"(kubectl rollout restart {kubectl_set}).")
     # A headless Service that selects the pods may be there already (a chart's <name>-headless).
-    headless = max((s for s in model.selecting("Service", sts, sts.pod_labels) if _is_headless(s)),
-                   key=lambda s: len(s.mapping("spec", "selector")), default=None)
+    headless = max((s for s in model.selecting("Service", sts, sts.pod_labels) if _is_headless(s) and s.name != service.name),
+                   key=lambda s: len(s.mapping("spec", "selector")), default=None)  # (a copy of its own name: no other)
     if headless is not None:
         another = f"point serviceName at {headless.ref}, which is headless and selects the pods, {repoint}"
     else:

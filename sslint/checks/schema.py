@@ -61,7 +61,7 @@ def _findings(obj: Obj, error, version: str) -> Iterator[Finding]:
             close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.75)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             fix = f"Remove {name!r} or correct its spelling" + (f" to {close[0]!r}." if close else ".")
-            if close and close[0] in error.instance:  # (renamed, it would be a duplicate key)
+            if close and error.instance.get(close[0]) is not None:  # (renamed, it would be a duplicate key)
                 hint = f"; {close[0]!r} is set beside it"
                 fix = f"Remove {name!r}: {where} sets {close[0]!r} already."
             yield Finding(
@@ -119,11 +119,19 @@ def _releases_with(releases: list[str], version: str, feature: versions.Feature 
         return f"Kubernetes {first if first == last else f'{first} to {last}'} has it, where its feature may still be off"
     if feature is None:
         return f"Kubernetes has it from {first}, where its feature may still be off"
+    since = _since(first, feature)
+    features = f"its features ({feature.gate}) are" if " and " in feature.gate else f"its feature ({feature.gate}) is"
     if feature.release is None:
-        return f"Kubernetes has it from {first}, and its feature ({feature.gate}) is off by default in every release so far"
-    if versions.at_least(first, feature.release):
-        return f"Kubernetes has it from {first}"
-    return f"Kubernetes has it from {first}, and its feature ({feature.gate}) is on by default from {feature.release}"
+        return f"Kubernetes has it from {since}, and {features} off by default in every release so far"
+    if versions.at_least(since, feature.release):
+        return f"Kubernetes has it from {since}"
+    return f"Kubernetes has it from {since}, and {features} on by default from {feature.release}"
+
+
+def _since(first: str, feature: versions.Feature) -> str:
+    """The first release that has the field and its feature: a regular container's restartPolicy is in the
+    schema from 1.28 (for sidecars), and for it from 1.34."""
+    return max(first, feature.since or first, key=versions.parse)
 
 
 def _target(name: str, releases: list[str], version: str, feature: versions.Feature | None) -> str:
@@ -134,11 +142,11 @@ def _target(name: str, releases: list[str], version: str, feature: versions.Feat
     if last is not None or feature is None:
         target = f"{first} or later" if last is None else first if first == last else f"{first} to {last}"
         return f"Remove {name!r}, or target Kubernetes {target} (--kubernetes-version) if the clusters run it with its feature on."
-    gated = max(first, feature.since or first, key=versions.parse)  # (restartPolicy on a regular container: from 1.34)
+    gated = _since(first, feature)
     if feature.release is None:
         return f"Remove {name!r}, or target Kubernetes {gated} or later (--kubernetes-version) if the clusters turn {feature.gate} on."
-    if versions.at_least(first, feature.release):
-        return f"Remove {name!r}, or target Kubernetes {first} or later (--kubernetes-version)."
+    if versions.at_least(gated, feature.release):
+        return f"Remove {name!r}, or target Kubernetes {gated} or later (--kubernetes-version)."
     return (f"Remove {name!r}, or target Kubernetes {feature.release} or later (--kubernetes-version), or {gated} or later "
             f"if the clusters turn {feature.gate} on.")
 

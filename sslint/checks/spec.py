@@ -144,13 +144,6 @@ def pod_template_invalid(workload: Obj, model: Model, version: str) -> Iterator[
     host_users = workload.get(*pod, "hostUsers") in (None, True)  # (false: the pods have a user namespace of their own)
     for field in ("initContainers", "containers"):
         for n, container in workload.items(*pod, field):
-            if "image" in container and container["image"] in (None, ""):  # (a key left out: a kustomize base's, maybe)
-                yield Finding(
-                    f"{workload.ref}: container {container.get('name')!r} has an empty image; {outcome}",
-                    workload,
-                    pod + (field, n, "image"),
-                    fix="Give the container its image (an empty one is often a Helm value left unset).",
-                )
             proc_mount = pod + (field, n, "securityContext", "procMount")
             if host_users and workload.get(*proc_mount) == "Unmasked" and not versions.dropped(proc_mount, version):
                 yield Finding(

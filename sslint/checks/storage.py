@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator
 
 from sslint import versions
 from sslint.finding import Finding, Related
-from sslint.model import Model, Obj, integer, same_namespace, scale_bounds, unrendered
+from sslint.model import Model, Obj, integer, other_builds, same_namespace, scale_bounds, unrendered
 from sslint.names import is_dns1123_label
 from sslint.quantity import format_bytes, parse_quantity
 from sslint.selectors import selects
@@ -206,7 +206,7 @@ def claim_template_shadowed(sts: Obj, model: Model, version: str) -> Iterator[Fi
         if name not in templates:
             continue
         claim = volume.get("persistentVolumeClaim")
-        if isinstance(claim, dict) and not claim.get("claimName"):
+        if isinstance(claim, dict) and not claim.get("claimName") and not claim.get("readOnly"):
             continue  # a placeholder for the template's claim, as CockroachDB's operator writes: nothing is lost
         source = (f"its persistentVolumeClaim {claim.get('claimName')!r} is never mounted"
                   if isinstance(claim, dict) else "its source is never used")
@@ -357,7 +357,8 @@ def claim_unprovisionable(sts: Obj, model: Model, version: str) -> Iterator[Find
         # volume more; and the volumes that can bind the others.
         bound = {c.name for c in model.of_kind("PersistentVolumeClaim") if ours(c.name) and same_namespace(c, sts)
                  and (c.get("status", "phase") == "Bound" or c.from_cluster and c.get("spec", "volumeName"))}
-        volumes = [pv for pv in model.of_kind("PersistentVolume") if _can_bind(pv, spec, request, ours, sts.namespace)
+        defined = [pv for pv in model.of_kind("PersistentVolume") if not other_builds(pv, sts)]  # (cluster-scoped)
+        volumes = [pv for pv in defined if _can_bind(pv, spec, request, ours, sts.namespace)
                    and pv.get("spec", "claimRef", "name") not in bound]
         missing = replicas - len(bound) - len(volumes)
         if missing <= 0:
@@ -367,7 +368,7 @@ def claim_unprovisionable(sts: Obj, model: Model, version: str) -> Iterator[Find
         needed = f"{missing} matching PersistentVolume{'s' if plural else ''} {'exist' if plural else 'exists'}"
         stay = f"{missing} {'pods stay' if plural else 'pod stays'} Pending"
         have = f"{len(bound)} of its claims {'is' if len(bound) == 1 else 'are'} bound already, and " if bound else ""
-        if model.of_kind("PersistentVolume"):
+        if defined:
             found = f"{have}the manifests define {len(volumes)} {'more ' if bound else ''}that can bind, so {stay}"
             create = f"Create {missing} more matching PersistentVolume{'s' if plural else ''}"
         else:  # an administrator may create them apart from the application's manifests
