@@ -566,16 +566,15 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
 
 def _trace_origins(findings: list[Finding]) -> None:
     """Findings on rendered objects (helm template, kustomize) move to the file the object comes from,
-    and so do the places they relate to: for a built object, to the patch that set the value, when the
-    file it comes from lacks it or has another."""
-    files: dict[str, Model] = {}  # a file of a kustomization → its objects
+    and so do the places they relate to: for a built object, to where the build sets the value, when
+    the file it comes from lacks it or holds another."""
+    files: dict[str, SourceFile] = {}  # a file of a kustomization's build → its documents
     written: dict[tuple, tuple] = {}  # (origin, kind) → its objects, by name, the names built from it, affixes found
-    patches: dict[int, list[Obj]] = {}  # a build → the objects of its patch files, in the order they apply
+    changes: dict[int, list] = {}  # a build → (file, target name, document) of what changes its objects, in order
 
-    def objects_of(path: Path) -> Model:
+    def read(path: Path) -> SourceFile:
         if str(path) not in files:
-            files[str(path)] = Model()
-            files[str(path)].add(_load(discover.display(path), _contents(path)), context=True)
+            files[str(path)] = _load(discover.display(path), _contents(path))
         return files[str(path)]
 
     def traced(obj: Obj | None, path: tuple, location: Location) -> Location:
@@ -587,40 +586,39 @@ def _trace_origins(findings: list[Finding]) -> None:
                             location.message)
         key = (document.origin, obj.kind)  # kustomize: the same object in its origin file
         if key not in written:
-            objects = objects_of(Path(document.origin)).of_kind(obj.kind)
+            model = Model()
+            model.add(read(Path(document.origin)), context=True)
+            objects = model.of_kind(obj.kind)
             siblings = [d.data["metadata"].get("name") for d in obj.source.documents
                         if d.origin == document.origin and isinstance(d.data, dict)
                         and d.data.get("kind") == obj.data.get("kind") and isinstance(d.data.get("metadata"), dict)]
             written[key] = (objects, {o.name: o for o in objects if o.name}, siblings, [])
         source = _source_object(obj.name, *written[key])
-        where = _same_items(obj, path, source) if source is not None else None
-        patch = patched(obj, source, path, where)
-        if patch is not None:
-            source, where = patch
+        where = _same_items(obj.data, path, source.data) if source is not None else None
+        found = changed(obj, source, path, where)
+        if found is not None:
+            return Location(*found, location.message)
         line, column = source.position(where if where is not None else path) if source else (1, 1)
         return Location(source.source.path if source else discover.display(Path(document.origin)), line, column,
                         location.message)
 
-    def patched(obj: Obj, source: Obj | None, path: tuple, where: tuple | None) -> tuple[Obj, tuple] | None:
-        """The last patch of the build that sets the object's value at `path` (and where it does), when its
-        own file (`source`, there at `where`) lacks the field or holds another value there."""
+    def changed(obj: Obj, source: Obj | None, path: tuple, where: tuple | None) -> tuple[str, int, int] | None:
+        """Where the build last sets the object's value at `path`, when its own file (`source`, there at
+        `where`) lacks the field or holds another value there: a strategic merge patch, a JSON patch's
+        operation, or a kustomization's `replicas` entry."""
         value, missing = obj.get(*path), object()
         there = source.get(*where, default=missing) if where is not None else missing
         if there is not missing and (there == value or isinstance(value, (dict, list))):
             return None
-        if id(obj.source) not in patches:
-            patches[id(obj.source)] = [o for patch in kustomize.build_patches(Path(obj.source.path).parent)
-                                       for o in objects_of(patch).objects]
-        for candidate in reversed(patches[id(obj.source)]):  # (the last applied wins)
-            # A patch names the object as the base does (after the base's own prefix, if any).
-            if candidate.kind != obj.kind or not candidate.name or not (
-                    candidate.name == source.name or source.name in candidate.name in (obj.name or "")
-                    if source is not None and source.name else candidate.name in (obj.name or "")):
-                continue
-            spot = _same_items(obj, path, candidate)
-            set_there = candidate.get(*spot, default=missing) if spot is not None else missing
-            if set_there is not missing and (set_there == value or isinstance(value, (dict, list))):
-                return candidate, spot
+        if id(obj.source) not in changes:
+            changes[id(obj.source)] = [(read(file), target, document) for file, target
+                                       in kustomize.build_changes(Path(obj.source.path).parent)
+                                       for document in read(file).documents]
+        names = {n for n in (obj.name, source.name if source is not None else None) if n}
+        for file, target, document in reversed(changes[id(obj.source)]):  # (the last applied wins)
+            spot = _set_by(document, target, obj, source, names, path, value)
+            if spot is not None:
+                return (file.path, *document.nearest(spot))
         return None
 
     for finding in findings:
@@ -631,11 +629,68 @@ def _trace_origins(findings: list[Finding]) -> None:
             finding.message += f" (as {finding.obj.source.path} builds it)"
 
 
-def _same_items(built: Obj, path: tuple, other: Obj) -> tuple | None:
-    """`path` of a built object as it reads in `other` (the file it comes from, or a patch): a list item
-    with a name (a container, a volume) is the item of that name there, as strategic merge matches them,
-    wherever the build put it; None when `other` has no item of that name."""
-    node, there, spots = built.data, other.data, []
+def _set_by(document, target: str | None, obj: Obj, source: Obj | None, names: set, path: tuple, value) -> tuple | None:
+    """Where a document of a build (a patch, or a kustomization) sets `value` at the object's `path`, if
+    it does: a strategic merge patch of the object (its target's name, or its own as the base writes it,
+    after the base's own prefix), a JSON patch operation aimed at it, or a kustomization's replicas entry."""
+    data, missing = document.data, object()
+
+    def matches(found) -> bool:
+        return found is not missing and (found == value or isinstance(value, (dict, list)))
+
+    if isinstance(data, list):  # JSON 6902: operations, aimed by the entry's target
+        if target not in names:
+            return None
+        for n in reversed(range(len(data))):
+            operation = data[n]
+            if not isinstance(operation, dict) or operation.get("op") not in ("add", "replace"):
+                continue
+            pointer = _pointer(operation.get("path"))
+            if pointer is not None and pointer == path[:len(pointer)] and matches(_walk(operation.get("value"), path[len(pointer):], missing)):
+                return (n, "value") + path[len(pointer):]
+        return None
+    if not isinstance(data, dict):
+        return None
+    if "kind" not in data:  # a kustomization (its replicas field)
+        entries = data.get("replicas") if path == ("spec", "replicas") else None
+        for n, entry in enumerate(entries if isinstance(entries, list) else []):
+            if isinstance(entry, dict) and entry.get("name") in names and entry.get("count") == value:
+                return ("replicas", n, "count")
+        return None
+    name = (data.get("metadata") or {}).get("name") if isinstance(data.get("metadata"), dict) else None
+    own = source.name if source is not None else None
+    if data.get("kind") != obj.data.get("kind") or not (
+            target in names if target else isinstance(name, str) and (
+                name == own or (own or "") in name and name in (obj.name or ""))):
+        return None
+    spot = _same_items(obj.data, path, data)
+    return spot if spot is not None and matches(_walk(data, spot, missing)) else None
+
+
+def _pointer(text) -> tuple | None:
+    """A JSON pointer (/spec/replicas) as a field path; list indexes as numbers."""
+    if not isinstance(text, str) or not text.startswith("/"):
+        return None
+    steps = [step.replace("~1", "/").replace("~0", "~") for step in text[1:].split("/")]
+    return tuple(int(step) if step.isdigit() else step for step in steps)
+
+
+def _walk(node, path: tuple, missing):
+    for step in path:
+        if type(node) is dict and step in node:
+            node = node[step]
+        elif type(node) is list and type(step) is int and 0 <= step < len(node):
+            node = node[step]
+        else:
+            return missing
+    return missing if node is None else node
+
+
+def _same_items(built: dict, path: tuple, other) -> tuple | None:
+    """`path` of a built object's data as it reads in `other`'s (the file it comes from, or a patch): a
+    list item with a name (a container, a volume) is the item of that name there, as strategic merge
+    matches them, wherever the build put it; None when `other` has no item of that name."""
+    node, there, spots = built, other, []
     for step in path:
         if type(node) is list and type(step) is int and 0 <= step < len(node):
             node = node[step]

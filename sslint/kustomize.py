@@ -38,14 +38,25 @@ def _listed(directory: Path) -> Callable[[str], list]:
 def patch_files(directory: Path) -> list[Path]:
     """The files the directory's kustomization applies as patches (resolved paths), as it lists them;
     none when it cannot be read or lists them in another shape."""
+    return [path for path, _ in _patches(directory)]
+
+
+def _patches(directory: Path) -> list[tuple[Path, str | None]]:
+    """Each patch file the directory's kustomization lists, with the name its entry's target gives
+    (a patch so aimed may name the object as it likes)."""
     listed = _listed(directory)
-    names = [p for p in listed("patchesStrategicMerge") if isinstance(p, str)]
-    names += [e["path"] for e in listed("patches") + listed("patchesJson6902")
-              if isinstance(e, dict) and isinstance(e.get("path"), str)]
+    entries = [(p, None) for p in listed("patchesStrategicMerge") if isinstance(p, str)]
+    entries += [(e["path"], _target_name(e)) for e in listed("patches") + listed("patchesJson6902")
+                if isinstance(e, dict) and isinstance(e.get("path"), str)]
     try:
-        return [(directory / name).resolve() for name in names]
+        return [((directory / name).resolve(), target) for name, target in entries]
     except (OSError, ValueError, RuntimeError):  # (a path with a NUL; a symlink loop, which 3.11 raises as RuntimeError)
         return []
+
+
+def _target_name(entry: dict) -> str | None:
+    target = entry.get("target")
+    return target["name"] if isinstance(target, dict) and isinstance(target.get("name"), str) else None
 
 
 def resource_files(directory: Path) -> list[Path]:
@@ -55,10 +66,12 @@ def resource_files(directory: Path) -> list[Path]:
     return [path for _, files in _build_tree(directory) for path in files]
 
 
-def build_patches(directory: Path) -> list[Path]:
-    """The patch files of every kustomization a build of the directory reads, in the order they apply:
-    the deepest bases' first, the directory's own last."""
-    return [patch for current, _ in reversed(_build_tree(directory)) for patch in patch_files(current)]
+def build_changes(directory: Path) -> list[tuple[Path, str | None]]:
+    """What every kustomization a build of the directory reads changes in its objects, in the order it
+    applies (the deepest bases' first, the directory's own last): each kustomization file itself (its
+    `replicas` field), then each patch file it lists, with the name its entry's target gives."""
+    return [change for current, _ in reversed(_build_tree(directory)) if (found := kustomization(current))
+            for change in [(found, None), *_patches(current)]]
 
 
 def _build_tree(directory: Path) -> list[tuple[Path, list[Path]]]:

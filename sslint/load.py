@@ -74,6 +74,14 @@ class Document:
             return self._positions.get(path)
         return self._positions.find(self.index, path, counted)
 
+    def nearest(self, path: Path) -> tuple[int, int]:
+        """Line and column of the most specific key of `path` that the document spells out."""
+        while path:
+            if (found := self.position_of(path)) is not None:
+                return found
+            path = path[:-1]
+        return min(self.positions.values(), default=(1, 1))
+
     def to_plain(self) -> tuple:
         return self.data, self.index, self.origin, self.origin_line
 

@@ -127,12 +127,7 @@ class Obj:
 
     def position(self, path: tuple) -> tuple[int, int]:
         """Line and column of the most specific key of `path` that the file spells out."""
-        full = self.prefix + tuple(path)
-        while full:
-            if (found := self.document.position_of(full)) is not None:
-                return found
-            full = full[:-1]
-        return min(self.document.positions.values(), default=(1, 1))
+        return self.document.nearest(self.prefix + tuple(path))
 
 
 def unrendered(value: Any) -> bool:

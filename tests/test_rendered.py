@@ -176,6 +176,25 @@ def test_a_patch_is_matched_by_the_whole_name_and_list_items_by_theirs(sslint):
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
+@pytest.mark.parametrize("overlay, where", [
+    ({"kustomization.yaml": "resources: [../base]\npatches:\n  - path: ops.yaml\n    target: {kind: StatefulSet, name: db}\n",
+      "ops.yaml": "- op: add\n  path: /metadata/labels\n  value: {tier: db}\n- op: replace\n  path: /spec/replicas\n  value: 3\n"},
+     ("ov/ops.yaml", 6, 3)),  # a JSON patch's operation: its value
+    ({"kustomization.yaml": "resources: [../base]\nreplicas:\n  - name: db\n    count: 3\n"},
+     ("ov/kustomization.yaml", 4, 5)),  # the kustomization's replicas field
+    ({"kustomization.yaml": "resources: [../base]\npatches:\n  - path: any.yaml\n    target: {kind: StatefulSet, name: db}\n",
+      "any.yaml": "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: not-important}\nspec:\n  replicas: 3\n"},
+     ("ov/any.yaml", 5, 3)),  # a patch its entry aims, whatever it calls the object
+])
+def test_where_an_overlay_sets_the_replicas_is_where_they_are_reported(sslint, overlay, where):
+    files = {"base/kustomization.yaml": "resources: [sts.yaml]\n",
+             "base/sts.yaml": statefulset(name="db", service="db", labels="{app: db}", replicas=1),
+             **{f"ov/{name}": text for name, text in overlay.items()}}
+    [finding] = sslint("--format", "json", "--select", "SS401", "--kustomize", "ov", files=files).findings()
+    assert (finding["file"], finding["line"], finding["column"]) == where
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
 def test_a_volume_one_overlay_defines_binds_no_claim_of_another(sslint):
     """PersistentVolumes have no namespace: east's volume is still not in west's cluster (SS207)."""
     template = ("  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec: {accessModes: [ReadWriteOnce], "
