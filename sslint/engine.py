@@ -594,21 +594,22 @@ def _trace_origins(findings: list[Finding]) -> None:
                         and d.data.get("kind") == obj.data.get("kind") and isinstance(d.data.get("metadata"), dict)]
             written[key] = (objects, {o.name: o for o in objects if o.name}, siblings, [])
         source = _source_object(obj.name, *written[key])
-        where = _same_items(obj.data, path, source.data) if source is not None else None
-        found = changed(obj, source, path, where)
+        where, whole = _same_items(obj.data, path, source.data) if source is not None else ((), False)
+        found = changed(obj, source, path, where if whole else None)
         if found is not None:
             return Location(*found, location.message)
-        line, column = source.position(where if where is not None else path) if source else (1, 1)
+        line, column = source.position(where) if source else (1, 1)  # (an item the file lacks: at its list)
         return Location(source.source.path if source else discover.display(Path(document.origin)), line, column,
                         location.message)
 
     def changed(obj: Obj, source: Obj | None, path: tuple, where: tuple | None) -> tuple[str, int, int] | None:
         """Where the build last sets the object's value at `path`, when its own file (`source`, there at
         `where`) lacks the field or holds another value there: a strategic merge patch, a JSON patch's
-        operation, or a kustomization's `replicas` entry."""
+        operation, or a kustomization's `replicas` entry. A mapping or list the file has too is taken
+        from a change only when that sets it whole (else it is the file's, merged)."""
         value, missing = obj.get(*path), object()
         there = source.get(*where, default=missing) if where is not None else missing
-        if there is not missing and (there == value or isinstance(value, (dict, list))):
+        if there is not missing and there == value:
             return None
         if id(obj.source) not in changes:
             changes[id(obj.source)] = [(read(file), target, document) for file, target
@@ -616,7 +617,7 @@ def _trace_origins(findings: list[Finding]) -> None:
                                        for document in read(file).documents]
         names = {n for n in (obj.name, source.name if source is not None else None) if n}
         for file, target, document in reversed(changes[id(obj.source)]):  # (the last applied wins)
-            spot = _set_by(document, target, obj, source, names, path, value)
+            spot = _set_by(document, target, obj, source, names, path, value, whole=there is not missing)
             if spot is not None:
                 return (file.path, *document.nearest(spot))
         return None
@@ -629,29 +630,34 @@ def _trace_origins(findings: list[Finding]) -> None:
             finding.message += f" (as {finding.obj.source.path} builds it)"
 
 
-def _set_by(document, target: str | None, obj: Obj, source: Obj | None, names: set, path: tuple, value) -> tuple | None:
+def _set_by(document, target: dict | None, obj: Obj, source: Obj | None, names: set, path: tuple, value,
+            whole: bool) -> tuple | None:
     """Where a document of a build (a patch, or a kustomization) sets `value` at the object's `path`, if
-    it does: a strategic merge patch of the object (its target's name, or its own as the base writes it,
-    after the base's own prefix), a JSON patch operation aimed at it, or a kustomization's replicas entry."""
+    it does (`whole`: it must set that very value, not a part merged into the file's): a strategic merge
+    patch of the object (aimed by its entry's target, or named as the base names it, after the base's own
+    prefix), a JSON patch operation its entry aims at it, or a kustomization's replicas entry."""
     data, missing = document.data, object()
 
     def matches(found) -> bool:
-        return found is not missing and (found == value or isinstance(value, (dict, list)))
+        return found is not missing and (found == value or not whole and isinstance(value, (dict, list)))
 
-    if isinstance(data, list):  # JSON 6902: operations, aimed by the entry's target
-        if target not in names:
+    if isinstance(data, list):  # JSON 6902: operations
+        if target is None or not kustomize.aims_at(target, obj.data.get("kind"), names):
             return None
         for n in reversed(range(len(data))):
             operation = data[n]
             if not isinstance(operation, dict) or operation.get("op") not in ("add", "replace"):
                 continue
             pointer = _pointer(operation.get("path"))
-            if pointer is not None and pointer == path[:len(pointer)] and matches(_walk(operation.get("value"), path[len(pointer):], missing)):
+            if pointer is None or len(pointer) > len(path) or not all(
+                    step == at or step == "-" and type(at) is int for step, at in zip(pointer, path)):
+                continue
+            if matches(_walk(operation.get("value"), path[len(pointer):], missing)):
                 return (n, "value") + path[len(pointer):]
         return None
     if not isinstance(data, dict):
         return None
-    if "kind" not in data:  # a kustomization (its replicas field)
+    if data.get("kind", "Kustomization") in ("Kustomization", "Component"):  # (its replicas field)
         entries = data.get("replicas") if path == ("spec", "replicas") else None
         for n, entry in enumerate(entries if isinstance(entries, list) else []):
             if isinstance(entry, dict) and entry.get("name") in names and entry.get("count") == value:
@@ -660,19 +666,19 @@ def _set_by(document, target: str | None, obj: Obj, source: Obj | None, names: s
     name = (data.get("metadata") or {}).get("name") if isinstance(data.get("metadata"), dict) else None
     own = source.name if source is not None else None
     if data.get("kind") != obj.data.get("kind") or not (
-            target in names if target else isinstance(name, str) and (
+            kustomize.aims_at(target, obj.data.get("kind"), names) if target else isinstance(name, str) and (
                 name == own or (own or "") in name and name in (obj.name or ""))):
         return None
-    spot = _same_items(obj.data, path, data)
-    return spot if spot is not None and matches(_walk(data, spot, missing)) else None
+    spot, found = _same_items(obj.data, path, data)
+    return spot if found and matches(_walk(data, spot, missing)) else None
 
 
 def _pointer(text) -> tuple | None:
-    """A JSON pointer (/spec/replicas) as a field path; list indexes as numbers."""
+    """A JSON pointer (/spec/replicas) as a field path; list indexes as numbers, `-` (the end) as it is."""
     if not isinstance(text, str) or not text.startswith("/"):
         return None
     steps = [step.replace("~1", "/").replace("~0", "~") for step in text[1:].split("/")]
-    return tuple(int(step) if step.isdigit() else step for step in steps)
+    return tuple(int(step) if step.isascii() and step.isdigit() else step for step in steps)
 
 
 def _walk(node, path: tuple, missing):
@@ -686,25 +692,32 @@ def _walk(node, path: tuple, missing):
     return missing if node is None else node
 
 
-def _same_items(built: dict, path: tuple, other) -> tuple | None:
-    """`path` of a built object's data as it reads in `other`'s (the file it comes from, or a patch): a
-    list item with a name (a container, a volume) is the item of that name there, as strategic merge
-    matches them, wherever the build put it; None when `other` has no item of that name."""
+def _same_items(built: dict, path: tuple, other) -> tuple[tuple, bool]:
+    """`path` of a built object's data as it reads in `other`'s (the file it comes from, or a patch), and
+    whether `other` has all of it: a list item with a name of its own in its list (a container, a
+    volume) is the item of that name there, as strategic merge matches them, wherever the build put
+    it. When `other` has no item of that name, the path stops at the list."""
     node, there, spots = built, other, []
     for step in path:
+        spot = step
         if type(node) is list and type(step) is int and 0 <= step < len(node):
+            name = node[step].get("name") if type(node[step]) is dict else None
+            if isinstance(name, str) and type(there) is list and _named_once(node, name):
+                spot = next((n for n, item in enumerate(there) if type(item) is dict and item.get("name") == name), None)
+                if spot is None:
+                    return tuple(spots), False
             node = node[step]
-            name = node.get("name") if type(node) is dict else None
-            if isinstance(name, str) and type(there) is list:
-                step = next((n for n, item in enumerate(there) if type(item) is dict and item.get("name") == name), None)
-                if step is None:
-                    return None
-            there = there[step] if type(there) is list and 0 <= step < len(there) else None
+            there = there[spot] if type(there) is list and 0 <= spot < len(there) else None
         else:
             node = node.get(step) if type(node) is dict else None
             there = there.get(step) if type(there) is dict else None
-        spots.append(step)
-    return tuple(spots)
+        spots.append(spot)
+    return tuple(spots), True
+
+
+def _named_once(items: list, name: str) -> bool:
+    """Whether one item alone has this name (two mounts of one volume are told apart by mountPath)."""
+    return sum(type(item) is dict and item.get("name") == name for item in items) == 1
 
 
 def _source_object(built: str | None, written: list[Obj], by_name: dict, siblings: list, affixes: list) -> Obj | None:

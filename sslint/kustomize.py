@@ -41,22 +41,33 @@ def patch_files(directory: Path) -> list[Path]:
     return [path for path, _ in _patches(directory)]
 
 
-def _patches(directory: Path) -> list[tuple[Path, str | None]]:
-    """Each patch file the directory's kustomization lists, with the name its entry's target gives
-    (a patch so aimed may name the object as it likes)."""
+def _patches(directory: Path) -> list[tuple[Path, dict | None]]:
+    """Each patch file the directory's kustomization lists, with its entry's target (a patch so aimed
+    may name the object as it likes)."""
     listed = _listed(directory)
     entries = [(p, None) for p in listed("patchesStrategicMerge") if isinstance(p, str)]
-    entries += [(e["path"], _target_name(e)) for e in listed("patches") + listed("patchesJson6902")
-                if isinstance(e, dict) and isinstance(e.get("path"), str)]
+    entries += [(e["path"], e["target"] if isinstance(e.get("target"), dict) else None)
+                for e in listed("patches") + listed("patchesJson6902") if isinstance(e, dict) and isinstance(e.get("path"), str)]
     try:
         return [((directory / name).resolve(), target) for name, target in entries]
     except (OSError, ValueError, RuntimeError):  # (a path with a NUL; a symlink loop, which 3.11 raises as RuntimeError)
         return []
 
 
-def _target_name(entry: dict) -> str | None:
-    target = entry.get("target")
-    return target["name"] if isinstance(target, dict) and isinstance(target.get("name"), str) else None
+def aims_at(target: dict, kind: str, names: set[str]) -> bool:
+    """Whether a patch entry's target selects an object of this kind that has one of these names (at
+    some level of the build): its kind and name, a regular expression, when it gives them."""
+    import re
+
+    if target.get("kind") not in (None, kind):
+        return False
+    name = target.get("name")
+    if not isinstance(name, str):
+        return True
+    try:
+        return any(re.fullmatch(name, n) for n in names)
+    except re.error:
+        return name in names
 
 
 def resource_files(directory: Path) -> list[Path]:
@@ -66,12 +77,12 @@ def resource_files(directory: Path) -> list[Path]:
     return [path for _, files in _build_tree(directory) for path in files]
 
 
-def build_changes(directory: Path) -> list[tuple[Path, str | None]]:
+def build_changes(directory: Path) -> list[tuple[Path, dict | None]]:
     """What every kustomization a build of the directory reads changes in its objects, in the order it
-    applies (the deepest bases' first, the directory's own last): each kustomization file itself (its
-    `replicas` field), then each patch file it lists, with the name its entry's target gives."""
+    applies (the deepest bases' first, the directory's own last): each patch file it lists, with its
+    entry's target, then the kustomization file itself (its `replicas` field, applied after them)."""
     return [change for current, _ in reversed(_build_tree(directory)) if (found := kustomization(current))
-            for change in [(found, None), *_patches(current)]]
+            for change in [*_patches(current), (found, None)]]
 
 
 def _build_tree(directory: Path) -> list[tuple[Path, list[Path]]]:

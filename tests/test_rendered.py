@@ -185,6 +185,18 @@ def test_a_patch_is_matched_by_the_whole_name_and_list_items_by_theirs(sslint):
     ({"kustomization.yaml": "resources: [../base]\npatches:\n  - path: any.yaml\n    target: {kind: StatefulSet, name: db}\n",
       "any.yaml": "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: not-important}\nspec:\n  replicas: 3\n"},
      ("ov/any.yaml", 5, 3)),  # a patch its entry aims, whatever it calls the object
+    ({"kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../base]\n"
+                            "replicas: [{name: db, count: 3}]\n"},
+     ("ov/kustomization.yaml", 4, 23)),  # a kustomization that says its kind
+    ({"kustomization.yaml": "resources: [../base]\npatches:\n  - path: ops.yaml\n    target: {kind: StatefulSet, name: 'd.*'}\n",
+      "ops.yaml": "- {op: add, path: '/spec/template/metadata/labels/\u00b2', value: x}\n- {op: replace, path: /spec/replicas, value: 3}\n"},
+     ("ov/ops.yaml", 2, 39)),  # a target's name is a regular expression; a pointer step of other digits is a key
+    ({"kustomization.yaml": "resources: [../base, dep.yaml]\nreplicas: [{name: db, count: 3}]\npatches:\n  - path: ops.yaml\n"
+                            "    target: {kind: Deployment}\n",
+      "dep.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db}\nspec:\n  replicas: 1\n  selector: "
+                  "{matchLabels: {app: dep}}\n  template: {metadata: {labels: {app: dep}}, spec: {containers: [{name: a, image: a}]}}\n",
+      "ops.yaml": "- {op: replace, path: /spec/replicas, value: 3}\n"},
+     ("ov/kustomization.yaml", 2, 23)),  # an operation aimed at a Deployment is not the set's
 ])
 def test_where_an_overlay_sets_the_replicas_is_where_they_are_reported(sslint, overlay, where):
     files = {"base/kustomization.yaml": "resources: [sts.yaml]\n",
@@ -192,6 +204,26 @@ def test_where_an_overlay_sets_the_replicas_is_where_they_are_reported(sslint, o
              **{f"ov/{name}": text for name, text in overlay.items()}}
     [finding] = sslint("--format", "json", "--select", "SS401", "--kustomize", "ov", files=files).findings()
     assert (finding["file"], finding["line"], finding["column"]) == where
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
+def test_a_container_the_build_adds_or_orders_is_found_where_it_is_written(sslint):
+    """A container appended by a JSON patch (`-`) is the operation's; one an inline patch adds is shown at
+    the base's containers (the patch is not followed), not at another container; two mounts of one
+    volume stay apart."""
+    mounts = "\n          volumeMounts:\n            - {name: scratch, mountPath: /a}\n            - {name: scratch, mountPath: /b, subPath: b}"
+    base = statefulset(name="db", service="db", labels="{app: db}", replicas=1, extra=mounts)
+    files = {"base/kustomization.yaml": "resources: [sts.yaml]\n", "base/sts.yaml": base,
+             "ov/kustomization.yaml": "resources: [../base]\npatches:\n  - path: add.yaml\n    target: {kind: StatefulSet}\n",
+             "ov/add.yaml": "- op: add\n  path: /spec/template/spec/containers/-\n  value:\n    name: extra\n    image: busybox\n"
+                            "    volumeMounts: [{name: nope, mountPath: /n}]\n"}
+    run = sslint("--format", "json", "--select", "SS202", "--kustomize", "ov", files=files)
+    assert [(f["file"], f["line"]) for f in run.findings()] == [("base/sts.yaml", 18), ("base/sts.yaml", 19), ("ov/add.yaml", 6)]
+    files["ov/kustomization.yaml"] = ("resources: [../base]\npatches:\n  - patch: |\n      - op: add\n        path: "
+                                      "/spec/template/spec/containers/0\n        value: {name: extra, image: b, volumeMounts: "
+                                      "[{name: nope, mountPath: /n}]}\n    target: {kind: StatefulSet}\n")
+    run = sslint("--format", "json", "--select", "SS202", "--kustomize", "ov", files=files)
+    assert [(f["file"], f["line"], f["column"]) for f in run.findings() if "'extra'" in f["message"]] == [("base/sts.yaml", 14, 7)]
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
