@@ -140,12 +140,16 @@ def build(directory: Path, shown: str) -> SourceFile:
                                             "and correct the kustomization or the files it names."))
             return source
         for document in source.documents:
+            # Where it comes from: a resource's file (path:), else the kustomization whose generator made it
+            # (configuredIn:), else (a patch replaced its annotations) the kustomization built, since the
+            # built stream's lines are no file's.
+            path = None
             annotations = document.data.get("metadata", {}).get("annotations") if isinstance(document.data, dict) else None
             if isinstance(annotations, dict) and isinstance(annotations.get(ORIGIN), str):
                 origin = annotations.pop(ORIGIN)
                 if not annotations:
                     del document.data["metadata"]["annotations"]
-                path = next((line.split(":", 1)[1].strip() for line in origin.splitlines() if line.startswith("path:")), None)
-                if path:
-                    document.origin = os.path.normpath(os.path.join(wrapper, path))
+                said = {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in origin.splitlines())}
+                path = said.get("path") or said.get("configuredIn")
+            document.origin = os.path.normpath(os.path.join(wrapper, path)) if path else str(kustomization(directory))
     return source

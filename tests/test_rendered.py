@@ -227,6 +227,19 @@ def test_a_container_the_build_adds_or_orders_is_found_where_it_is_written(sslin
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
+def test_an_object_whose_origin_a_patch_erased_is_the_kustomizations(sslint):
+    """A JSON patch that sets metadata.annotations whole erases kustomize's origin annotation: the built
+    stream's lines are no file's, so the finding is at the kustomization, and what the patch sets is its."""
+    files = {"base/kustomization.yaml": "resources: [sts.yaml]\n",
+             "base/sts.yaml": statefulset(name="db", service="db-hs", labels="{app: db}", replicas=1),
+             "ov/kustomization.yaml": "resources: [../base]\npatches:\n  - path: ops.yaml\n    target: {kind: StatefulSet}\n",
+             "ov/ops.yaml": "- {op: add, path: /metadata/annotations, value: {team: db}}\n- {op: replace, path: /spec/replicas, value: 2}\n"}
+    run = sslint("--format", "json", "--select", "SS102,SS401", "--kustomize", "ov", files=files)
+    assert [(f["rule"], f["file"], f["line"], f["column"]) for f in run.findings()] == [
+        ("SS102", "ov/kustomization.yaml", 1, 1), ("SS401", "ov/ops.yaml", 2, 39)]
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
 def test_a_volume_one_overlay_defines_binds_no_claim_of_another(sslint):
     """PersistentVolumes have no namespace: east's volume is still not in west's cluster (SS207)."""
     template = ("  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec: {accessModes: [ReadWriteOnce], "
