@@ -615,7 +615,7 @@ def _trace_origins(findings: list[Finding]) -> None:
             changes[id(obj.source)] = [(read(file), target, document) for file, target
                                        in kustomize.build_changes(Path(obj.source.path).parent)
                                        for document in read(file).documents]
-        names = {n for n in (obj.name, source.name if source is not None else None) if n}
+        names = _names_between(obj.name, source.name if source is not None else None)
         for file, target, document in reversed(changes[id(obj.source)]):  # (the last applied wins)
             spot = _set_by(document, target, obj, source, names, path, value, whole=there is not missing)
             if spot is not None:
@@ -671,6 +671,19 @@ def _set_by(document, target: dict | None, obj: Obj, source: Obj | None, names: 
         return None
     spot, found = _same_items(obj.data, path, data)
     return spot if found and matches(_walk(data, spot, missing)) else None
+
+
+def _names_between(built: str | None, written: str | None) -> set[str]:
+    """The names an object may have at each level of a build, which patches and replicas entries there
+    name it by: the name its file writes, the built name, and those between, where the built name's
+    prefix and suffix (namePrefix, nameSuffix of each level) split at a dash (mid-db, in top-mid-db-x)."""
+    names = {n for n in (built, written) if n}
+    if built and written and written in built:
+        prefix, _, suffix = built.partition(written)
+        inner_prefixes = [prefix[n:] for n in range(len(prefix)) if n == 0 or prefix[n - 1] == "-"] + [""]
+        inner_suffixes = [suffix[:n] for n in range(1, len(suffix) + 1) if n == len(suffix) or suffix[n] == "-"] + [""]
+        names.update(p + written + s for p in inner_prefixes for s in inner_suffixes)
+    return names
 
 
 def _pointer(text) -> tuple | None:

@@ -227,6 +227,17 @@ def test_a_container_the_build_adds_or_orders_is_found_where_it_is_written(sslin
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
+def test_a_level_between_names_the_object_as_the_levels_below_built_it(sslint):
+    """top names the set mid-db, the name mid's namePrefix gave it; the built name is top-mid-db-x."""
+    files = {"base/kustomization.yaml": "resources: [sts.yaml]\n",
+             "base/sts.yaml": statefulset(name="db", service="db", labels="{app: db}", replicas=1),
+             "mid/kustomization.yaml": "resources: [../base]\nnamePrefix: mid-\n",
+             "top/kustomization.yaml": "resources: [../mid]\nnamePrefix: top-\nnameSuffix: -x\nreplicas: [{name: mid-db, count: 4}]\n"}
+    [finding] = sslint("--format", "json", "--select", "SS401", "--kustomize", "top", files=files).findings()
+    assert (finding["file"], finding["line"], finding["column"]) == ("top/kustomization.yaml", 4, 27)
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
 def test_an_object_whose_origin_a_patch_erased_is_the_kustomizations(sslint):
     """A JSON patch that sets metadata.annotations whole erases kustomize's origin annotation: the built
     stream's lines are no file's, so the finding is at the kustomization, and what the patch sets is its."""
