@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import marshal
 import os
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -612,15 +613,31 @@ def _trace_origins(findings: list[Finding]) -> None:
         if there is not missing and there == value:
             return None
         if id(obj.source) not in changes:
-            changes[id(obj.source)] = [(read(file), target, document) for file, target
-                                       in kustomize.build_changes(Path(obj.source.path).parent)
-                                       for document in read(file).documents]
+            changes[id(obj.source)] = [(read(file).path, target, *written_in)
+                                       for file, target, key in kustomize.build_changes(Path(obj.source.path).parent)
+                                       for written_in in (inline(read(file), key) if key else
+                                                          ((d, 0, 0) for d in read(file).documents))]
         names = _names_between(obj.name, source.name if source is not None else None)
-        for file, target, document in reversed(changes[id(obj.source)]):  # (the last applied wins)
+        for file, target, document, lines, columns in reversed(changes[id(obj.source)]):  # (the last applied wins)
             spot = _set_by(document, target, obj, source, names, path, value, whole=there is not missing)
             if spot is not None:
-                return (file.path, *document.nearest(spot))
+                line, column = document.nearest(spot)
+                return file, line + lines, column + columns
         return None
+
+    def inline(kustomization: SourceFile, key: tuple) -> list[tuple]:
+        """The documents of a patch a kustomization writes inline (in a block scalar), with how far their
+        lines and columns are from the kustomization's."""
+        if not kustomization.documents:
+            return []
+        at = kustomization.documents[0].position_of(key)
+        text = _walk(kustomization.documents[0].data, key, None)
+        lines = kustomization.text.splitlines()
+        if at is None or not isinstance(text, str) or at[0] >= len(lines) or not re.search(r"[|>][-+0-9]*\s*(#.*)?$", lines[at[0] - 1]):
+            return []  # (a patch in a flow scalar: its lines are not the file's)
+        body = lines[at[0]]
+        indent = len(body) - len(body.lstrip(" "))
+        return [(d, at[0], indent) for d in _load(kustomization.path, text.encode()).documents]
 
     for finding in findings:
         finding.location = traced(finding.obj, finding.path, finding.location)

@@ -77,12 +77,25 @@ def resource_files(directory: Path) -> list[Path]:
     return [path for _, files in _build_tree(directory) for path in files]
 
 
-def build_changes(directory: Path) -> list[tuple[Path, dict | None]]:
+def build_changes(directory: Path) -> list[tuple[Path, dict | None, tuple | None]]:
     """What every kustomization a build of the directory reads changes in its objects, in the order it
     applies (the deepest bases' first, the directory's own last): each patch file it lists, with its
-    entry's target, then the kustomization file itself (its `replicas` field, applied after them)."""
+    entry's target; each patch written inline, as the kustomization file and the key that holds it;
+    then the kustomization file itself (its `replicas` field, applied after them)."""
     return [change for current, _ in reversed(_build_tree(directory)) if (found := kustomization(current))
-            for change in [*_patches(current), (found, None)]]
+            for change in [*((path, target, None) for path, target in _patches(current)),
+                           *((found, target, key) for key, target in _inline_patches(current)), (found, None, None)]]
+
+
+def _inline_patches(directory: Path) -> list[tuple[tuple, dict | None]]:
+    """The patches the directory's kustomization writes inline: the key that holds each, and its target."""
+    listed = _listed(directory)
+    found = [(("patchesStrategicMerge", n), None) for n, p in enumerate(listed("patchesStrategicMerge"))
+             if isinstance(p, str) and "\n" in p]
+    for key in ("patches", "patchesJson6902"):
+        found += [((key, n, "patch"), e["target"] if isinstance(e.get("target"), dict) else None)
+                  for n, e in enumerate(listed(key)) if isinstance(e, dict) and isinstance(e.get("patch"), str)]
+    return found
 
 
 def _build_tree(directory: Path) -> list[tuple[Path, list[Path]]]:

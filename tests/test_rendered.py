@@ -197,6 +197,9 @@ def test_a_patch_is_matched_by_the_whole_name_and_list_items_by_theirs(sslint):
                   "{matchLabels: {app: dep}}\n  template: {metadata: {labels: {app: dep}}, spec: {containers: [{name: a, image: a}]}}\n",
       "ops.yaml": "- {op: replace, path: /spec/replicas, value: 3}\n"},
      ("ov/kustomization.yaml", 2, 23)),  # an operation aimed at a Deployment is not the set's
+    ({"kustomization.yaml": "resources: [../base]\npatchesStrategicMerge:\n  - |-\n    apiVersion: apps/v1\n"
+                            "    kind: StatefulSet\n    metadata: {name: db}\n    spec:\n      replicas: 3\n"},
+     ("ov/kustomization.yaml", 8, 7)),  # a patch written inline, in a block scalar: at its line in the kustomization
 ])
 def test_where_an_overlay_sets_the_replicas_is_where_they_are_reported(sslint, overlay, where):
     files = {"base/kustomization.yaml": "resources: [sts.yaml]\n",
@@ -208,9 +211,8 @@ def test_where_an_overlay_sets_the_replicas_is_where_they_are_reported(sslint, o
 
 @pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
 def test_a_container_the_build_adds_or_orders_is_found_where_it_is_written(sslint):
-    """A container appended by a JSON patch (`-`) is the operation's; one an inline patch adds is shown at
-    the base's containers (the patch is not followed), not at another container; two mounts of one
-    volume stay apart."""
+    """A container appended by a JSON patch (`-`) is the operation's, and so is one a patch written inline
+    in the kustomization adds (at its line there); two mounts of one volume stay apart."""
     mounts = "\n          volumeMounts:\n            - {name: scratch, mountPath: /a}\n            - {name: scratch, mountPath: /b, subPath: b}"
     base = statefulset(name="db", service="db", labels="{app: db}", replicas=1, extra=mounts)
     files = {"base/kustomization.yaml": "resources: [sts.yaml]\n", "base/sts.yaml": base,
@@ -223,7 +225,8 @@ def test_a_container_the_build_adds_or_orders_is_found_where_it_is_written(sslin
                                       "/spec/template/spec/containers/0\n        value: {name: extra, image: b, volumeMounts: "
                                       "[{name: nope, mountPath: /n}]}\n    target: {kind: StatefulSet}\n")
     run = sslint("--format", "json", "--select", "SS202", "--kustomize", "ov", files=files)
-    assert [(f["file"], f["line"], f["column"]) for f in run.findings() if "'extra'" in f["message"]] == [("base/sts.yaml", 14, 7)]
+    assert [(f["file"], f["line"], f["column"]) for f in run.findings() if "'extra'" in f["message"]] == [
+        ("ov/kustomization.yaml", 6, 55)]  # the mount, in `value: {…, volumeMounts: [{name: nope …`
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
