@@ -594,8 +594,8 @@ def _trace_origins(findings: list[Finding]) -> None:
                         if d.origin == document.origin and isinstance(d.data, dict)
                         and d.data.get("kind") == obj.data.get("kind") and isinstance(d.data.get("metadata"), dict)]
             written[key] = (objects, {o.name: o for o in objects if o.name}, siblings, [])
-        source = _source_object(obj.name, *written[key])
-        where, whole = _same_items(obj.data, path, source.data) if source is not None else ((), False)
+        source = kustomize.source_object(obj.name, *written[key])
+        where, whole = kustomize.same_items(obj.data, path, source.data) if source is not None else ((), False)
         found = changed(obj, source, path, where if whole else None)
         if found is not None:
             return Location(*found, location.message)
@@ -617,9 +617,9 @@ def _trace_origins(findings: list[Finding]) -> None:
                                        for file, target, key in kustomize.build_changes(Path(obj.source.path).parent)
                                        for written_in in (inline(read(file), key) if key else
                                                           ((d, 0, 0) for d in read(file).documents))]
-        names = _names_between(obj.name, source.name if source is not None else None)
+        names = kustomize.names_between(obj.name, source.name if source is not None else None)
         for file, target, document, lines, columns in reversed(changes[id(obj.source)]):  # (the last applied wins)
-            spot = _set_by(document, target, obj, source, names, path, value, whole=there is not missing)
+            spot = kustomize.set_by(document, target, obj, source, names, path, value, whole=there is not missing)
             if spot is not None:
                 line, column = document.nearest(spot)
                 return file, line + lines, column + columns
@@ -631,7 +631,7 @@ def _trace_origins(findings: list[Finding]) -> None:
         if not kustomization.documents:
             return []
         at = kustomization.documents[0].position_of(key)
-        text = _walk(kustomization.documents[0].data, key, None)
+        text = kustomize.walk(kustomization.documents[0].data, key, None)
         lines = kustomization.text.splitlines()
         if at is None or not isinstance(text, str) or at[0] >= len(lines) or not re.search(r"[|>][-+0-9]*\s*(#.*)?$", lines[at[0] - 1]):
             return []  # (a patch in a flow scalar: its lines are not the file's)
@@ -645,139 +645,6 @@ def _trace_origins(findings: list[Finding]) -> None:
                                      for related, location in zip(finding.related, finding.related_locations)]
         if finding.obj is not None and finding.obj.built:  # (overlays build the same base: which one it was)
             finding.message += f" (as {finding.obj.source.path} builds it)"
-
-
-def _set_by(document, target: dict | None, obj: Obj, source: Obj | None, names: set, path: tuple, value,
-            whole: bool) -> tuple | None:
-    """Where a document of a build (a patch, or a kustomization) sets `value` at the object's `path`, if
-    it does (`whole`: it must set that very value, not a part merged into the file's): a strategic merge
-    patch of the object (aimed by its entry's target, or named as the base names it, after the base's own
-    prefix), a JSON patch operation its entry aims at it, or a kustomization's replicas entry."""
-    data, missing = document.data, object()
-
-    def matches(found) -> bool:
-        return found is not missing and (found == value or not whole and isinstance(value, (dict, list)))
-
-    if isinstance(data, list):  # JSON 6902: operations
-        if target is None or not kustomize.aims_at(target, obj.data.get("kind"), names):
-            return None
-        for n in reversed(range(len(data))):
-            operation = data[n]
-            if not isinstance(operation, dict) or operation.get("op") not in ("add", "replace"):
-                continue
-            pointer = _pointer(operation.get("path"))
-            if pointer is None or len(pointer) > len(path) or not all(
-                    step == at or step == "-" and type(at) is int for step, at in zip(pointer, path)):
-                continue
-            if matches(_walk(operation.get("value"), path[len(pointer):], missing)):
-                return (n, "value") + path[len(pointer):]
-        return None
-    if not isinstance(data, dict):
-        return None
-    if data.get("kind", "Kustomization") in ("Kustomization", "Component"):  # (its replicas field)
-        entries = data.get("replicas") if path == ("spec", "replicas") else None
-        for n, entry in enumerate(entries if isinstance(entries, list) else []):
-            if isinstance(entry, dict) and entry.get("name") in names and entry.get("count") == value:
-                return ("replicas", n, "count")
-        return None
-    name = (data.get("metadata") or {}).get("name") if isinstance(data.get("metadata"), dict) else None
-    own = source.name if source is not None else None
-    if data.get("kind") != obj.data.get("kind") or not (
-            kustomize.aims_at(target, obj.data.get("kind"), names) if target else isinstance(name, str) and (
-                name == own or (own or "") in name and name in (obj.name or ""))):
-        return None
-    spot, found = _same_items(obj.data, path, data)
-    return spot if found and matches(_walk(data, spot, missing)) else None
-
-
-def _names_between(built: str | None, written: str | None) -> set[str]:
-    """The names an object may have at each level of a build, which patches and replicas entries there
-    name it by: the name its file writes, the built name, and those between, where the built name's
-    prefix and suffix (namePrefix, nameSuffix of each level) split at a dash (mid-db, in top-mid-db-x)."""
-    names = {n for n in (built, written) if n}
-    if built and written and written in built:
-        prefix, _, suffix = built.partition(written)
-        inner_prefixes = [prefix[n:] for n in range(len(prefix)) if n == 0 or prefix[n - 1] == "-"] + [""]
-        inner_suffixes = [suffix[:n] for n in range(1, len(suffix) + 1) if n == len(suffix) or suffix[n] == "-"] + [""]
-        names.update(p + written + s for p in inner_prefixes for s in inner_suffixes)
-    return names
-
-
-def _pointer(text) -> tuple | None:
-    """A JSON pointer (/spec/replicas) as a field path; list indexes as numbers, `-` (the end) as it is."""
-    if not isinstance(text, str) or not text.startswith("/"):
-        return None
-    steps = [step.replace("~1", "/").replace("~0", "~") for step in text[1:].split("/")]
-    return tuple(int(step) if step.isascii() and step.isdigit() else step for step in steps)
-
-
-def _walk(node, path: tuple, missing):
-    for step in path:
-        if type(node) is dict and step in node:
-            node = node[step]
-        elif type(node) is list and type(step) is int and 0 <= step < len(node):
-            node = node[step]
-        else:
-            return missing
-    return missing if node is None else node
-
-
-def _same_items(built: dict, path: tuple, other) -> tuple[tuple, bool]:
-    """`path` of a built object's data as it reads in `other`'s (the file it comes from, or a patch), and
-    whether `other` has all of it: a list item with a name of its own in its list (a container, a
-    volume) is the item of that name there, as strategic merge matches them, wherever the build put
-    it. When `other` has no item of that name, the path stops at the list."""
-    node, there, spots = built, other, []
-    for step in path:
-        spot = step
-        if type(node) is list and type(step) is int and 0 <= step < len(node):
-            name = node[step].get("name") if type(node[step]) is dict else None
-            if isinstance(name, str) and type(there) is list and _named_once(node, name):
-                spot = next((n for n, item in enumerate(there) if type(item) is dict and item.get("name") == name), None)
-                if spot is None:
-                    return tuple(spots), False
-            node = node[step]
-            there = there[spot] if type(there) is list and 0 <= spot < len(there) else None
-        else:
-            node = node.get(step) if type(node) is dict else None
-            there = there.get(step) if type(there) is dict else None
-        spots.append(spot)
-    return tuple(spots), True
-
-
-def _named_once(items: list, name: str) -> bool:
-    """Whether one item alone has this name (two mounts of one volume are told apart by mountPath)."""
-    return sum(type(item) is dict and item.get("name") == name for item in items) == 1
-
-
-def _source_object(built: str | None, written: list[Obj], by_name: dict, siblings: list, affixes: list) -> Obj | None:
-    """The object of the origin file that a built one (named `built`) comes from: one whose name the
-    built name holds (namePrefix and nameSuffix add to it). Of several (redis and redis-replicas in
-    prod-redis-replicas, or with nameSuffix -replicas in redis-replicas), the one whose prefix and
-    suffix turn the most of the file's built names (`siblings`) into names it writes; the prefixes
-    and suffixes found so (`affixes`) are tried first. A name that holds none (an overlay's patch renamed
-    the object) comes from the file's one object of the kind, if it has one."""
-    if not isinstance(built, str):
-        return None
-    for prefix, suffix in affixes:
-        if built.startswith(prefix) and built.endswith(suffix) and built[len(prefix):len(built) - len(suffix)] in by_name:
-            return by_name[built[len(prefix):len(built) - len(suffix)]]
-    holding = [o for o in written if o.name and o.name in built]
-    if len(holding) < 2:
-        return holding[0] if holding else written[0] if len(written) == 1 else None
-
-    def affix(candidate: Obj) -> tuple[str, str]:
-        at = built.index(candidate.name)
-        return built[:at], built[at + len(candidate.name):]
-
-    def explained(candidate: Obj) -> int:
-        prefix, suffix = affix(candidate)
-        return sum(isinstance(n, str) and n.startswith(prefix) and n.endswith(suffix)
-                   and n[len(prefix):len(n) - len(suffix)] in by_name for n in siblings)
-
-    chosen = max(holding, key=lambda o: (explained(o), len(o.name)))
-    affixes.append(affix(chosen))
-    return chosen
 
 
 def run(options: Options) -> Result:
