@@ -565,6 +565,11 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
     return findings, internal_errors
 
 
+# A literal block scalar's header, from where the key (`patch: |-`), the list item or the scalar is, with its
+# indentation indicator before or after the chomping one; then maybe a comment.
+_LITERAL_BLOCK = re.compile(r"(?:(?:-|[^\s:#|][^:#]*:)[ \t]+)?(?:[!&]\S*[ \t]+)*\|([1-9]?)[-+]?([1-9]?)[ \t]*(?:#.*)?$")
+
+
 def _trace_origins(findings: list[Finding]) -> None:
     """Findings on rendered objects (helm template, kustomize) move to the file the object comes from,
     and so do the places they relate to: for a built object, to where the build sets the value, when
@@ -617,12 +622,16 @@ def _trace_origins(findings: list[Finding]) -> None:
                                        for file, target, key in kustomize.build_changes(Path(obj.source.path).parent)
                                        for written_in in (inline(read(file), key) if key else
                                                           ((d, 0, 0) for d in read(file).documents))]
-        names = kustomize.names_between(obj.name, source.name if source is not None else None)
-        for file, target, document, lines, columns in reversed(changes[id(obj.source)]):  # (the last applied wins)
-            spot = kustomize.set_by(document, target, obj, source, names, path, value, whole=there is not missing)
-            if spot is not None:
-                line, column = document.nearest(spot)
-                return file, line + lines, column + columns
+        names = {n for n in (obj.name, source.name if source is not None else None) if n}
+        # The names it is built and written by first (b-db's entry is not a-b-db's, whose file names it db);
+        # then those it may have had at a level between.
+        between = kustomize.names_between(obj.name, source.name) if len(names) == 2 else set()
+        for tried in (names, between):
+            for file, target, document, lines, columns in reversed(changes[id(obj.source)]):  # (the last applied wins)
+                spot = kustomize.set_by(document, target, obj, source, tried, path, value, whole=there is not missing)
+                if spot is not None:
+                    line, column = document.nearest(spot)
+                    return file, line + lines, column + columns
         return None
 
     def inline(kustomization: SourceFile, key: tuple) -> list[tuple]:
@@ -633,10 +642,19 @@ def _trace_origins(findings: list[Finding]) -> None:
         at = kustomization.documents[0].position_of(key)
         text = kustomize.walk(kustomization.documents[0].data, key, None)
         lines = kustomization.text.splitlines()
-        if at is None or not isinstance(text, str) or at[0] >= len(lines) or not re.search(r"[|>][-+0-9]*\s*(#.*)?$", lines[at[0] - 1]):
-            return []  # (a patch in a flow scalar: its lines are not the file's)
-        body = lines[at[0]]
-        indent = len(body) - len(body.lstrip(" "))
+        # Only a literal block (`|`) keeps its lines: a folded one (`>`) or a flow scalar does not.
+        header = _LITERAL_BLOCK.match(lines[at[0] - 1][at[1] - 1:]) if at is not None and at[0] <= len(lines) else None
+        if header is None or not isinstance(text, str):
+            return []
+        explicit = next((int(d) for d in header.groups() if d), None)
+        if explicit is not None:  # (its indentation indicator counts from its key's, or its list item's dash's)
+            line = lines[at[0] - 1]
+            before = line[:at[1] - 1].rstrip()
+            on_scalar = line[at[1] - 1:].startswith("|") and before.endswith("-")  # (a list item: at its dash)
+            indent = (len(before) - 1 if on_scalar else at[1] - 1) + explicit
+        else:  # (else from its first line that is not blank)
+            body = next((line for line in lines[at[0]:] if line.strip()), "")
+            indent = len(body) - len(body.lstrip(" "))
         return [(d, at[0], indent) for d in _load(kustomization.path, text.encode()).documents]
 
     for finding in findings:

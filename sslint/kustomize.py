@@ -42,18 +42,25 @@ def _listed(directory: Path) -> Callable[[str], list]:
 def patch_files(directory: Path) -> list[Path]:
     """The files the directory's kustomization applies as patches (resolved paths), as it lists them;
     none when it cannot be read or lists them in another shape."""
-    return [path for path, _ in _patches(directory)]
+    return [path for path, _, key in _patches(directory) if key is None]
 
 
-def _patches(directory: Path) -> list[tuple[Path, dict | None]]:
-    """Each patch file the directory's kustomization lists, with its entry's target (a patch so aimed
-    may name the object as it likes)."""
+def _patches(directory: Path) -> list[tuple[Path | None, dict | None, tuple | None]]:
+    """Each patch the directory's kustomization lists, in its order: a file's (resolved) path, or, for a
+    patch it writes inline, the key that holds it; with the entry's target (a patch so aimed may name
+    the object as it likes)."""
     listed = _listed(directory)
-    entries = [(p, None) for p in listed("patchesStrategicMerge") if isinstance(p, str)]
-    entries += [(e["path"], e["target"] if isinstance(e.get("target"), dict) else None)
-                for e in listed("patches") + listed("patchesJson6902") if isinstance(e, dict) and isinstance(e.get("path"), str)]
+    entries = [(None, None, ("patchesStrategicMerge", n)) if "\n" in p else (p, None, None)
+               for n, p in enumerate(listed("patchesStrategicMerge")) if isinstance(p, str)]
+    for field in ("patches", "patchesJson6902"):
+        for n, e in enumerate(listed(field)):
+            target = e.get("target") if isinstance(e, dict) and isinstance(e.get("target"), dict) else None
+            if isinstance(e, dict) and isinstance(e.get("path"), str):
+                entries.append((e["path"], target, None))
+            elif isinstance(e, dict) and isinstance(e.get("patch"), str):
+                entries.append((None, target, (field, n, "patch")))
     try:
-        return [((directory / name).resolve(), target) for name, target in entries]
+        return [((directory / name).resolve() if name is not None else None, target, key) for name, target, key in entries]
     except (OSError, ValueError, RuntimeError):  # (a path with a NUL; a symlink loop, which 3.11 raises as RuntimeError)
         return []
 
@@ -83,23 +90,11 @@ def resource_files(directory: Path) -> list[Path]:
 
 def build_changes(directory: Path) -> list[tuple[Path, dict | None, tuple | None]]:
     """What every kustomization a build of the directory reads changes in its objects, in the order it
-    applies (the deepest bases' first, the directory's own last): each patch file it lists, with its
-    entry's target; each patch written inline, as the kustomization file and the key that holds it;
-    then the kustomization file itself (its `replicas` field, applied after them)."""
+    applies (the deepest bases' first, the directory's own last): each patch it lists, in its order, as
+    a file (with its entry's target) or as the kustomization file and the key that holds it; then the
+    kustomization file itself (its `replicas` field, applied after them)."""
     return [change for current, _ in reversed(_build_tree(directory)) if (found := kustomization(current))
-            for change in [*((path, target, None) for path, target in _patches(current)),
-                           *((found, target, key) for key, target in _inline_patches(current)), (found, None, None)]]
-
-
-def _inline_patches(directory: Path) -> list[tuple[tuple, dict | None]]:
-    """The patches the directory's kustomization writes inline: the key that holds each, and its target."""
-    listed = _listed(directory)
-    found = [(("patchesStrategicMerge", n), None) for n, p in enumerate(listed("patchesStrategicMerge"))
-             if isinstance(p, str) and "\n" in p]
-    for key in ("patches", "patchesJson6902"):
-        found += [((key, n, "patch"), e["target"] if isinstance(e.get("target"), dict) else None)
-                  for n, e in enumerate(listed(key)) if isinstance(e, dict) and isinstance(e.get("patch"), str)]
-    return found
+            for change in [*((path or found, target, key) for path, target, key in _patches(current)), (found, None, None)]]
 
 
 def _build_tree(directory: Path) -> list[tuple[Path, list[Path]]]:
@@ -218,17 +213,14 @@ def set_by(document, target: dict | None, obj: Obj, source: Obj | None, names: s
     return spot if found and matches(walk(data, spot, missing)) else None
 
 
-def names_between(built: str | None, written: str | None) -> set[str]:
-    """The names an object may have at each level of a build, which patches and replicas entries there
-    name it by: the name its file writes, the built name, and those between, where the built name's
-    prefix and suffix (namePrefix, nameSuffix of each level) split at a dash (mid-db, in top-mid-db-x)."""
-    names = {n for n in (built, written) if n}
-    if built and written and written in built:
-        prefix, _, suffix = built.partition(written)
-        inner_prefixes = [prefix[n:] for n in range(len(prefix)) if n == 0 or prefix[n - 1] == "-"] + [""]
-        inner_suffixes = [suffix[:n] for n in range(1, len(suffix) + 1) if n == len(suffix) or suffix[n] == "-"] + [""]
-        names.update(p + written + s for p in inner_prefixes for s in inner_suffixes)
-    return names
+def names_between(built: str, written: str) -> set[str]:
+    """The names an object may have had at the levels of a build between the name its file writes and
+    the built name, which a patch or replicas entry there names it by: the written name with a tail of
+    the built name's prefix and a head of its suffix (mid-db, in top-mid-db-x)."""
+    if written not in built:
+        return set()
+    prefix, _, suffix = built.partition(written)
+    return {prefix[n:] + written + suffix[:m] for n in range(len(prefix) + 1) for m in range(len(suffix) + 1)} - {built, written}
 
 
 def _pointer(text) -> tuple | None:

@@ -229,6 +229,24 @@ def test_a_container_the_build_adds_or_orders_is_found_where_it_is_written(sslin
         ("ov/kustomization.yaml", 6, 55)]  # the mount, in `value: {…, volumeMounts: [{name: nope …`
 
 
+OPS = "- {op: replace, path: /spec/replicas, value: 2}"
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
+@pytest.mark.parametrize("patch, where", [
+    (f"|\n\n      {OPS}\n", ("ov/kustomization.yaml", 6, 45)),  # a blank first line
+    (f"|2\n          # deeper\n      {OPS}\n", ("ov/kustomization.yaml", 6, 45)),  # the indicator gives the indentation
+    (f"'[{{\"op\": \"replace\", \"path\": \"/spec/replicas\", \"value\": 2}}]'  # 1->2 |\n",
+     ("base/sts.yaml", 7, 3)),  # a flow scalar's lines are not the file's, whatever its comment ends with
+])
+def test_an_inline_patch_is_followed_only_where_its_lines_are_the_files(sslint, patch, where):
+    files = {"base/kustomization.yaml": "resources: [sts.yaml]\n",
+             "base/sts.yaml": statefulset(name="db", service="db", labels="{app: db}", replicas=1),
+             "ov/kustomization.yaml": f"resources: [../base]\npatches:\n  - target: {{kind: StatefulSet}}\n    patch: {patch}"}
+    [finding] = sslint("--format", "json", "--select", "SS401", "--kustomize", "ov", files=files).findings()
+    assert (finding["file"], finding["line"], finding["column"]) == where
+
+
 @pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
 def test_a_level_between_names_the_object_as_the_levels_below_built_it(sslint):
     """top names the set mid-db, the name mid's namePrefix gave it; the built name is top-mid-db-x."""
@@ -238,6 +256,15 @@ def test_a_level_between_names_the_object_as_the_levels_below_built_it(sslint):
              "top/kustomization.yaml": "resources: [../mid]\nnamePrefix: top-\nnameSuffix: -x\nreplicas: [{name: mid-db, count: 4}]\n"}
     [finding] = sslint("--format", "json", "--select", "SS401", "--kustomize", "top", files=files).findings()
     assert (finding["file"], finding["line"], finding["column"]) == ("top/kustomization.yaml", 4, 27)
+    # A name the object has, as written or built, comes first: b-db's entry is not a-b-db's (written db).
+    files = {"base/kustomization.yaml": "resources: [sts.yaml, other.yaml]\n",
+             "base/sts.yaml": statefulset(name="db", service="db", labels="{app: db}", replicas=1),
+             "base/other.yaml": statefulset(name="b-db", service="db", labels="{app: other}", replicas=1),
+             "ov/kustomization.yaml": "resources: [../base]\nnamePrefix: a-b-\nreplicas:\n  - {name: b-db, count: 2}\n"
+                                      "  - {name: db, count: 2}\n"}
+    run = sslint("--format", "json", "--select", "SS401", "--kustomize", "ov", files=files)
+    assert sorted((f["message"].split(" runs")[0], f["line"]) for f in run.findings()) == [
+        ("StatefulSet a-b-b-db", 4), ("StatefulSet a-b-db", 5)]
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None, reason="no kubectl")
