@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import marshal
 import os
-import re
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -565,18 +564,13 @@ def _check(model: Model, rules: dict, selected: set[str], version: str, jobs: in
     return findings, internal_errors
 
 
-# A literal block scalar's header, from where the key (`patch: |-`), the list item or the scalar is, with its
-# indentation indicator before or after the chomping one; then maybe a comment.
-_LITERAL_BLOCK = re.compile(r"(?:(?:-|[^\s:#|][^:#]*:)[ \t]+)?(?:[!&]\S*[ \t]+)*\|([1-9]?)[-+]?([1-9]?)[ \t]*(?:#.*)?$")
-
-
 def _trace_origins(findings: list[Finding]) -> None:
     """Findings on rendered objects (helm template, kustomize) move to the file the object comes from,
     and so do the places they relate to: for a built object, to where the build sets the value, when
     the file it comes from lacks it or holds another."""
     files: dict[str, SourceFile] = {}  # a file of a kustomization's build → its documents
     written: dict[tuple, tuple] = {}  # (origin, kind) → its objects, by name, the names built from it, affixes found
-    changes: dict[int, list] = {}  # a build → (file, target name, document) of what changes its objects, in order
+    changes: dict[int, list] = {}  # a build → what changes its objects, in order: (file, target, document, offsets)
 
     def read(path: Path) -> SourceFile:
         if str(path) not in files:
@@ -620,7 +614,7 @@ def _trace_origins(findings: list[Finding]) -> None:
         if id(obj.source) not in changes:
             changes[id(obj.source)] = [(read(file).path, target, *written_in)
                                        for file, target, key in kustomize.build_changes(Path(obj.source.path).parent)
-                                       for written_in in (inline(read(file), key) if key else
+                                       for written_in in (kustomize.inline_patch(read(file), key) if key else
                                                           ((d, 0, 0) for d in read(file).documents))]
         names = {n for n in (obj.name, source.name if source is not None else None) if n}
         # The names it is built and written by first (b-db's entry is not a-b-db's, whose file names it db);
@@ -633,29 +627,6 @@ def _trace_origins(findings: list[Finding]) -> None:
                     line, column = document.nearest(spot)
                     return file, line + lines, column + columns
         return None
-
-    def inline(kustomization: SourceFile, key: tuple) -> list[tuple]:
-        """The documents of a patch a kustomization writes inline (in a block scalar), with how far their
-        lines and columns are from the kustomization's."""
-        if not kustomization.documents:
-            return []
-        at = kustomization.documents[0].position_of(key)
-        text = kustomize.walk(kustomization.documents[0].data, key, None)
-        lines = kustomization.text.splitlines()
-        # Only a literal block (`|`) keeps its lines: a folded one (`>`) or a flow scalar does not.
-        header = _LITERAL_BLOCK.match(lines[at[0] - 1][at[1] - 1:]) if at is not None and at[0] <= len(lines) else None
-        if header is None or not isinstance(text, str):
-            return []
-        explicit = next((int(d) for d in header.groups() if d), None)
-        if explicit is not None:  # (its indentation indicator counts from its key's, or its list item's dash's)
-            line = lines[at[0] - 1]
-            before = line[:at[1] - 1].rstrip()
-            on_scalar = line[at[1] - 1:].startswith("|") and before.endswith("-")  # (a list item: at its dash)
-            indent = (len(before) - 1 if on_scalar else at[1] - 1) + explicit
-        else:  # (else from its first line that is not blank)
-            body = next((line for line in lines[at[0]:] if line.strip()), "")
-            indent = len(body) - len(body.lstrip(" "))
-        return [(d, at[0], indent) for d in _load(kustomization.path, text.encode()).documents]
 
     for finding in findings:
         finding.location = traced(finding.obj, finding.path, finding.location)

@@ -4,6 +4,7 @@ to the files its objects come from."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,8 +69,6 @@ def _patches(directory: Path) -> list[tuple[Path | None, dict | None, tuple | No
 def _aims_at(target: dict, kind: str, names: set[str]) -> bool:
     """Whether a patch entry's target selects an object of this kind that has one of these names (at
     some level of the build): its kind and name, a regular expression, when it gives them."""
-    import re
-
     if target.get("kind") not in (None, kind):
         return False
     name = target.get("name")
@@ -298,3 +297,32 @@ def source_object(built: str | None, written: list[Obj], by_name: dict, siblings
     chosen = max(holding, key=lambda o: (explained(o), len(o.name)))
     affixes.append(affix(chosen))
     return chosen
+
+
+# A literal block scalar's header, from where the key (`patch: |-`), the list item or the scalar is, with its
+# indentation indicator before or after the chomping one; then maybe a comment.
+_LITERAL_BLOCK = re.compile(r"(?:(?:-|[^\s:#|][^:#]*:)[ \t]+)?(?:[!&]\S*[ \t]+)*\|([1-9]?)[-+]?([1-9]?)[ \t]*(?:#.*)?$")
+
+
+def inline_patch(kustomization: SourceFile, key: tuple) -> list[tuple]:
+    """The documents of a patch a kustomization writes inline (in a block scalar), with how far their
+    lines and columns are from the kustomization's."""
+    if not kustomization.documents:
+        return []
+    at = kustomization.documents[0].position_of(key)
+    text = walk(kustomization.documents[0].data, key, None)
+    lines = kustomization.text.splitlines()
+    # Only a literal block (`|`) keeps its lines: a folded one (`>`) or a flow scalar does not.
+    header = _LITERAL_BLOCK.match(lines[at[0] - 1][at[1] - 1:]) if at is not None and at[0] <= len(lines) else None
+    if header is None or not isinstance(text, str):
+        return []
+    explicit = next((int(d) for d in header.groups() if d), None)
+    if explicit is not None:  # (its indentation indicator counts from its key's, or its list item's dash's)
+        line = lines[at[0] - 1]
+        before = line[:at[1] - 1].rstrip()
+        on_scalar = line[at[1] - 1:].startswith("|") and before.endswith("-")  # (a list item: at its dash)
+        indent = (len(before) - 1 if on_scalar else at[1] - 1) + explicit
+    else:  # (else from its first line that is not blank)
+        body = next((line for line in lines[at[0]:] if line.strip()), "")
+        indent = len(body) - len(body.lstrip(" "))
+    return [(d, at[0], indent) for d in load(text.encode(), kustomization.path).documents]
