@@ -622,7 +622,7 @@ def _trace_origins(findings: list[Finding]) -> None:
         between = kustomize.names_between(obj.name, source.name) if len(names) == 2 else set()
         for tried in (names, between):
             for file, target, document, lines, columns in reversed(changes[id(obj.source)]):  # (the last applied wins)
-                spot = kustomize.set_by(document, target, obj, source, tried, path, value, whole=there is not missing)
+                spot = kustomize.set_by(document, target, obj, tried, path, value, whole=there is not missing)
                 if spot is not None:
                     line, column = document.nearest(spot)
                     return file, line + lines, column + columns

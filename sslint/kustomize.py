@@ -169,12 +169,11 @@ def build(directory: Path, shown: str) -> SourceFile:
 # -- tracing a built object's findings to where the build writes them -------------------------------
 
 
-def set_by(document, target: dict | None, obj: Obj, source: Obj | None, names: set, path: tuple, value,
-            whole: bool) -> tuple | None:
+def set_by(document, target: dict | None, obj: Obj, names: set, path: tuple, value, whole: bool) -> tuple | None:
     """Where a document of a build (a patch, or a kustomization) sets `value` at the object's `path`, if
     it does (`whole`: it must set that very value, not a part merged into the file's): a strategic merge
-    patch of the object (aimed by its entry's target, or named as the base names it, after the base's own
-    prefix), a JSON patch operation its entry aims at it, or a kustomization's replicas entry."""
+    patch of the object (aimed by its entry's target, or by one of `names`), a JSON patch operation its
+    entry aims at it, or a kustomization's replicas entry for one of `names`."""
     data, missing = document.data, object()
 
     def matches(found) -> bool:
@@ -202,11 +201,9 @@ def set_by(document, target: dict | None, obj: Obj, source: Obj | None, names: s
             if isinstance(entry, dict) and entry.get("name") in names and entry.get("count") == value:
                 return ("replicas", n, "count")
         return None
-    name = (data.get("metadata") or {}).get("name") if isinstance(data.get("metadata"), dict) else None
-    own = source.name if source is not None else None
+    name = data["metadata"].get("name") if isinstance(data.get("metadata"), dict) else None
     if data.get("kind") != obj.data.get("kind") or not (
-            _aims_at(target, obj.data.get("kind"), names) if target else isinstance(name, str) and (
-                name == own or (own or "") in name and name in (obj.name or ""))):
+            _aims_at(target, obj.data.get("kind"), names) if target else name in names):
         return None
     spot, found = same_items(obj.data, path, data)
     return spot if found and matches(walk(data, spot, missing)) else None
